@@ -1,10 +1,121 @@
-"""Find TIMEX3 expressions in a text and resolve them against a reference date."""
+"""Find TIMEX3 expressions in a text and resolve them against a reference date.
+
+Three steps: every rule proposes candidate spans (``_candidates``); the longest non-overlapping
+ones win (``_select``), and a clock time next to a day joins it ("10 a.m. Tuesday"); then the
+expressions are resolved in reading order, each knowing the last date mentioned before it and the
+tense of its clause (``_resolve_all``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import statistics
+from dataclasses import dataclass, replace
 
+from timeline.temporal.calendar import When
+from timeline.temporal.context import sentence_bounds, sentence_of, tense_at
 from timeline.temporal.model import Timex
+from timeline.temporal.resolve import Reference, resolve
+from timeline.temporal.rules import RULES, Rule
+from timeline.temporal.spec import ANAPHORIC, Spec
+
+MODES = ("auto", "news", "narrative")
+
+
+@dataclass(slots=True)
+class _Candidate:
+    start: int
+    end: int
+    rule: Rule
+    spec: Spec
+
+
+def _candidates(text: str) -> list[_Candidate]:
+    found = []
+    for rule in RULES:
+        for m in rule.regex.finditer(text):
+            if m.end() == m.start():
+                continue
+            spec = rule.build(m, text)
+            if spec is not None:
+                found.append(_Candidate(m.start(), m.end(), rule, spec))
+    return found
+
+
+def _select(cands: list[_Candidate]) -> list[_Candidate]:
+    """Longest first, then rule priority; keep those that overlap nothing already kept."""
+    cands.sort(key=lambda c: (-(c.end - c.start), -c.rule.priority, c.start))
+    taken: list[_Candidate] = []
+    occupied: list[tuple[int, int]] = []
+    for c in cands:
+        if any(c.start < e and s < c.end for s, e in occupied):
+            continue
+        taken.append(c)
+        occupied.append((c.start, c.end))
+    taken.sort(key=lambda c: c.start)
+    return taken
+
+
+_JOIN = re.compile(r"\s*,?\s*(?:on\s+)?$")
+
+
+def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate]:
+    """ "10 a.m. Tuesday" / "Tuesday, 10 a.m." -> one TIME whose day is the date's."""
+    out: list[_Candidate] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        if prev is not None and _JOIN.match(text[prev.end:c.start]) and text[prev.end:c.start].count(
+                "\n") == 0:
+            clock, day = (prev, c) if _is_clock(prev) else (c, prev) if _is_clock(c) else (None, None)
+            if clock is not None and _is_day(day):
+                spec = replace(day.spec, type="TIME", hour=clock.spec.hour,
+                               minute=clock.spec.minute, part=None, mod=clock.spec.mod)
+                out[-1] = _Candidate(prev.start, c.end, day.rule, spec)
+                continue
+        out.append(c)
+    return out
+
+
+def _is_clock(c: _Candidate) -> bool:
+    return c.spec.hour is not None and c.spec.unit == "day" and c.spec.offset == 0 \
+        and c.spec.weekday is None and c.rule.name != "deictic_day"
+
+
+def _is_day(c: _Candidate) -> bool:
+    s = c.spec
+    if s.value is not None or s.part is not None or s.hour is not None:
+        return False
+    if s.weekday is not None or s.holiday:
+        return True
+    if s.when is not None and s.when.gran == "day" and s.unit is None:
+        return True
+    return s.unit == "day" and s.gran == "day"
+
+
+def _is_narrative(cands: list[_Candidate], dct: dt.date | None) -> bool:
+    """A document is narrative when its explicit years lie mostly far from its date."""
+    if dct is None:
+        return True
+    years = [c.spec.when.year for c in cands
+             if c.spec.when is not None and c.spec.when.year is not None and c.spec.unit is None
+             and not c.spec.when.bc]
+    if len(years) < 3:
+        return False
+    far = sum(abs(y - dct.year) > 2 for y in years)
+    return far / len(years) > 0.6 and abs(statistics.median(years) - dct.year) > 3
+
+
+def _as_date(dct: str | dt.date | None) -> dt.date | None:
+    if dct is None or isinstance(dct, dt.date):
+        return dct.date() if isinstance(dct, dt.datetime) else dct
+    text = str(dct).strip()
+    try:
+        return dt.date.fromisoformat(text[:10])
+    except ValueError:
+        if re.fullmatch(r"\d{8}", text[:8]):
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+        raise ValueError(f"not an ISO date: {dct!r}") from None
 
 
 def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto") -> list[Timex]:
@@ -14,4 +125,42 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto") -> l
     it, relative expressions keep unknown parts (``XXXX-XX-XX``). ``mode`` is ``auto`` (decide
     per document), ``news`` (anchor to the DCT) or ``narrative`` (anchor to the last date).
     """
-    return []
+    if mode not in MODES:
+        raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+    day = _as_date(dct)
+    cands = _merge_clock_with_day(text, _select(_candidates(text)))
+    narrative = mode == "narrative" or (mode == "auto" and _is_narrative(cands, day))
+    return _resolve_all(text, cands, day, narrative)
+
+
+_DATED = ("day", "part", "minute", "month", "week", "weekend", "quarter", "half", "season",
+          "year", "decade", "century")
+
+
+def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
+                 narrative: bool) -> list[Timex]:
+    starts = sentence_bounds(text)
+    previous: When | None = None
+    out: list[Timex] = []
+    for c in cands:
+        sentence = sentence_of(starts, text, c.start)
+        tense = tense_at(text, sentence, c.start, c.end)
+        res = resolve(c.spec, Reference(dct, previous, tense, narrative))
+        w = res.when
+        bounds = w.bounds() if w is not None else None
+        out.append(Timex(
+            start=c.start, end=c.end, text=text[c.start:c.end], type=res.type, value=res.value,
+            mod=res.mod, first_day=bounds[0].isoformat() if bounds else None,
+            last_day=bounds[1].isoformat() if bounds else None,
+            granularity=_granularity(w),
+        ))
+        if w is not None and w.year is not None and w.gran in _DATED and not w.bc:
+            if c.spec.anchor != ANAPHORIC or w.gran in ("day", "part", "minute", "quarter"):
+                previous = w
+    return out
+
+
+def _granularity(w: When | None) -> str | None:
+    if w is None:
+        return None
+    return {"minute": "time", "part": "time"}.get(w.gran, w.gran)

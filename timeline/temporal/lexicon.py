@@ -1,0 +1,138 @@
+"""Lexicons (package data) compiled into regular-expression fragments and lookups.
+
+Rules write ``{month}``, ``{weekday}``, ``{number}`` ... in their patterns; ``FRAGMENTS`` holds the
+alternations they stand for, longest first so that "Sept." wins over "Sep". Month and weekday
+names are case-sensitive (Title or UPPER case) so that "may" the modal and "march" the verb never
+look like months; everything else matches in any case.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import cache
+from importlib import resources
+
+
+@cache
+def tables() -> dict:
+    """The English lexicon tables, read once from ``resources/en.toml``."""
+    with resources.files("timeline.temporal").joinpath("resources/en.toml").open("rb") as f:
+        return tomllib.load(f)
+
+
+def _alternation(words, *, flags: str = "") -> str:
+    """A non-capturing alternation of ``words``, longest first, each escaped."""
+    ordered = sorted(set(words), key=lambda w: (-len(w), w))
+    body = "|".join(re.escape(w).replace("\\ ", r"\s+") for w in ordered)
+    return f"(?{flags}:{body})" if flags else f"(?:{body})"
+
+
+def _cased(words) -> list[str]:
+    out = []
+    for w in words:
+        out += [w.title(), w.upper()]
+    return out
+
+
+def _fragments() -> dict[str, str]:
+    t = tables()
+    months = list(t["month"])
+    abbrs = list(t["month_abbr"])
+    full_month = _alternation(_cased(months), flags="-i")
+    # "Sept." / "Sept" / "SEPT": the dot is part of the expression when present.
+    abbr_month = "(?-i:(?:" + "|".join(
+        re.escape(a) for a in sorted(_cased(abbrs), key=len, reverse=True)) + r")\.?)"
+    weekdays = list(t["weekday"])
+    wd_abbr = "(?-i:(?:" + "|".join(
+        re.escape(a) for a in sorted(_cased(t["weekday_abbr"]), key=len, reverse=True)) + r")\.)"
+    number_words = [w for w in t["number"] if w not in ("a", "an")]
+    tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+    units19 = "one|two|three|four|five|six|seven|eight|nine"
+    compound = rf"(?:{tens})[- ](?:{units19})"
+    digits = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s+1/2)?"
+    number = f"(?:{compound}|{digits}|{_alternation(number_words)[3:-1]})"
+    return {
+        "month": f"(?:{full_month}|{abbr_month})",
+        "month_name": full_month,
+        "weekday": f"(?:{_alternation(weekdays, flags='i')}|{wd_abbr})",
+        "weekday_name": _alternation(weekdays, flags="i"),
+        "number": number,
+        "anumber": f"(?:{number}|an?)",
+        "vague_quantity": _alternation(t["vague_quantity"]),
+        "ordinal": _alternation(t["ordinal"]),
+        "unit": _alternation(t["unit"]),
+        "season": _alternation(t["season"]),
+        "part_of_day": _alternation(t["part_of_day"]),
+        "holiday": _alternation(t["holiday"]),
+        "frequency_adverb": _alternation(t["frequency_adverb"]),
+        "day_of_month": r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d:])",
+        "year4": r"(?:1\d{3}|20\d{2})(?![\d,]\d)",
+    }
+
+
+FRAGMENTS = _fragments()
+
+
+def compile_pattern(pattern: str) -> re.Pattern:
+    """Compile a rule pattern: ``{name}`` references expand to lexicon fragments, spaces match
+    any run of whitespace, and the whole pattern is case-insensitive except the names inside
+    ``(?-i:...)`` groups. Matches start and end on word boundaries."""
+    expanded = re.sub(r"\{([a-z_][a-z_0-9]*)\}", lambda m: FRAGMENTS[m.group(1)], pattern.replace(" ", r"\s+"))
+    return re.compile(rf"(?<![\w'’-])(?:{expanded})(?![\w’]|'\w|-\d)", re.IGNORECASE)
+
+
+def month_number(word: str) -> int:
+    """1-12 for a month name or abbreviation ("Sept." -> 9)."""
+    w = word.lower().rstrip(".")
+    t = tables()
+    return t["month"].get(w) or t["month_abbr"][w]
+
+
+def weekday_number(word: str) -> int:
+    """0 (Monday) to 6 (Sunday) for a weekday name or abbreviation."""
+    w = word.lower().rstrip(".")
+    t = tables()
+    return t["weekday"][w] if w in t["weekday"] else t["weekday_abbr"][w]
+
+
+_WORD_NUMBER = re.compile(r"[\s-]+")
+
+
+def number_value(text: str) -> float | None:
+    """The value of a number written in digits or words ("twenty-five" -> 25); None if vague."""
+    s = text.lower().strip()
+    if s in tables()["vague_quantity"]:
+        return None
+    s = s.replace(",", "")
+    if s.endswith(" 1/2"):
+        return float(s[:-4]) + 0.5
+    try:
+        return float(s)
+    except ValueError:
+        pass
+    numbers = tables()["number"]
+    if s in numbers:
+        return float(numbers[s])
+    total = 0.0
+    for part in _WORD_NUMBER.split(s):
+        if part not in numbers:
+            return None
+        total += numbers[part]
+    return total
+
+
+def ordinal_value(word: str) -> int | None:
+    return tables()["ordinal"].get(word.lower())
+
+
+def unit_code(word: str) -> str:
+    return tables()["unit"][word.lower().rstrip(".")]
+
+
+def season_code(word: str) -> str:
+    return tables()["season"][word.lower()]
+
+
+def part_code(word: str) -> str:
+    return tables()["part_of_day"][word.lower()]

@@ -1,0 +1,209 @@
+"""Anchor an underspecified ``Spec`` to a reference time: one pure function, no clock.
+
+``resolve(spec, Reference(...))`` gives the ``When`` (or literal value) an expression denotes.
+The reference is the publication date for deictic words ("yesterday", "last year"), the last
+mentioned date for anaphoric ones ("two days later") and, in narrative text, for year-less
+calendar dates too ("On September 17" after "September 1, 1939").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+
+from timeline.temporal.calendar import When, easter, nth_weekday, shift, valid_day
+from timeline.temporal.context import FUTURE, PAST, PRESENT
+from timeline.temporal.spec import ANAPHORIC, DEICTIC, Spec
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """What an expression is anchored to.
+
+    ``dct``: the publication date (or None); ``previous``: the last date mentioned before the
+    expression (or None); ``tense``: past/present/future or None; ``narrative``: whether
+    year-less dates and weekdays follow the story rather than the publication date.
+    """
+
+    dct: dt.date | None
+    previous: When | None = None
+    tense: str | None = None
+    narrative: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    type: str
+    value: str
+    when: When | None = None
+    mod: str | None = None
+
+
+def resolve(spec: Spec, ref: Reference) -> Resolved:
+    """The value of ``spec`` given ``ref``."""
+    if spec.value is not None:
+        return Resolved(spec.type, spec.value, None, spec.mod)
+    when = _resolve_when(spec, ref)
+    if spec.part or spec.hour is not None:
+        when = _time_of_day(when, spec)
+    return Resolved(spec.type, when.value, when, spec.mod)
+
+
+# --------------------------------------------------------------------------- reference days
+def _previous_day(ref: Reference) -> dt.date | None:
+    if ref.previous is not None:
+        first = ref.previous.first_day()
+        if first is not None:
+            return first
+    return None
+
+
+def _anchor_day(spec: Spec, ref: Reference) -> dt.date | None:
+    """The day an expression counts from."""
+    if spec.anchor == ANAPHORIC or (ref.narrative and spec.anchor != DEICTIC):
+        return _previous_day(ref) or ref.dct
+    if ref.narrative and spec.anchor == DEICTIC and spec.unit == "day":
+        return _previous_day(ref) or ref.dct
+    return ref.dct
+
+
+# --------------------------------------------------------------------------- resolution
+def _resolve_when(spec: Spec, ref: Reference) -> When:
+    if spec.holiday:
+        return _holiday(spec, ref)
+    if spec.weekday is not None and (spec.when is None or spec.when.month is None):
+        return _weekday(spec, ref)
+    if spec.unit is not None:
+        return _shifted(spec, ref)
+    when = spec.when
+    if when.year is None:
+        when = _choose_year(when, spec, ref)
+    return when
+
+
+def _shifted(spec: Spec, ref: Reference) -> When:
+    day = _anchor_day(spec, ref)
+    gran = spec.gran
+    if spec.when is not None:  # "this year's third quarter", "the first half of next year"
+        if day is None:
+            return spec.when
+        year = shift(day, spec.unit, spec.offset).year
+        return spec.when.with_year(year)
+    if day is None:
+        return _unknown(gran)
+    if spec.unit == "latest_quarter":  # the quarter most recently reported on
+        return When.of_date(day - dt.timedelta(days=45), "quarter")
+    if spec.unit in ("hour", "minute", "second"):
+        return When.of_date(day, "day")
+    prev = ref.previous
+    if (spec.unit == "year" and prev is not None and prev.year is not None
+            and prev.gran == "quarter" and prev.n):
+        # Financial news: "a year earlier" after "the third quarter" is that quarter a year back.
+        return When("quarter", prev.year + spec.offset, n=prev.n)
+    if spec.anchor == ANAPHORIC and prev is not None and gran == "day" and prev.gran != "day" \
+            and spec.unit != "day":
+        gran = "day"
+    return When.of_date(shift(day, spec.unit, spec.offset), gran)
+
+
+def _unknown(gran: str) -> When:
+    if gran == "day":
+        return When("day")
+    if gran in ("week", "weekend"):
+        return When(gran)
+    if gran == "month":
+        return When("month")
+    if gran == "quarter":
+        return When("quarter")
+    return When(gran if gran in ("year", "decade", "century") else "day")
+
+
+def _weekday(spec: Spec, ref: Reference) -> When:
+    day = _anchor_day(spec, ref)
+    if day is None:
+        return When("day")  # XXXX-XX-XX: no reference, no day
+    wd = spec.weekday
+    direction = spec.direction
+    if direction is None:
+        direction = {PAST: -1, FUTURE: 1, PRESENT: 1}.get(ref.tense, -1)
+        delta = (wd - day.weekday()) % 7
+        if direction < 0:
+            delta = -((day.weekday() - wd) % 7)
+    elif direction == 0:
+        delta = wd - day.weekday()
+    elif direction > 0:
+        delta = (wd - day.weekday()) % 7 or 7
+    else:
+        delta = -((day.weekday() - wd) % 7 or 7)
+    return When.of_date(day + dt.timedelta(days=delta))
+
+
+def _holiday_date(code: str, year: int) -> dt.date | None:
+    if code.startswith("easter"):
+        return easter(year) + dt.timedelta(days=int(code[6:]))
+    if "/" in code:
+        month, nth, wd = (int(x) for x in code.split("/"))
+        return nth_weekday(year, month, wd, nth)
+    month, day = (int(x) for x in code.split("-"))
+    return dt.date(year, month, day) if valid_day(year, month, day) else None
+
+
+def _holiday(spec: Spec, ref: Reference) -> When:
+    if spec.when is not None and spec.when.year is not None:
+        d = _holiday_date(spec.holiday, spec.when.year)
+        return When.of_date(d) if d else When("day", spec.when.year)
+    day = _anchor_day(spec, ref)
+    if day is None:
+        if "/" in spec.holiday or spec.holiday.startswith("easter"):
+            return When("day")
+        month, dd = (int(x) for x in spec.holiday.split("-"))
+        return When("day", None, month, dd)
+    d = _holiday_date(spec.holiday, day.year)
+    direction = spec.direction if spec.direction is not None else {
+        PAST: -1, FUTURE: 1}.get(ref.tense)
+    if direction == -1 and d > day:
+        d = _holiday_date(spec.holiday, day.year - 1)
+    elif direction == 1 and d < day:
+        d = _holiday_date(spec.holiday, day.year + 1)
+    return When.of_date(d)
+
+
+def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
+    """A year for "May 31", "November", "the third quarter" ..., from the reference and tense."""
+    if ref.narrative or spec.anchor == ANAPHORIC:
+        if ref.previous is not None and ref.previous.year is not None:
+            return when.with_year(ref.previous.year)
+    day = ref.dct if not ref.narrative else (_previous_day(ref) or ref.dct)
+    if day is None:
+        return when
+    candidate = when.with_year(day.year)
+    bounds = candidate.bounds()
+    if bounds is None:
+        return candidate
+    first, last = bounds
+    if spec.direction == -1:  # "last November": the latest one wholly before the reference
+        return candidate.with_year(day.year - 1) if last >= day else candidate
+    if spec.direction == 1:  # "next May": the first one wholly after the reference
+        return candidate.with_year(day.year + 1) if first <= day else candidate
+    if spec.direction == 0:
+        return candidate
+    if when.gran == "quarter":
+        if first > day and ref.tense != FUTURE:
+            return candidate.with_year(day.year - 1)
+        return candidate
+    if ref.tense == PAST and first > day:
+        return candidate.with_year(day.year - 1)
+    if ref.tense == FUTURE and last < day:
+        return candidate.with_year(day.year + 1)
+    return candidate
+
+
+def _time_of_day(when: When, spec: Spec) -> When:
+    if when.gran not in ("day", "minute", "part"):
+        return when
+    if spec.part:
+        return replace(when, gran="part", part=spec.part)
+    hour, minute = spec.hour, spec.minute or 0
+    if hour == 24:
+        hour = 24
+    return replace(when, gran="minute", hour=hour, minute=minute)

@@ -1,0 +1,752 @@
+"""Extraction rules: each is a name, a pattern over lexicon fragments, a builder and examples.
+
+A builder reads the match's named groups and returns a ``Spec`` (or ``None`` to reject the match
+after a look at its context). Patterns are compiled by ``lexicon.compile_pattern``: ``{month}``
+and friends expand to lexicon alternations, a space matches any whitespace, and matching is
+case-insensitive except for month and weekday names. Every rule's examples are run by the tests.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from timeline.temporal import lexicon as lx
+from timeline.temporal.calendar import SEASONS, When
+from timeline.temporal.spec import ANAPHORIC, CALENDAR, DEICTIC, Spec
+
+Builder = Callable[[re.Match, str], "Spec | None"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    pattern: str
+    build: Builder
+    examples: tuple[str, ...] = ()
+    priority: int = 0
+    regex: re.Pattern = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "regex", lx.compile_pattern(self.pattern))
+
+
+# --------------------------------------------------------------------------- shared fragments
+PREMOD = (
+    r"(?P<premod>early|late|mid-|mid|the (?:very )?(?:beginning|start|end|middle|close|turn) of"
+    r"|the (?:early|late|latter) part of|(?:the )?(?:early|late) part of|around the end of)"
+)
+APPROX = (
+    r"(?P<approx>about|around|approximately|roughly|some|nearly|almost|more than|over"
+    r"|less than|under|at least|at most|up to|no more than|just over|just under|well over"
+    r"|fewer than|not more than|not quite)"
+)
+PREMOD_CODES = {
+    "early": "START", "late": "END", "mid": "MID", "mid-": "MID", "beginning": "START",
+    "start": "START", "end": "END", "middle": "MID", "close": "END", "turn": "START",
+}
+APPROX_CODES = {
+    "about": "APPROX", "around": "APPROX", "approximately": "APPROX", "roughly": "APPROX",
+    "some": "APPROX", "nearly": "APPROX", "almost": "APPROX", "not quite": "APPROX",
+    "more than": "MORE_THAN", "over": "MORE_THAN", "just over": "MORE_THAN",
+    "well over": "MORE_THAN", "less than": "LESS_THAN", "under": "LESS_THAN",
+    "just under": "LESS_THAN", "fewer than": "LESS_THAN", "at least": "EQUAL_OR_MORE",
+    "at most": "EQUAL_OR_LESS", "up to": "EQUAL_OR_LESS", "no more than": "EQUAL_OR_LESS",
+    "not more than": "EQUAL_OR_LESS",
+}
+UNIT_GRAN = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year",
+             "DE": "decade", "CE": "century", "2W": "week"}
+TIME_UNITS = {"S", "TM", "H"}
+
+
+def _ws(s: str | None) -> str:
+    return " ".join(s.lower().split()) if s else ""
+
+
+def premod_code(m: re.Match) -> str | None:
+    """START/MID/END from "early", "mid-", "the end of" ... in group ``premod``."""
+    words = _ws(m.groupdict().get("premod"))
+    if not words:
+        return None
+    if words in PREMOD_CODES:
+        return PREMOD_CODES[words]
+    for key in ("beginning", "start", "end", "middle", "close", "turn", "early", "late",
+                "latter"):
+        if key in words.split():
+            return PREMOD_CODES.get(key, "END" if key == "latter" else None)
+    return None
+
+
+def approx_code(m: re.Match) -> str | None:
+    return APPROX_CODES.get(_ws(m.groupdict().get("approx")))
+
+
+def year_of(text: str) -> int:
+    y = int(text.lstrip("'"))
+    if len(text.lstrip("'")) == 2:
+        y += 1900 if y >= 30 else 2000
+    return y
+
+
+def _g(m: re.Match, name: str) -> str | None:
+    return m.groupdict().get(name)
+
+
+def preceding_word(text: str, start: int) -> str:
+    """The lower-cased word before offset ``start`` (empty at the start of the text)."""
+    hit = re.search(r"([\w$#%'’.-]+)\s*$", text[max(0, start - 40):start])
+    return hit.group(1).lower() if hit else ""
+
+
+def following_text(text: str, end: int, n: int = 30) -> str:
+    return text[end:end + n]
+
+
+# --------------------------------------------------------------------------- builders
+def b_iso(m: re.Match, text: str) -> Spec | None:
+    y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
+    from timeline.temporal.calendar import valid_day
+    if not valid_day(y, mo, d):
+        return None
+    if m["H"] is not None:
+        hh, mi = int(m["H"]), int(m["M"])
+        if hh > 24 or mi > 59:
+            return None
+        return Spec("TIME", when=When("minute", y, mo, d, hour=hh, minute=mi))
+    return Spec("DATE", when=When("day", y, mo, d))
+
+
+def b_numeric(m: re.Match, text: str) -> Spec | None:
+    from timeline.temporal.calendar import valid_day
+    a, b = int(m["a"]), int(m["b"])
+    y = year_of(m["y"])
+    mo, d = (a, b) if a <= 12 else (b, a)  # US month/day unless impossible
+    if not valid_day(y, mo, d):
+        return None
+    return Spec("DATE", when=When("day", y, mo, d))
+
+
+def b_month_day(m: re.Match, text: str) -> Spec | None:
+    from timeline.temporal.calendar import valid_day
+    mo = lx.month_number(m["mon"])
+    d = int(re.match(r"\d+", m["d"]).group())
+    year = year_of(m["y"]) if _g(m, "y") else None
+    if not valid_day(year or 2000, mo, d):
+        return None
+    if _g(m, "d") and not _g(m, "y") and not _g(m, "wd"):
+        # "May 5" needs a capitalised or dotted month; "Mar 3" alone is rare enough to allow.
+        pass
+    spec = Spec("DATE", when=When("day", year, mo, d))
+    if _g(m, "wd") and year is None:
+        spec.weekday = lx.weekday_number(m["wd"])
+    return spec
+
+
+def b_month_year(m: re.Match, text: str) -> Spec | None:
+    mo = lx.month_number(m["mon"])
+    return Spec("DATE", when=When("month", year_of(m["y"]), mo), mod=premod_code(m))
+
+
+MONTH_CONTEXT = {"in", "since", "by", "until", "till", "from", "through", "of", "during",
+                 "before", "after", "last", "next", "this", "early", "late", "mid", "to",
+                 "between", "and", "or", "mid-", "end", "beginning", "throughout", "for",
+                 "until", "around", "following", "previous", "past", "coming", "each", "every",
+                 "that", "since", "late-", "early-", "-"}
+
+
+def b_month(m: re.Match, text: str) -> Spec | None:
+    name = m["mon"]
+    mo = lx.month_number(name)
+    rel = _ws(_g(m, "rel"))
+    before = preceding_word(text, m.start())
+    after = following_text(text, m.end(), 12)
+    if name.lower() in ("may", "march") and not rel and not _g(m, "premod"):
+        # The modal and the verb: only with a preposition or modifier in front.
+        if before not in MONTH_CONTEXT or re.match(r"\s+(?:be|have|not|also|well)\b", after):
+            return None
+    if re.match(r"\s+[A-Z][a-z]", after) and before not in MONTH_CONTEXT and not rel:
+        return None  # "August Wilson", "June Carter"
+    if re.match(r"['’]s\s", after) and before not in MONTH_CONTEXT:
+        return None  # "May's government"
+    hint = {"last": -1, "this past": -1, "next": 1, "this coming": 1, "coming": 1}.get(rel)
+    spec = Spec("DATE", when=When("month", None, mo), mod=premod_code(m), year_hint=hint)
+    if rel in ("last", "next", "this past", "this coming", "coming"):
+        spec.direction = hint  # strictly before / after the reference month
+    return spec
+
+
+NOT_YEAR_AFTER = re.compile(
+    r"\s*(?:%|percent|per cent|[-–]?(?:odd|strong|member|page|acre|mile|ton|foot|meter)"
+    r"|\s(?:people|persons|troops|soldiers|workers|jobs|employees|miles|kilometers|km|feet"
+    r"|meters|metres|tons|tonnes|votes|cases|dead|deaths|members|residents|copies|units|shares"
+    r"|dollars|yen|marks|francs|pounds|euros|points|pages|words|acres|barrels|cars|vehicles"
+    r"|students|children|men|women|families|homes|houses|buildings|prisoners|refugees"
+    r"|delegates|seats|rounds|times|hours|minutes|days|years|calories|feet|yards|rpm|cc"
+    r"|horsepower|ft|lbs?|kg|mm|cm)\b)", re.I)
+
+
+def b_year(m: re.Match, text: str) -> Spec | None:
+    y = int(m["y"])
+    before = preceding_word(text, m.start())
+    strong = _g(m, "premod") or _g(m, "fiscal")
+    if not strong:
+        if before.endswith(("$", "#", "no.", "nos.", "number", "no", "page", "pages", "p.",
+                            "route", "flight", "room", "rule", "version", "model", "boeing",
+                            "airbus", "windows", "office", "article", "section", "chapter",
+                            "resolution", "bill", "h.r.", "s.", "lot", "car", "unit", "+", "-",
+                            "to", "from", "of")) and before not in ("to", "from", "of"):
+            return None
+        if NOT_YEAR_AFTER.match(text, m.end()):
+            return None
+        if re.match(r"[.,]\d", text[m.end():m.end() + 2]) or text[m.start() - 1:m.start()] in (
+                ".", ",", "$", "/", ":"):
+            return None
+        if not 1000 <= y <= 2099:
+            return None
+    if _g(m, "era"):
+        return None
+    mod = premod_code(m)
+    return Spec("DATE", when=When("year", y), mod=mod)
+
+
+def b_bc_year(m: re.Match, text: str) -> Spec | None:
+    y = int(m["y"])
+    if _ws(m["era"]).replace(".", "") in ("bc", "bce"):
+        return Spec("DATE", when=When("year", y, bc=True), mod=premod_code(m))
+    return Spec("DATE", when=When("year", y), mod=premod_code(m))
+
+
+DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
+                "seventies": 7, "eighties": 8, "nineties": 9}
+
+
+def b_decade(m: re.Match, text: str) -> Spec | None:
+    if _g(m, "full"):
+        y = int(m["full"][:3]) * 10
+    elif _g(m, "short"):
+        y = 1900 + int(m["short"]) * 10
+    else:
+        y = 1900 + DECADE_WORDS[m["word"].lower()] * 10
+    return Spec("DATE", when=When("decade", y), mod=premod_code(m))
+
+
+def b_century(m: re.Match, text: str) -> Spec | None:
+    raw = m["ord"].lower()
+    n = lx.ordinal_value(raw) or int(re.match(r"\d+", raw).group())
+    return Spec("DATE", when=When("century", (n - 1) * 100), mod=premod_code(m))
+
+
+def _quarter_number(word: str) -> int | None:
+    return {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
+            "4th": 4}.get(word.lower())
+
+
+def b_quarter(m: re.Match, text: str) -> Spec | None:
+    q = _quarter_number(m["ord"]) if _g(m, "ord") else int(m["q"])
+    year = _g(m, "y") or _g(m, "y0")
+    if year:
+        return Spec("DATE", when=When("quarter", year_of(year), n=q))
+    rel = _ws(_g(m, "rel0"))
+    offset = {"this year's": 0, "last year's": -1, "next year's": 1}.get(rel)
+    if offset is not None:
+        return Spec("DATE", unit="year", offset=offset, gran="year", anchor=DEICTIC,
+                    when=When("quarter", None, n=q))
+    return Spec("DATE", when=When("quarter", None, n=q))
+
+
+QUARTER_REL = {"this": 0, "current": 0, "same": 0, "latest": "latest", "recent": "latest",
+               "most recent": "latest", "last": -1, "past": -1, "previous": -1, "prior": -1,
+               "next": 1, "coming": 1, "year-earlier": "year", "year-ago": "year",
+               "comparable": "year", "prior-year": "year", "": "latest", "fiscal": "latest"}
+
+
+def b_rel_quarter(m: re.Match, text: str) -> Spec | None:
+    rel = QUARTER_REL.get(_ws(_g(m, "rel")))
+    if rel is None:
+        return None
+    if rel == "latest":
+        return Spec("DATE", unit="latest_quarter", anchor=DEICTIC, gran="quarter")
+    if rel == "year":
+        return Spec("DATE", unit="quarter", offset=-4, anchor=ANAPHORIC, gran="quarter")
+    return Spec("DATE", unit="quarter", offset=rel, anchor=DEICTIC, gran="quarter")
+
+
+def b_half(m: re.Match, text: str) -> Spec | None:
+    n = 1 if m["ord"].lower() in ("first", "1st") else 2
+    if _g(m, "y"):
+        return Spec("DATE", when=When("half", year_of(m["y"]), n=n))
+    rel = _ws(_g(m, "rel"))
+    if rel:
+        off = {"this": 0, "last": -1, "next": 1, "the": 0}[rel]
+        return Spec("DATE", unit="year", offset=off, anchor=DEICTIC, gran="year",
+                    when=When("half", None, n=n))
+    return Spec("DATE", when=When("half", None, n=n))
+
+
+def b_season(m: re.Match, text: str) -> Spec | None:
+    s = lx.season_code(m["s"])
+    det = _ws(_g(m, "det"))
+    word = m["s"].lower()
+    before = preceding_word(text, m.start())
+    if not det and not _g(m, "y") and not _g(m, "premod"):
+        if word in ("fall", "spring") or before not in ("in", "this", "last", "next", "during",
+                                                         "since", "until", "by", "of", "early",
+                                                         "late", "through", "for"):
+            return None
+    when = When("season", year_of(m["y"]) if _g(m, "y") else None, n=SEASONS.index(s))
+    spec = Spec("DATE", when=when, mod=premod_code(m))
+    if det in ("last", "this past", "past"):
+        spec.direction = -1
+    elif det in ("next", "this coming", "coming"):
+        spec.direction = 1
+    elif det == "this":
+        spec.direction = 0
+    elif det == "that":
+        spec.anchor = ANAPHORIC
+    return spec
+
+
+def b_holiday(m: re.Match, text: str) -> Spec | None:
+    name = _ws(m["h"])
+    after = following_text(text, m.end(), 20)
+    if re.match(r"\s+(?:Agreement|Accord|Offensive|Massacre|Party|Island|Rising|Uprising|War)\b",
+                after):
+        return None
+    code = lx.tables()["holiday"][name]
+    year = year_of(m["y"]) if _g(m, "y") else None
+    rel = _ws(_g(m, "rel"))
+    spec = Spec("DATE", holiday=code, when=When("day", year))
+    if rel in ("last", "this past"):
+        spec.direction = -1
+    elif rel in ("next", "this coming"):
+        spec.direction = 1
+    return spec
+
+
+WEEKDAY_REL = {"last": -1, "this past": -1, "past": -1, "previous": -1, "next": 1,
+               "this coming": 1, "coming": 1, "this": 0}
+
+
+def b_weekday(m: re.Match, text: str) -> Spec | None:
+    word = m["wd"]
+    if word[0].islower() and word.lower() not in lx.tables()["weekday"]:
+        return None
+    after = following_text(text, m.end(), 25)
+    if re.match(r"\s+(?:Agreement|Accord|Mosque|Prayers?|Times|Night Live|Morning Post)\b",
+                after):
+        return None
+    rel = _ws(_g(m, "rel"))
+    spec = Spec("DATE", weekday=lx.weekday_number(word), direction=WEEKDAY_REL.get(rel))
+    part = _ws(_g(m, "part"))
+    if part:
+        spec.type = "TIME"
+        spec.part = lx.part_code(part)
+    elif _ws(_g(m, "pre")) in ("early", "late"):
+        pass
+    return spec
+
+
+DEICTIC_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0,
+                "the day before yesterday": -2, "the day after tomorrow": 2, "this": 0,
+                "last": -1}
+
+
+def b_deictic_day(m: re.Match, text: str) -> Spec | None:
+    word = _ws(m["w"])
+    spec = Spec("DATE", unit="day", offset=DEICTIC_DAYS[word], gran="day", anchor=DEICTIC)
+    part = _ws(_g(m, "part"))
+    if word == "tonight":
+        part = "night"
+    if word == "last" and not part:
+        return None
+    if part:
+        spec.type = "TIME"
+        spec.part = lx.part_code(part)
+    return spec
+
+
+DEICTIC_REL = {
+    "this": (0, DEICTIC), "current": (0, DEICTIC), "the current": (0, DEICTIC),
+    "this past": (-1, DEICTIC), "last": (-1, DEICTIC), "past": (-1, DEICTIC),
+    "next": (1, DEICTIC), "coming": (1, DEICTIC), "the coming": (1, DEICTIC),
+    "this coming": (1, DEICTIC), "the upcoming": (1, DEICTIC), "upcoming": (1, DEICTIC),
+    "the following": (1, ANAPHORIC), "the next": (1, ANAPHORIC), "the previous": (-1, ANAPHORIC),
+    "the preceding": (-1, ANAPHORIC), "the prior": (-1, ANAPHORIC), "that": (0, ANAPHORIC),
+    "the same": (0, ANAPHORIC), "that same": (0, ANAPHORIC), "the": (0, DEICTIC),
+    "earlier this": (0, DEICTIC), "later this": (0, DEICTIC), "earlier that": (0, ANAPHORIC),
+    "later that": (0, ANAPHORIC), "early this": (0, DEICTIC), "late this": (0, DEICTIC),
+    "early last": (-1, DEICTIC), "late last": (-1, DEICTIC), "early next": (1, DEICTIC),
+    "late next": (1, DEICTIC), "later in the": (0, DEICTIC), "earlier in the": (0, DEICTIC),
+    "the past": (None, None), "the last": (None, None),
+}
+DURATION_CONTEXT = {"for", "during", "over", "throughout", "within", "in", "through", "all",
+                    "entire", "whole", "full"}
+
+
+def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
+    rel = _ws(m["rel"])
+    unit = m["unit"].lower()
+    gran = {"fortnight": "week"}.get(unit, unit)
+    offset, anchor = DEICTIC_REL[rel]
+    before = preceding_word(text, m.start())
+    mod = premod_code(m)
+    if rel.startswith(("early", "late")) and not mod:
+        mod = "START" if rel.startswith("early") else "END"
+    if offset is None:  # "the past year", "the last month": a duration in TimeML
+        if mod:
+            return None
+        code = lx.unit_code(unit)
+        return Spec("DURATION", value=_duration_value(1, code))
+    if rel == "the":
+        if mod is None and unit != "weekend":
+            if before in DURATION_CONTEXT or unit in ("week", "month", "decade", "century"):
+                if before in DURATION_CONTEXT:
+                    return Spec("DURATION", value=_duration_value(1, lx.unit_code(unit)))
+                if unit != "month" or before in DURATION_CONTEXT:
+                    return None
+    if unit == "weekend" and rel in ("the", "this", "that"):
+        return Spec("DATE", unit="week", offset=0, gran="weekend", anchor=anchor,
+                    direction=None if rel == "the" else 0)
+    return Spec("DATE", unit=gran, offset=offset, gran=gran, anchor=anchor, mod=mod)
+
+
+def _fmt_number(n: float) -> str:
+    return str(int(n)) if float(n).is_integer() else f"{n:g}"
+
+
+def _duration_value(n: float | None, code: str) -> str:
+    """P3Y, PT2H, PXW ... ("DE"cades and "CE"nturies in years)."""
+    if code == "2W":
+        n, code = (None if n is None else 2 * n), "W"
+    if code in ("DE", "CE", "ML"):
+        factor = {"DE": 10, "CE": 100, "ML": 1000}[code]
+        if n is None:
+            return f"PX{code}"
+        n, code = n * factor, "Y"
+    if code == "TM":
+        return f"PT{'X' if n is None else _fmt_number(n)}M"
+    if code in TIME_UNITS:
+        return f"PT{'X' if n is None else _fmt_number(n)}{code}"
+    if code == "Q":
+        return f"P{'X' if n is None else _fmt_number(3 * n)}M" if n else "PXQ"
+    if n is not None and not float(n).is_integer():
+        if code == "Y":
+            return f"P{_fmt_number(n * 12)}M"
+        if code == "D":
+            return f"PT{_fmt_number(n * 24)}H"
+        if code == "H":
+            return f"PT{_fmt_number(n * 60)}M"
+    return f"P{'X' if n is None else _fmt_number(n)}{code}"
+
+
+def _quantity(m: re.Match) -> float | None:
+    raw = _ws(_g(m, "n"))
+    if raw in ("", "a", "an", "one"):
+        value = 1.0
+    else:
+        value = lx.number_value(raw)
+    if _g(m, "half") and value is not None:
+        value += 0.5
+    return value
+
+
+def b_ago(m: re.Match, text: str) -> Spec | None:
+    n = _quantity(m)
+    code = lx.unit_code(m["unit"])
+    word = _ws(m["dir"])
+    sign = -1 if word in ("ago", "earlier", "before", "back", "previously", "prior") else 1
+    anchor = DEICTIC if word in ("ago", "from now", "hence", "back") else ANAPHORIC
+    if n is None or not float(n).is_integer():
+        return Spec("DATE", value="PAST_REF" if sign < 0 else "FUTURE_REF", mod=approx_code(m))
+    n = int(n)
+    if code in TIME_UNITS:
+        return Spec("TIME", unit={"H": "hour", "TM": "minute", "S": "second"}[code],
+                    offset=sign * n, gran="minute", anchor=anchor, mod=approx_code(m))
+    if code == "2W":
+        code, n = "W", 2 * n
+    unit = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year", "DE": "decade",
+            "CE": "century"}.get(code)
+    if unit is None:
+        return None
+    gran = {"week": "day"}.get(unit, unit)
+    return Spec("DATE", unit=unit, offset=sign * n, gran=gran, anchor=anchor,
+                mod=approx_code(m))
+
+
+def b_year_earlier(m: re.Match, text: str) -> Spec | None:
+    return Spec("DATE", unit="year", offset=-1, gran="year", anchor=ANAPHORIC)
+
+
+def b_duration(m: re.Match, text: str) -> Spec | None:
+    code = lx.unit_code(m["unit"])
+    n = _quantity(m)
+    raw_n = _ws(_g(m, "n"))
+    if raw_n in lx.tables()["vague_quantity"]:
+        n = None
+    if n is not None and n > 10000:
+        return None
+    if code == "D" and m["unit"].lower().startswith("night") and not raw_n:
+        return None
+    return Spec("DURATION", value=_duration_value(n, code), mod=approx_code(m))
+
+
+def b_bare_units(m: re.Match, text: str) -> Spec | None:
+    code = lx.unit_code(m["unit"])
+    return Spec("DURATION", value=_duration_value(None, code))
+
+
+def b_vague(m: re.Match, text: str) -> Spec | None:
+    word = _ws(m["w"])
+    after = following_text(text, m.end(), 20)
+    if word == "current" and re.match(r"\s+(?:account|affairs|events|flows?|of|and|ly)\b",
+                                      after):
+        return None
+    if word == "now" and preceding_word(text, m.start()) in ("right", "just", "until", "by"):
+        pass
+    if word in ("future", "recent") and re.match(r"\s+(?:years|months|weeks|days)\b", after):
+        return None
+    return Spec("DATE", value=lx.tables()["vague_reference"][word])
+
+
+def b_clock(m: re.Match, text: str) -> Spec | None:
+    hh = int(m["h"])
+    mi = int(m["mi"]) if _g(m, "mi") else 0
+    ampm = _ws(_g(m, "ampm")).replace(".", "")
+    if ampm:
+        if not 1 <= hh <= 12:
+            return None
+        if ampm.startswith("p") and hh != 12:
+            hh += 12
+        elif ampm.startswith("a") and hh == 12:
+            hh = 0
+    elif hh > 24 or mi > 59:
+        return None
+    if mi > 59:
+        return None
+    return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=hh, minute=mi,
+                mod=approx_code(m))
+
+
+def b_clock_24(m: re.Match, text: str) -> Spec | None:
+    if not (_g(m, "tz") or preceding_word(text, m.start()) in ("at", "by", "until", "around",
+                                                                 "about", "from", "since")):
+        return None
+    return b_clock(m, text)
+
+
+def b_named_time(m: re.Match, text: str) -> Spec | None:
+    word = _ws(m["w"])
+    hh = {"noon": 12, "midday": 12, "midnight": 24}[word]
+    return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=hh, minute=0)
+
+
+def b_set(m: re.Match, text: str) -> Spec | None:
+    word = _ws(m["u"])
+    other = bool(_g(m, "other"))
+    t = lx.tables()
+    if word in t["weekday"] or word.rstrip("s") in t["weekday"]:
+        return Spec("SET", value=f"XXXX-WXX-{t['weekday'][word.rstrip('s')] + 1}")
+    if word in t["month"]:
+        return Spec("SET", value=f"XXXX-{t['month'][word]:02d}")
+    if word in t["season"]:
+        return Spec("SET", value=f"XXXX-{t['season'][word]}")
+    if word in t["part_of_day"]:
+        return Spec("SET", value=f"XXXX-XX-XXT{t['part_of_day'][word]}")
+    if word in ("weekend", "weekends"):
+        return Spec("SET", value="XXXX-WXX-WE")
+    code = lx.unit_code(word)
+    return Spec("SET", value=_duration_value(2 if other else 1, code))
+
+
+def b_frequency(m: re.Match, text: str) -> Spec | None:
+    return Spec("SET", value=lx.tables()["frequency_adverb"][m["w"].lower()])
+
+
+def b_plural_weekday(m: re.Match, text: str) -> Spec | None:
+    wd = m["wd"].lower()[:-1]
+    return Spec("SET", value=f"XXXX-WXX-{lx.tables()['weekday'][wd] + 1}")
+
+
+def b_part_of_day(m: re.Match, text: str) -> Spec | None:
+    rel = _ws(m["rel"])
+    offset, anchor = {"this": (0, DEICTIC), "last": (-1, DEICTIC), "that": (0, ANAPHORIC),
+                      "the same": (0, ANAPHORIC), "the next": (1, ANAPHORIC),
+                      "the following": (1, ANAPHORIC), "the previous": (-1, ANAPHORIC),
+                      "early this": (0, DEICTIC), "late last": (-1, DEICTIC),
+                      "late this": (0, DEICTIC), "early": (0, DEICTIC),
+                      "overnight": (0, DEICTIC)}[rel]
+    part = lx.part_code(m["p"])
+    if rel == "last" and part != "NI":
+        offset = -1
+    return Spec("TIME", unit="day", offset=offset, gran="day", anchor=anchor, part=part)
+
+
+def b_anaphoric_day(m: re.Match, text: str) -> Spec | None:
+    rel = _ws(m["rel"])
+    off = {"that": 0, "the same": 0, "that same": 0, "the next": 1, "the following": 1,
+           "the previous": -1, "the preceding": -1, "the prior": -1, "a": None}[rel]
+    if off is None:
+        return None
+    return Spec("DATE", unit="day", offset=off, gran="day", anchor=ANAPHORIC)
+
+
+def b_year_end(m: re.Match, text: str) -> Spec | None:
+    return Spec("DATE", unit="year", offset=0, gran="year", anchor=DEICTIC, mod="END")
+
+
+# --------------------------------------------------------------------------- the rules
+_PART = r"(?P<part>morning|afternoon|evening|night)"
+RULES: list[Rule] = [
+    Rule("iso_date",
+         r"(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)(?:[T ](?P<H>\d\d):(?P<M>\d\d)(?::\d\d(?:\.\d+)?)?"
+         r"(?:Z|[+-]\d\d:?\d\d)?)?",
+         b_iso, ("2023-09-13", "2023-09-13T21:43")),
+    Rule("numeric_date", r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d\d)", b_numeric,
+         ("9/13/2023", "13/09/2023", "9/13/23")),
+    Rule("month_day_year",
+         r"(?:(?P<wd>{weekday}),? )?(?P<mon>{month}) (?:the )?(?P<d>{day_of_month})"
+         r"(?:,? (?P<y>{year4}))?",
+         b_month_day, ("September 13, 2023", "Sept. 13", "Wednesday, Sept. 13", "May 31",
+                       "Aug 24 2023", "March 3rd")),
+    Rule("day_month_year",
+         r"(?:(?P<wd>{weekday}),? )?(?:the )?(?P<d>{day_of_month}) (?:of )?(?P<mon>{month})"
+         r"(?:,? (?P<y>{year4}))?",
+         b_month_day, ("13 September 2023", "the 13th of September", "Wednesday 13 Sept.")),
+    Rule("month_year",
+         r"(?:" + PREMOD + r" )?(?P<mon>{month}),? (?:of )?(?P<y>{year4}|'\d\d)",
+         b_month_year, ("May 2013", "early June 1998", "February of 1940", "Sept. 1999",
+                        "the end of March 1941")),
+    Rule("month",
+         r"(?:" + PREMOD + r" ?)?(?:(?P<rel>this past|this coming|this|last|next|coming) )?"
+         r"(?P<mon>{month_name})",
+         b_month, ("in May", "last November", "mid-August", "the end of March", "early April"),
+         priority=-1),
+    Rule("bc_year",
+         r"(?:" + PREMOD + r" )?(?P<y>\d{1,4}) (?P<era>BC|B\.C\.|BCE|AD|A\.D\.|CE)(?![\w])",
+         b_bc_year, ("499 BC", "218 B.C.")),
+    Rule("year",
+         r"(?:" + PREMOD + r" )?(?:(?P<fiscal>fiscal(?: year)?|the (?:fiscal |calendar )?year"
+         r"|calendar(?: year)?|FY) )?(?P<y>{year4})(?P<era> BC| B\.C\.| BCE)?",
+         b_year, ("1998", "fiscal 1999", "early 2013", "the end of 1990", "the year 2000"),
+         priority=-2),
+    Rule("decade",
+         r"(?:" + PREMOD + r" ?)?(?:the )?(?:(?P<full>1\d\d0|20\d0)['’]?s"
+         r"|['’](?P<short>\d)0['’]?s|(?P<word>twenties|thirties|forties|fifties|sixties"
+         r"|seventies|eighties|nineties))",
+         b_decade, ("the 1990s", "the '80s", "the mid-1990s", "the early 1960s", "the sixties")),
+    Rule("century",
+         r"(?:" + PREMOD + r" )?the (?P<ord>{ordinal}|\d{1,2}(?:st|nd|rd|th)) century",
+         b_century, ("the 19th century", "the twentieth century", "the end of the 19th century")),
+    Rule("quarter",
+         r"(?:(?P<y0>{year4})(?:['’]s)? |(?P<rel0>this year's|last year's|next year's) )?"
+         r"(?:the )?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?: |-)(?:fiscal )?"
+         r"(?:quarter|qtr\.?)(?: of (?:fiscal |the fiscal year |the year )?(?P<y>{year4}))?",
+         b_quarter, ("the third quarter", "third-quarter", "the fourth quarter of 2012",
+                     "1998's first quarter", "this year's third quarter")),
+    Rule("q_quarter", r"(?-i:Q(?P<q>[1-4]))(?: |-|')?(?P<y>{year4})?", b_quarter,
+         ("Q3 2013", "Q4")),
+    Rule("rel_quarter",
+         r"(?:the )?(?P<rel>this|current|same|latest|recent|most recent|last|past|previous|prior"
+         r"|next|coming|year-earlier|year-ago|comparable|prior-year|fiscal)? ?quarter",
+         b_rel_quarter, ("the quarter", "the latest quarter", "last quarter", "the current quarter",
+                         "the year-earlier quarter"), priority=-1),
+    Rule("half",
+         r"(?:the )?(?P<ord>first|second|1st|2nd) half(?: of (?:(?P<y>{year4})"
+         r"|(?P<rel>this|last|next|the) (?:fiscal )?year))?",
+         b_half, ("the first half of 1998", "the second half", "the first half of this year")),
+    Rule("season",
+         r"(?:" + PREMOD + r" )?(?:(?P<det>the|this past|this coming|this|last|next|past|coming"
+         r"|that) )?(?P<s>{season})(?:,? (?:of )?(?P<y>{year4}))?",
+         b_season, ("the spring of 1998", "last summer", "this fall", "winter 2010",
+                    "early spring")),
+    Rule("holiday",
+         r"(?:(?P<rel>this past|this coming|this|last|next) )?(?P<h>{holiday})(?:,? (?P<y>{year4}))?",
+         b_holiday, ("Christmas", "Christmas Day 2012", "Thanksgiving", "New Year's Eve",
+                     "last Christmas")),
+    Rule("weekday",
+         r"(?:(?P<rel>this past|this coming|last|next|this|coming|past|previous) )?"
+         r"(?P<wd>{weekday})(?:(?:['’]s)? " + _PART + r")?",
+         b_weekday, ("Tuesday", "last Friday", "next Monday", "Tuesday night",
+                     "Friday morning", "Wed.")),
+    Rule("weekday_plural", r"(?P<wd>(?:mon|tues|wednes|thurs|fri|satur|sun)days)", b_plural_weekday,
+         ("Mondays", "on Sundays")),
+    Rule("deictic_day",
+         r"(?P<w>the day before yesterday|the day after tomorrow|today|yesterday|tomorrow"
+         r"|tonight)(?:(?:['’]s)? " + _PART + r")?",
+         b_deictic_day, ("today", "yesterday afternoon", "tomorrow", "tonight")),
+    Rule("part_of_day",
+         r"(?P<rel>this|last|that|the same|the next|the following|the previous|early this"
+         r"|late last|late this) (?P<p>morning|afternoon|evening|night)",
+         b_part_of_day, ("this morning", "last night", "that evening")),
+    Rule("deictic_unit",
+         r"(?:" + PREMOD + r" )?(?P<rel>this past|this coming|earlier this|later this|earlier that"
+         r"|later that|early this|late this|early last|late last|early next|late next"
+         r"|later in the|earlier in the|the following|the next|the previous|the preceding"
+         r"|the prior|the coming|the upcoming|the current|the same|that same|the past|the last"
+         r"|this|last|next|current|coming|upcoming|past|that|the)"
+         r" (?P<unit>week|weekend|month|year|decade|century|fortnight)",
+         b_deictic_unit, ("this week", "last month", "next year", "the following year",
+                          "earlier this year", "the end of the year", "late last year",
+                          "the past year", "the weekend", "this weekend", "the year"),
+         priority=-1),
+    Rule("ago",
+         r"(?:" + APPROX + r" )?(?P<n>{anumber}|{vague_quantity})(?P<half> and a half)?"
+         r"(?: more| full)? (?P<unit>{unit})(?: or so)? (?P<dir>ago|earlier|later|from now|hence"
+         r"|back|before(?=\s*[,.;:)]|\s*$)|after(?=\s*[,.;:)]|\s*$)|previously|prior"
+         r"(?=\s*[,.;:)]))",
+         b_ago, ("two weeks ago", "three days later", "a decade ago", "a year earlier",
+                 "about two years ago", "several years ago")),
+    Rule("year_earlier", r"year-(?:earlier|ago)", b_year_earlier, ("year-earlier", "year-ago")),
+    Rule("anaphoric_day",
+         r"(?P<rel>that same|the same|that|the next|the following|the previous|the preceding"
+         r"|the prior) day",
+         b_anaphoric_day, ("the next day", "that day", "the same day")),
+    Rule("year_end", r"year-end|year end", b_year_end, ("year-end",)),
+    Rule("duration",
+         r"(?:" + APPROX + r" )?(?:(?:the|another|an additional|the past|the last|the next"
+         r"|the first|the final|the previous|the coming|the following|the remaining|the full"
+         r"|the entire|the whole|over the past|the latest) )?"
+         r"(?P<n>{number}|{vague_quantity}|an?)(?P<half> and a half)?(?: (?:more|additional|full"
+         r"|straight|consecutive|long|successive|extra))?(?: |-)(?P<unit>{unit})"
+         r"(?: and a half| or so| or more)?(?:-(?:old|long))?",
+         b_duration, ("three years", "18 months", "a decade", "several weeks",
+                      "the past two days", "the first nine months", "two-year", "24 hours",
+                      "about three years", "more than two hours"),
+         priority=-3),
+    Rule("half_unit", r"(?:" + APPROX + r" )?half (?:an? )?(?P<unit>hour|day|year|century)",
+         lambda m, t: Spec("DURATION", value=_duration_value(0.5, lx.unit_code(m["unit"])),
+                           mod=approx_code(m)), ("half an hour", "half a century")),
+    Rule("bare_units",
+         r"(?:(?<=\bfor\x20)|(?<=\bin\x20)|(?<=\bwithin\x20)|(?<=\bover\x20)|(?<=\bfor\x20the\x20past\x20)"
+         r"|(?<=\bfor\x20the\x20last\x20)|(?<=\btook\x20)|(?<=\btake\x20))"
+         r"(?P<unit>years|months|weeks|days|hours|minutes|decades|centuries)",
+         b_bare_units, ("years", "decades"), priority=-4),
+    Rule("vague",
+         r"(?P<w>right now|just now|these days|the present day|the present|present day|at present"
+         r"|the near future|the future|the past|nowadays|currently|current|now|recently|recent"
+         r"|lately|previously|formerly|soon|someday|future|recent years|recent months"
+         r"|recent weeks|recent days)",
+         b_vague, ("now", "currently", "recently", "the past", "the future", "soon",
+                   "recent years"), priority=-5),
+    Rule("clock",
+         r"(?:" + APPROX + r" )?(?P<h>\d{1,2})(?:[:.](?P<mi>\d\d))?(?::\d\d)? ?"
+         r"(?P<ampm>a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?: (?P<tz>(?-i:[ECMP][SD]T|GMT|UTC|BST|CET|"
+         r"CEST|JST)))?",
+         b_clock, ("9:43 PM", "10 a.m.", "7:15 p.m. EST", "around 7:15 p.m.")),
+    Rule("clock_24",
+         r"(?P<h>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?: (?P<tz>(?-i:[ECMP][SD]T|GMT|UTC|BST|CET"
+         r"|CEST|JST)))?",
+         b_clock_24, ("21:43 GMT",)),
+    Rule("named_time", r"(?P<w>noon|midday|midnight)", b_named_time, ("noon", "midnight")),
+    Rule("set",
+         r"(?:every|each|per)(?P<other> other)? (?P<u>{weekday_name}|{season}|{month_name}"
+         r"|second|minute|hour|day|night|week|weekend|month|quarter|year|decade|morning"
+         r"|afternoon|evening)",
+         b_set, ("every week", "each season", "every Monday", "every other day", "per year")),
+    Rule("set_times",
+         r"(?:(?<=\bonce\x20)|(?<=\btwice\x20)|(?<=\bthrice\x20)|(?<=\btimes\x20))an? (?P<u>day|week|month"
+         r"|year|hour|minute|night)",
+         b_set, ("a year",)),
+    Rule("frequency", r"(?P<w>{frequency_adverb})", b_frequency, ("daily", "annually")),
+]
