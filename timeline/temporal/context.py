@@ -71,17 +71,26 @@ def word_tense(word: str) -> str | None:
     return None
 
 
+# Participles that read as future unless a past auxiliary stands before them ("was due").
+_WEAK_FUTURE = {"due", "scheduled", "expected", "planned", "slated", "supposed", "set"}
+_PAST_AUX = {"was", "were", "had", "been"}
+
+
 def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
              window: int = 10) -> str | None:
     """The tense governing the expression at ``text[start:end]``: the nearest cue to its left
     within ``window`` words (stopping at a clause break), else the nearest to its right."""
     s0, s1 = sentence
     left = _WORD.findall(text[s0:start])[-window:]
-    for w in reversed(left):
+    for i in range(len(left) - 1, -1, -1):
+        w = left[i]
         if w in (";", ":", "—", "--"):
             break
         tense = word_tense(w)
         if tense:
+            if w.lower() in _WEAK_FUTURE and any(
+                    x.lower() in _PAST_AUX for x in left[max(0, i - 3):i]):
+                return PAST
             return tense
     right = _WORD.findall(text[end:s1])[:window]
     for w in right:

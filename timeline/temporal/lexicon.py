@@ -79,7 +79,7 @@ def compile_pattern(pattern: str) -> re.Pattern:
     any run of whitespace, and the whole pattern is case-insensitive except the names inside
     ``(?-i:...)`` groups. Matches start and end on word boundaries."""
     expanded = re.sub(r"\{([a-z_][a-z_0-9]*)\}", lambda m: FRAGMENTS[m.group(1)], pattern.replace(" ", r"\s+"))
-    return re.compile(rf"(?<![\w'’-])(?:{expanded})(?![\w’]|'\w|-\d)", re.IGNORECASE)
+    return re.compile(rf"(?<![\w'’])(?:{expanded})(?![\w’]|'(?!s\b)\w)", re.IGNORECASE)
 
 
 def month_number(word: str) -> int:

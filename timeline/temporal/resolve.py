@@ -60,9 +60,7 @@ def _previous_day(ref: Reference) -> dt.date | None:
 
 def _anchor_day(spec: Spec, ref: Reference) -> dt.date | None:
     """The day an expression counts from."""
-    if spec.anchor == ANAPHORIC or (ref.narrative and spec.anchor != DEICTIC):
-        return _previous_day(ref) or ref.dct
-    if ref.narrative and spec.anchor == DEICTIC and spec.unit == "day":
+    if spec.anchor == ANAPHORIC or ref.narrative:
         return _previous_day(ref) or ref.dct
     return ref.dct
 
@@ -91,12 +89,15 @@ def _shifted(spec: Spec, ref: Reference) -> When:
         return spec.when.with_year(year)
     if day is None:
         return _unknown(gran)
+    if gran == "weekend" and spec.direction is None:  # "the weekend": by tense, like a weekday
+        saturday = _weekday(Spec("DATE", weekday=5), replace(ref, narrative=False))
+        return When.of_date(saturday.first_day() or day, "weekend")
     if spec.unit == "latest_quarter":  # the quarter most recently reported on
         return When.of_date(day - dt.timedelta(days=45), "quarter")
     if spec.unit in ("hour", "minute", "second"):
         return When.of_date(day, "day")
     prev = ref.previous
-    if (spec.unit == "year" and prev is not None and prev.year is not None
+    if (spec.follow_quarter and prev is not None and prev.year is not None
             and prev.gran == "quarter" and prev.n):
         # Financial news: "a year earlier" after "the third quarter" is that quarter a year back.
         return When("quarter", prev.year + spec.offset, n=prev.n)
@@ -187,15 +188,29 @@ def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
         return candidate.with_year(day.year + 1) if first <= day else candidate
     if spec.direction == 0:
         return candidate
-    if when.gran == "quarter":
+    if when.gran == "quarter":  # earnings news reports on quarters already under way
         if first > day and ref.tense != FUTURE:
             return candidate.with_year(day.year - 1)
         return candidate
-    if ref.tense == PAST and first > day:
-        return candidate.with_year(day.year - 1)
-    if ref.tense == FUTURE and last < day:
-        return candidate.with_year(day.year + 1)
-    return candidate
+    return min((when.with_year(y) for y in (day.year - 1, day.year, day.year + 1)),
+               key=lambda c: _distance(c, day, ref.tense))
+
+
+# A tense pointing the other way costs this many days: nearness decides unless the words
+# clearly say otherwise ("was on August 24", "will vote in March").
+_TENSE_PENALTY = 120
+
+
+def _distance(candidate: When, day: dt.date, tense: str | None) -> int:
+    bounds = candidate.bounds()
+    if bounds is None:
+        return 10**6
+    first, last = bounds
+    if first > day:
+        return (first - day).days + (_TENSE_PENALTY if tense == PAST else 0)
+    if last < day:
+        return (day - last).days + (_TENSE_PENALTY if tense == FUTURE else 0)
+    return 0
 
 
 def _time_of_day(when: When, spec: Spec) -> When:

@@ -202,7 +202,7 @@ def b_year(m: re.Match, text: str) -> Spec | None:
         if re.match(r"[.,]\d", text[m.end():m.end() + 2]) or text[m.start() - 1:m.start()] in (
                 ".", ",", "$", "/", ":"):
             return None
-        if not 1000 <= y <= 2099:
+        if not 1000 <= y <= 2099 or re.search(r"(?<!\d)\d{1,3}-$", text[max(0, m.start() - 4):m.start()]):
             return None
     if _g(m, "era"):
         return None
@@ -471,11 +471,12 @@ def b_ago(m: re.Match, text: str) -> Spec | None:
         return None
     gran = {"week": "day"}.get(unit, unit)
     return Spec("DATE", unit=unit, offset=sign * n, gran=gran, anchor=anchor,
-                mod=approx_code(m))
+                mod=approx_code(m), follow_quarter=unit == "year")
 
 
 def b_year_earlier(m: re.Match, text: str) -> Spec | None:
-    return Spec("DATE", unit="year", offset=-1, gran="year", anchor=ANAPHORIC)
+    return Spec("DATE", unit="year", offset=-1, gran="year", anchor=ANAPHORIC,
+                follow_quarter=True)
 
 
 def b_duration(m: re.Match, text: str) -> Spec | None:
@@ -614,29 +615,29 @@ RULES: list[Rule] = [
          r"(?:,? (?P<y>{year4}))?",
          b_month_day, ("13 September 2023", "the 13th of September", "Wednesday 13 Sept.")),
     Rule("month_year",
-         r"(?:" + PREMOD + r" )?(?P<mon>{month}),? (?:of )?(?P<y>{year4}|'\d\d)",
+         r"(?:" + PREMOD + r"(?: |(?<=-)))?(?P<mon>{month}),? (?:of )?(?P<y>{year4}|'\d\d)",
          b_month_year, ("May 2013", "early June 1998", "February of 1940", "Sept. 1999",
                         "the end of March 1941")),
     Rule("month",
-         r"(?:" + PREMOD + r" ?)?(?:(?P<rel>this past|this coming|this|last|next|coming) )?"
+         r"(?:" + PREMOD + r"(?: |(?<=-)))?(?:(?P<rel>this past|this coming|this|last|next|coming) )?"
          r"(?P<mon>{month_name})",
          b_month, ("in May", "last November", "mid-August", "the end of March", "early April"),
          priority=-1),
     Rule("bc_year",
-         r"(?:" + PREMOD + r" )?(?P<y>\d{1,4}) (?P<era>BC|B\.C\.|BCE|AD|A\.D\.|CE)(?![\w])",
+         r"(?:" + PREMOD + r"(?: |(?<=-)))?(?P<y>\d{1,4}) (?P<era>BC|B\.C\.|BCE|AD|A\.D\.|CE)(?![\w])",
          b_bc_year, ("499 BC", "218 B.C.")),
     Rule("year",
-         r"(?:" + PREMOD + r" )?(?:(?P<fiscal>fiscal(?: year)?|the (?:fiscal |calendar )?year"
+         r"(?:" + PREMOD + r"(?: |(?<=-)))?(?:(?P<fiscal>fiscal(?: year)?|the (?:fiscal |calendar )?year"
          r"|calendar(?: year)?|FY) )?(?P<y>{year4})(?P<era> BC| B\.C\.| BCE)?",
          b_year, ("1998", "fiscal 1999", "early 2013", "the end of 1990", "the year 2000"),
          priority=-2),
     Rule("decade",
-         r"(?:" + PREMOD + r" ?)?(?:the )?(?:(?P<full>1\d\d0|20\d0)['’]?s"
+         r"(?:" + PREMOD + r"(?: |(?<=-)))?(?:the )?(?:(?P<full>1\d\d0|20\d0)['’]?s"
          r"|['’](?P<short>\d)0['’]?s|(?P<word>twenties|thirties|forties|fifties|sixties"
          r"|seventies|eighties|nineties))",
          b_decade, ("the 1990s", "the '80s", "the mid-1990s", "the early 1960s", "the sixties")),
     Rule("century",
-         r"(?:" + PREMOD + r" )?the (?P<ord>{ordinal}|\d{1,2}(?:st|nd|rd|th)) century",
+         r"(?:" + PREMOD + r"(?: |(?<=-)))?the (?P<ord>{ordinal}|\d{1,2}(?:st|nd|rd|th)) century",
          b_century, ("the 19th century", "the twentieth century", "the end of the 19th century")),
     Rule("quarter",
          r"(?:(?P<y0>{year4})(?:['’]s)? |(?P<rel0>this year's|last year's|next year's) )?"
@@ -656,7 +657,7 @@ RULES: list[Rule] = [
          r"|(?P<rel>this|last|next|the) (?:fiscal )?year))?",
          b_half, ("the first half of 1998", "the second half", "the first half of this year")),
     Rule("season",
-         r"(?:" + PREMOD + r" )?(?:(?P<det>the|this past|this coming|this|last|next|past|coming"
+         r"(?:" + PREMOD + r"(?: |(?<=-)))?(?:(?P<det>the|this past|this coming|this|last|next|past|coming"
          r"|that) )?(?P<s>{season})(?:,? (?:of )?(?P<y>{year4}))?",
          b_season, ("the spring of 1998", "last summer", "this fall", "winter 2010",
                     "early spring")),
@@ -680,7 +681,7 @@ RULES: list[Rule] = [
          r"|late last|late this) (?P<p>morning|afternoon|evening|night)",
          b_part_of_day, ("this morning", "last night", "that evening")),
     Rule("deictic_unit",
-         r"(?:" + PREMOD + r" )?(?P<rel>this past|this coming|earlier this|later this|earlier that"
+         r"(?:" + PREMOD + r"(?: |(?<=-)))?(?P<rel>this past|this coming|earlier this|later this|earlier that"
          r"|later that|early this|late this|early last|late last|early next|late next"
          r"|later in the|earlier in the|the following|the next|the previous|the preceding"
          r"|the prior|the coming|the upcoming|the current|the same|that same|the past|the last"
@@ -724,18 +725,18 @@ RULES: list[Rule] = [
          b_bare_units, ("years", "decades"), priority=-4),
     Rule("vague",
          r"(?P<w>right now|just now|these days|the present day|the present|present day|at present"
-         r"|the near future|the future|the past|nowadays|currently|current|now|recently|recent"
-         r"|lately|previously|formerly|soon|someday|future|recent years|recent months"
+         r"|the near future|the future|the past|nowadays|currently|now|recently"
+         r"|lately|formerly|someday|recent years|recent months"
          r"|recent weeks|recent days)",
          b_vague, ("now", "currently", "recently", "the past", "the future", "soon",
                    "recent years"), priority=-5),
     Rule("clock",
-         r"(?:" + APPROX + r" )?(?P<h>\d{1,2})(?:[:.](?P<mi>\d\d))?(?::\d\d)? ?"
+         r"(?:" + APPROX + r" )?(?P<h>\d{1,2})(?::(?P<mi>\d\d))?(?::\d\d)? ?"
          r"(?P<ampm>a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?: (?P<tz>(?-i:[ECMP][SD]T|GMT|UTC|BST|CET|"
          r"CEST|JST)))?",
          b_clock, ("9:43 PM", "10 a.m.", "7:15 p.m. EST", "around 7:15 p.m.")),
     Rule("clock_24",
-         r"(?P<h>[01]?\d|2[0-3])[:.](?P<mi>[0-5]\d)(?: (?P<tz>(?-i:[ECMP][SD]T|GMT|UTC|BST|CET"
+         r"(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?: (?P<tz>(?-i:[ECMP][SD]T|GMT|UTC|BST|CET"
          r"|CEST|JST)))?",
          b_clock_24, ("21:43 GMT",)),
     Rule("named_time", r"(?P<w>noon|midday|midnight)", b_named_time, ("noon", "midnight")),

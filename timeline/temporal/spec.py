@@ -47,3 +47,5 @@ class Spec:
     mod: str | None = None
     # Year choice for a year-less calendar expression: -1 past, +1 future, None = tense.
     year_hint: int | None = None
+    # "a year earlier" after "the third quarter" means that quarter a year back.
+    follow_quarter: bool = False

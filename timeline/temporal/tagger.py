@@ -155,7 +155,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             granularity=_granularity(w),
         ))
         if w is not None and w.year is not None and w.gran in _DATED and not w.bc:
-            if c.spec.anchor != ANAPHORIC or w.gran in ("day", "part", "minute", "quarter"):
+            # Comparisons ("a year earlier", "the previous day") do not move the story on.
+            if not (c.spec.follow_quarter or (c.spec.anchor == ANAPHORIC and c.spec.offset < 0)):
                 previous = w
     return out
 
