@@ -43,6 +43,8 @@ def resolve(spec: Spec, ref: Reference) -> Resolved:
     """The value of ``spec`` given ``ref``."""
     if spec.value is not None:
         return Resolved(spec.type, spec.value, None, spec.mod)
+    if ref.narrative and spec.value_in_narrative:
+        return Resolved(spec.type, spec.value_in_narrative, None, spec.mod)
     when = _resolve_when(spec, ref)
     if spec.part or spec.hour is not None:
         when = _time_of_day(when, spec)

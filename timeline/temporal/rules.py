@@ -290,7 +290,7 @@ def b_season(m: re.Match, text: str) -> Spec | None:
     word = m["s"].lower()
     before = preceding_word(text, m.start())
     if not det and not _g(m, "y") and not _g(m, "premod"):
-        if word in ("fall", "spring") or before not in ("in", "this", "last", "next", "during",
+        if m["s"] in ("fall", "spring") or before not in ("in", "this", "last", "next", "during",
                                                          "since", "until", "by", "of", "early",
                                                          "late", "through", "for"):
             return None
@@ -337,7 +337,8 @@ def b_weekday(m: re.Match, text: str) -> Spec | None:
                 after):
         return None
     rel = _ws(_g(m, "rel"))
-    spec = Spec("DATE", weekday=lx.weekday_number(word), direction=WEEKDAY_REL.get(rel))
+    spec = Spec("DATE", weekday=lx.weekday_number(word), direction=WEEKDAY_REL.get(rel),
+                news_cue=True)
     part = _ws(_g(m, "part"))
     if part:
         spec.type = "TIME"
@@ -347,19 +348,24 @@ def b_weekday(m: re.Match, text: str) -> Spec | None:
     return spec
 
 
-DEICTIC_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0,
+DEICTIC_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "tmr": 1, "tmrw": 1,
+                "tmw": 1, "2moro": 1, "2morrow": 1, "tomorow": 1, "tonite": 0, "2nite": 0,
+                "yday": -1, "2day": 0,
                 "the day before yesterday": -2, "the day after tomorrow": 2, "this": 0,
                 "last": -1}
 
 
 def b_deictic_day(m: re.Match, text: str) -> Spec | None:
     word = _ws(m["w"])
-    spec = Spec("DATE", unit="day", offset=DEICTIC_DAYS[word], gran="day", anchor=DEICTIC)
+    spec = Spec("DATE", unit="day", offset=DEICTIC_DAYS[word], gran="day", anchor=DEICTIC,
+                news_cue=True)
     part = _ws(_g(m, "part"))
-    if word == "tonight":
+    if word in ("tonight", "tonite", "2nite"):
         part = "night"
     if word == "last" and not part:
         return None
+    if word == "today" and not part:
+        spec.value_in_narrative = "PRESENT_REF"
     if part:
         spec.type = "TIME"
         spec.part = lx.part_code(part)
@@ -408,7 +414,8 @@ def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
     if unit == "weekend" and rel in ("the", "this", "that"):
         return Spec("DATE", unit="week", offset=0, gran="weekend", anchor=anchor,
                     direction=None if rel == "the" else 0)
-    return Spec("DATE", unit=gran, offset=offset, gran=gran, anchor=anchor, mod=mod)
+    return Spec("DATE", unit=gran, offset=offset, gran=gran, anchor=anchor, mod=mod,
+                news_cue=anchor == DEICTIC and rel != "the")
 
 
 def _fmt_number(n: float) -> str:
@@ -471,7 +478,7 @@ def b_ago(m: re.Match, text: str) -> Spec | None:
         return None
     gran = {"week": "day"}.get(unit, unit)
     return Spec("DATE", unit=unit, offset=sign * n, gran=gran, anchor=anchor,
-                mod=approx_code(m), follow_quarter=unit == "year")
+                mod=approx_code(m), follow_quarter=unit == "year", news_cue=anchor == DEICTIC)
 
 
 def b_year_earlier(m: re.Match, text: str) -> Spec | None:
@@ -485,7 +492,7 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
     raw_n = _ws(_g(m, "n"))
     if raw_n in lx.tables()["vague_quantity"]:
         n = None
-    if n is not None and n > 10000:
+    if (n is not None and n > 10000) or _g(m, "age"):
         return None
     if code == "D" and m["unit"].lower().startswith("night") and not raw_n:
         return None
@@ -583,6 +590,16 @@ def b_part_of_day(m: re.Match, text: str) -> Spec | None:
     return Spec("TIME", unit="day", offset=offset, gran="day", anchor=anchor, part=part)
 
 
+def b_bare_part(m: re.Match, text: str) -> Spec | None:
+    the = _ws(_g(m, "the"))
+    part = lx.part_code(m["p"])
+    if the == "every":
+        return Spec("SET", value=f"XXXX-XX-XXT{part}")
+    if the == "one":
+        return Spec("TIME", value=f"XXXX-XX-XXT{part}")
+    return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, part=part)
+
+
 def b_anaphoric_day(m: re.Match, text: str) -> Spec | None:
     rel = _ws(m["rel"])
     off = {"that": 0, "the same": 0, "that same": 0, "the next": 1, "the following": 1,
@@ -670,11 +687,24 @@ RULES: list[Rule] = [
          r"(?P<wd>{weekday})(?:(?:['’]s)? " + _PART + r")?",
          b_weekday, ("Tuesday", "last Friday", "next Monday", "Tuesday night",
                      "Friday morning", "Wed.")),
+    Rule("weekday_short",
+         r"(?:(?P<rel>this|next|last|coming) |(?<=\bon\x20)|(?<=\bby\x20))"
+         r"(?P<wd>mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:(?:['’]s)? " + _PART + r")?",
+         b_weekday, ("this Sat", "next wed")),
+    Rule("bare_part_of_day",
+         r"(?:(?P<the>the|this|that|one|every) |(?<=\bin\x20)|(?<=\bat\x20)"
+         r"|(?<=\bby\x20)|(?<=\bgood\x20))(?P<p>morning|afternoon|evening|night)",
+         lambda m, t: b_bare_part(m, t), ("the morning", "the night"), priority=-2),
+    Rule("weekend", r"(?P<w>weekends?)", lambda m, t: Spec("SET", value="XXXX-WE")
+         if m["w"].lower().endswith("s") else Spec("DATE", unit="week", offset=0,
+                                                    gran="weekend", anchor=DEICTIC),
+         ("weekends", "weekend"), priority=-3),
     Rule("weekday_plural", r"(?P<wd>(?:mon|tues|wednes|thurs|fri|satur|sun)days)", b_plural_weekday,
          ("Mondays", "on Sundays")),
     Rule("deictic_day",
          r"(?P<w>the day before yesterday|the day after tomorrow|today|yesterday|tomorrow"
-         r"|tonight)(?:(?:['’]s)? " + _PART + r")?",
+         r"|tonight|tonite|2nite|tmrw|tmr|tmw|2moro|2morrow|tomorow|yday|2day)"
+         r"(?:(?:['’]s)? " + _PART + r")?",
          b_deictic_day, ("today", "yesterday afternoon", "tomorrow", "tonight")),
     Rule("part_of_day",
          r"(?P<rel>this|last|that|the same|the next|the following|the previous|early this"
@@ -710,7 +740,7 @@ RULES: list[Rule] = [
          r"|the entire|the whole|over the past|the latest) )?"
          r"(?P<n>{number}|{vague_quantity}|an?)(?P<half> and a half)?(?: (?:more|additional|full"
          r"|straight|consecutive|long|successive|extra))?(?: |-)(?P<unit>{unit})"
-         r"(?: and a half| or so| or more)?(?:-(?:old|long))?",
+         r"(?: and a half| or so| or more)?(?P<age>[- ]old)?",
          b_duration, ("three years", "18 months", "a decade", "several weeks",
                       "the past two days", "the first nine months", "two-year", "24 hours",
                       "about three years", "more than two hours"),

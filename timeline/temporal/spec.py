@@ -49,3 +49,7 @@ class Spec:
     year_hint: int | None = None
     # "a year earlier" after "the third quarter" means that quarter a year back.
     follow_quarter: bool = False
+    # The value to give instead in narrative text ("today" in a history means the present).
+    value_in_narrative: str | None = None
+    # Words that speak from the publication date ("yesterday", "last week", "Friday"): news.
+    news_cue: bool = False

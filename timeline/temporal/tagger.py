@@ -97,13 +97,15 @@ def _is_narrative(cands: list[_Candidate], dct: dt.date | None) -> bool:
     """A document is narrative when its explicit years lie mostly far from its date."""
     if dct is None:
         return True
-    years = [c.spec.when.year for c in cands
-             if c.spec.when is not None and c.spec.when.year is not None and c.spec.unit is None
-             and not c.spec.when.bc]
+    years = [-c.spec.when.year if c.spec.when.bc else c.spec.when.year for c in cands
+             if c.spec.when is not None and c.spec.when.year is not None and c.spec.unit is None]
     if len(years) < 3:
         return False
     far = sum(abs(y - dct.year) > 2 for y in years)
-    return far / len(years) > 0.6 and abs(statistics.median(years) - dct.year) > 3
+    # News speaks from its date: weekdays, "yesterday", "last week" ...; histories rarely do.
+    news_cues = sum(c.spec.news_cue for c in cands)
+    return (far / len(years) > 0.6 and abs(statistics.median(years) - dct.year) > 3
+            and news_cues < max(2, len(years) / 10))
 
 
 def _as_date(dct: str | dt.date | None) -> dt.date | None:
