@@ -53,7 +53,7 @@ def resolve(spec: Spec, ref: Reference) -> Resolved:
 
 # --------------------------------------------------------------------------- reference days
 def _previous_day(ref: Reference) -> dt.date | None:
-    if ref.previous is not None:
+    if ref.previous is not None and not ref.previous.bc:
         first = ref.previous.first_day()
         if first is not None:
             return first
@@ -84,6 +84,12 @@ def _resolve_when(spec: Spec, ref: Reference) -> When:
 def _shifted(spec: Spec, ref: Reference) -> When:
     day = _anchor_day(spec, ref)
     gran = spec.gran
+    prev = ref.previous
+    if (prev is not None and prev.bc and (ref.narrative or spec.anchor == ANAPHORIC)
+            and spec.unit in ("year", "decade", "century")):
+        years = {"year": 1, "decade": 10, "century": 100}[spec.unit] * spec.offset
+        return When(gran if gran in ("year", "decade", "century") else "year",
+                    prev.year - years, bc=True)
     if spec.when is not None:  # "this year's third quarter", "the first half of next year"
         if day is None:
             return spec.when
@@ -98,7 +104,6 @@ def _shifted(spec: Spec, ref: Reference) -> When:
         return When.of_date(day - dt.timedelta(days=45), "quarter")
     if spec.unit in ("hour", "minute", "second"):
         return When.of_date(day, "day")
-    prev = ref.previous
     if (spec.follow_quarter and prev is not None and prev.year is not None
             and prev.gran == "quarter" and prev.n):
         # Financial news: "a year earlier" after "the third quarter" is that quarter a year back.
@@ -173,9 +178,9 @@ def _holiday(spec: Spec, ref: Reference) -> When:
 
 def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
     """A year for "May 31", "November", "the third quarter" ..., from the reference and tense."""
-    if ref.narrative or spec.anchor == ANAPHORIC:
-        if ref.previous is not None and ref.previous.year is not None:
-            return when.with_year(ref.previous.year)
+    prev = ref.previous
+    if prev is not None and prev.year is not None and (ref.narrative or spec.anchor == ANAPHORIC):
+        return replace(when, year=prev.year, bc=prev.bc)
     day = ref.dct if not ref.narrative else (_previous_day(ref) or ref.dct)
     if day is None:
         return when

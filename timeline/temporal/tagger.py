@@ -156,7 +156,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             last_day=bounds[1].isoformat() if bounds else None,
             granularity=_granularity(w),
         ))
-        if w is not None and w.year is not None and w.gran in _DATED and not w.bc:
+        if w is not None and w.year is not None and w.gran in _DATED:
             # Comparisons ("a year earlier", "the previous day") do not move the story on.
             if not (c.spec.follow_quarter or (c.spec.anchor == ANAPHORIC and c.spec.offset < 0)):
                 previous = w
