@@ -97,7 +97,7 @@ def _shifted(spec: Spec, ref: Reference) -> When:
         return spec.when.with_year(year)
     if day is None:
         return _unknown(gran)
-    if gran == "weekend" and spec.direction is None:  # "the weekend": by tense, like a weekday
+    if spec.unit == "weekend_by_tense":  # "the weekend": by tense, like a weekday
         saturday = _weekday(Spec("DATE", weekday=5), replace(ref, narrative=False))
         return When.of_date(saturday.first_day() or day, "weekend")
     if spec.unit == "latest_quarter":  # the quarter most recently reported on
@@ -167,12 +167,13 @@ def _holiday(spec: Spec, ref: Reference) -> When:
         month, dd = (int(x) for x in spec.holiday.split("-"))
         return When("day", None, month, dd)
     d = _holiday_date(spec.holiday, day.year)
-    direction = spec.direction if spec.direction is not None else {
-        PAST: -1, FUTURE: 1}.get(ref.tense)
-    if direction == -1 and d > day:
+    if spec.direction == -1 and d >= day:
         d = _holiday_date(spec.holiday, day.year - 1)
-    elif direction == 1 and d < day:
+    elif spec.direction == 1 and d <= day:
         d = _holiday_date(spec.holiday, day.year + 1)
+    elif spec.direction is None:
+        d = min((_holiday_date(spec.holiday, y) for y in (day.year - 1, day.year, day.year + 1)),
+                key=lambda c: _distance(When.of_date(c), day, ref.tense))
     return When.of_date(d)
 
 

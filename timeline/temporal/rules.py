@@ -176,6 +176,15 @@ def b_month(m: re.Match, text: str) -> Spec | None:
     return spec
 
 
+def b_month_of_that_year(m: re.Match, text: str) -> Spec | None:
+    offset = {"that": 0, "the same": 0, "the following": 1, "the next": 1, "the previous": -1,
+              "the preceding": -1}[_ws(m["rel"])]
+    mo = lx.month_number(m["mon"])
+    day = int(re.match(r"\d+", m["d"]).group()) if _g(m, "d") else None
+    when = When("day" if day else "month", None, mo, day)
+    return Spec("DATE", when=when, unit="year", offset=offset, gran="year", anchor=ANAPHORIC)
+
+
 NOT_YEAR_AFTER = re.compile(
     r"\s*(?:%|percent|per cent|[-–]?(?:odd|strong|member|page|acre|mile|ton|foot|meter)"
     r"|\s(?:people|persons|troops|soldiers|workers|jobs|employees|miles|kilometers|km|feet"
@@ -290,7 +299,9 @@ def b_season(m: re.Match, text: str) -> Spec | None:
     word = m["s"].lower()
     before = preceding_word(text, m.start())
     if not det and not _g(m, "y") and not _g(m, "premod"):
-        if m["s"] in ("fall", "spring") or before not in ("in", "this", "last", "next", "during",
+        if m["s"][0].isupper() and m["s"].lower() not in ("fall",):
+            pass
+        elif m["s"] in ("fall", "spring") or before not in ("in", "this", "last", "next", "during",
                                                          "since", "until", "by", "of", "early",
                                                          "late", "through", "for"):
             return None
@@ -411,9 +422,8 @@ def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
                     return Spec("DURATION", value=_duration_value(1, lx.unit_code(unit)))
                 if unit != "month" or before in DURATION_CONTEXT:
                     return None
-    if unit == "weekend" and rel in ("the", "this", "that"):
-        return Spec("DATE", unit="week", offset=0, gran="weekend", anchor=anchor,
-                    direction=None if rel == "the" else 0)
+    if unit == "weekend" and rel == "the":
+        return Spec("DATE", unit="weekend_by_tense", gran="weekend", anchor=anchor)
     return Spec("DATE", unit=gran, offset=offset, gran=gran, anchor=anchor, mod=mod,
                 news_cue=anchor == DEICTIC and rel != "the")
 
@@ -640,6 +650,10 @@ RULES: list[Rule] = [
          r"(?P<mon>{month_name})",
          b_month, ("in May", "last November", "mid-August", "the end of March", "early April"),
          priority=-1),
+    Rule("month_of_that_year",
+         r"(?P<mon>{month_name})(?: (?P<d>{day_of_month}))?,? of (?P<rel>that|the same|the following"
+         r"|the next|the previous|the preceding) year",
+         lambda m, t: b_month_of_that_year(m, t), ("July of that year", "July 25 of that year")),
     Rule("bc_year",
          r"(?:" + PREMOD + r"(?: |(?<=-)))?(?P<y>\d{1,4}) (?P<era>BC|B\.C\.|BCE|AD|A\.D\.|CE)(?![\w])",
          b_bc_year, ("499 BC", "218 B.C.")),
@@ -696,7 +710,7 @@ RULES: list[Rule] = [
          r"|(?<=\bby\x20)|(?<=\bgood\x20))(?P<p>morning|afternoon|evening|night)",
          lambda m, t: b_bare_part(m, t), ("the morning", "the night"), priority=-2),
     Rule("weekend", r"(?P<w>weekends?)", lambda m, t: Spec("SET", value="XXXX-WE")
-         if m["w"].lower().endswith("s") else Spec("DATE", unit="week", offset=0,
+         if m["w"].lower().endswith("s") else Spec("DATE", unit="weekend_by_tense",
                                                     gran="weekend", anchor=DEICTIC),
          ("weekends", "weekend"), priority=-3),
     Rule("weekday_plural", r"(?P<wd>(?:mon|tues|wednes|thurs|fri|satur|sun)days)", b_plural_weekday,
