@@ -1,0 +1,280 @@
+"""The ``timeline`` command: tag texts, annotate TimeML files, score annotations.
+
+A thin layer over ``timeline.timeml``, ``timeline.evaluate``, ``timeline.published`` and the
+tagger: it finds files, reports problems one line each on stderr, and keeps going.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from timeline import temporal
+from timeline.evaluate import combine, format_errors, format_table, pair_files, score_document
+from timeline.published import find_published, parse_date
+from timeline.temporal import Timex
+from timeline.timeml import TimeMLError, find_timeml_files, read_timeml, write_timeml
+
+MODES = ("auto", "news", "narrative")
+TAG_COLUMNS = ("file", "start", "end", "text", "type", "value", "mod", "first_day", "last_day")
+
+
+class _Report:
+    """Writes one-line errors and warnings to stderr and remembers whether any input failed."""
+
+    def __init__(self) -> None:
+        self.failed = False
+
+    def error(self, message: str) -> None:
+        self.failed = True
+        print(f"timeline: error: {_one_line(message)}", file=sys.stderr)
+
+    def warn(self, message: str) -> None:
+        print(f"timeline: warning: {_one_line(message)}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status (1: some input failed, 2: usage error)."""
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    report = _Report()
+    try:
+        status = args.run(args, report)
+    except BrokenPipeError:  # the reader went away ("timeline tag ... | head"): not an error
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        print("timeline: interrupted", file=sys.stderr)
+        return 130
+    return status or (1 if report.failed else 0)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="timeline", description="Find and resolve temporal expressions (TIMEX3)."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    tag = commands.add_parser("tag", help="tag plain-text articles, one line per expression")
+    tag.add_argument("files", nargs="+", metavar="FILE", help="text files, or - for stdin")
+    tag.add_argument(
+        "--published",
+        metavar="DATE",
+        help="publication date (YYYY-MM-DD); default: found in the text's header",
+    )
+    tag.add_argument("--format", choices=("tsv", "json"), default="tsv")
+    _add_mode(tag)
+    tag.set_defaults(run=_run_tag)
+
+    annotate = commands.add_parser("annotate", help="write TIMEX3 tags into TimeML files")
+    annotate.add_argument("inputs", nargs="+", metavar="INPUT", help="TimeML files or folders")
+    annotate.add_argument("-o", "--output", required=True, metavar="OUT_DIR", type=Path)
+    _add_mode(annotate)
+    annotate.set_defaults(run=_run_annotate)
+
+    evaluate = commands.add_parser("eval", help="score TIMEX3 annotations (TempEval-3)")
+    evaluate.add_argument("gold", metavar="GOLD", type=Path, help="gold TimeML file or folder")
+    evaluate.add_argument(
+        "system",
+        nargs="?",
+        metavar="SYSTEM_DIR",
+        type=Path,
+        help="annotated files to score; default: tag the gold texts now",
+    )
+    evaluate.add_argument("--errors", action="store_true", help="list every error")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    _add_mode(evaluate)
+    evaluate.set_defaults(run=_run_eval)
+    return parser
+
+
+def _add_mode(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--mode",
+        choices=MODES,
+        default="auto",
+        help="anchor relative dates to the publication date (news), to the last date "
+        "mentioned (narrative), or decide per document (auto)",
+    )
+
+
+def _run_tag(args: argparse.Namespace, report: _Report) -> int:
+    published = None
+    if args.published is not None:
+        published = _read_date(args.published)
+        if published is None:
+            print(
+                f"timeline: error: --published: cannot read {args.published!r} as a date "
+                "(use YYYY-MM-DD)",
+                file=sys.stderr,
+            )
+            return 2
+    rows = []
+    if args.format == "tsv":
+        print("\t".join(TAG_COLUMNS))
+    for name in args.files:
+        text = _read_text(name, report)
+        if text is None:
+            continue
+        dct = published or find_published(text)
+        if dct is None:
+            report.warn(
+                f"{name}: no publication date found in the header; relative dates stay "
+                "unresolved (give --published YYYY-MM-DD)"
+            )
+        for timex in temporal.tag(text, dct, mode=args.mode):
+            row = _tag_row(name, timex)
+            if args.format == "tsv":
+                print("\t".join("" if v is None else " ".join(str(v).split()) for v in row))
+            else:
+                rows.append(dict(zip(TAG_COLUMNS, row, strict=True)))
+    if args.format == "json":
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _run_annotate(args: argparse.Namespace, report: _Report) -> int:
+    out_dir: Path = args.output
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        report.error(f"{out_dir}: cannot create the output folder: {error.strerror or error}")
+        return 1
+    for name in args.inputs:
+        path = Path(name)
+        if not path.exists():
+            report.error(f"{path}: no such file or directory")
+            continue
+        root = path if path.is_dir() else path.parent
+        files = find_timeml_files(path)
+        if _inside(out_dir, path):  # earlier output below an input folder is not input
+            files = [f for f in files if not _inside(f, out_dir)]
+        if not files:
+            report.warn(f"{path}: no TimeML files (.tml, .xml, .TE3input) in this folder")
+        for file in files:
+            _annotate_file(file, out_dir / file.relative_to(root), args.mode, report)
+    return 0
+
+
+def _annotate_file(source: Path, target: Path, mode: str, report: _Report) -> None:
+    try:
+        doc = read_timeml(source)
+    except TimeMLError as error:
+        report.error(str(error))
+        return
+    if target.resolve() == source.resolve():
+        report.error(f"{source}: the output would overwrite the input; choose another -o folder")
+        return
+    annotated = write_timeml(doc, temporal.tag(doc.text, doc.dct, mode=mode))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with target.open("w", encoding=doc.encoding, errors="xmlcharrefreplace", newline="") as f:
+            f.write(annotated)
+    except OSError as error:
+        report.error(f"{target}: cannot write: {error.strerror or error}")
+
+
+def _run_eval(args: argparse.Namespace, report: _Report) -> int:
+    gold_path: Path = args.gold
+    system_dir: Path | None = args.system
+    if not gold_path.exists():
+        report.error(f"{gold_path}: no such file or directory")
+        return 1
+    if system_dir is not None and not system_dir.is_dir():
+        report.error(f"{system_dir}: not a folder")
+        return 1
+    gold_files = find_timeml_files(gold_path)
+    if system_dir is not None and _inside(system_dir, gold_path):
+        gold_files = [f for f in gold_files if not _inside(f, system_dir)]
+    if not gold_files:
+        report.warn(f"{gold_path}: no TimeML files (.tml, .xml, .TE3input) in this folder")
+    pairs: dict[Path, Path | None] = {}
+    if system_dir is not None:
+        gold_root = gold_path if gold_path.is_dir() else gold_path.parent
+        pairs = pair_files(gold_files, gold_root, find_timeml_files(system_dir), system_dir)
+    parts = []
+    for gold_file in gold_files:
+        try:
+            gold = read_timeml(gold_file)
+        except TimeMLError as error:
+            report.error(str(error))
+            continue
+        if system_dir is None:
+            system = temporal.tag(gold.text, gold.dct, mode=args.mode)
+        else:
+            system = _system_timexes(gold_file, gold.text, pairs.get(gold_file), system_dir, report)
+        parts.append(score_document(gold.doc_id, gold.text, gold.timexes, system))
+    scores = combine(parts)
+    if args.json:
+        print(json.dumps(scores.to_dict(errors=args.errors), ensure_ascii=False, indent=2))
+    else:
+        print(format_table(scores))
+        if args.errors:
+            print()
+            print(format_errors(scores))
+    return 0
+
+
+def _system_timexes(
+    gold_file: Path, gold_text: str, system_file: Path | None, system_dir: Path, report: _Report
+) -> list[Timex]:
+    """Return the system's expressions for a gold file; none (all missed) when it has none."""
+    if system_file is None:
+        report.warn(f"{gold_file}: no system file in {system_dir}; counted as all missed")
+        return []
+    try:
+        system = read_timeml(system_file)
+    except TimeMLError as error:
+        report.error(f"{error} (counted as all missed)")
+        return []
+    if system.text != gold_text:
+        report.warn(f"{system_file}: text differs from the gold text; offsets may not line up")
+    return system.timexes
+
+
+def _read_text(name: str, report: _Report) -> str | None:
+    try:
+        if name == "-":
+            return sys.stdin.read()
+        return Path(name).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        report.error(f"{name}: not UTF-8 text")
+    except OSError as error:
+        report.error(f"{name}: cannot read: {error.strerror or error}")
+    return None
+
+
+def _read_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        return parse_date(text)
+
+
+def _tag_row(name: str, timex: Timex) -> tuple:
+    return (
+        name,
+        timex.start,
+        timex.end,
+        timex.text,
+        timex.type,
+        timex.value,
+        timex.mod,
+        timex.first_day,
+        timex.last_day,
+    )
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    return folder.resolve() in path.resolve().parents
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
