@@ -1,0 +1,79 @@
+"""The corpus is the test suite: one test per line of the tables in ``tests/corpus/``.
+
+``positive.tsv``  sentence, expected extent, DCT, TIMEX3 type, value and mod;
+``narrative.tsv`` passages whose expressions are anchored to earlier dates in the text;
+``negative.tsv``  words that must not be (part of) any expression.
+A rule change comes with its table lines.
+"""
+
+from __future__ import annotations
+
+import pytest
+from corpus_tables import (
+    load_narrative,
+    load_negative,
+    load_positive,
+    nth_index,
+    phrase_ids,
+    word_spans,
+)
+
+from timeline.temporal import Timex, tag
+
+POSITIVE = load_positive()
+NARRATIVE = load_narrative()
+NEGATIVE = load_negative()
+
+NEGATIVE_DCT = "2023-09-13"
+
+
+def describe(timexes: list[Timex]) -> str:
+    """All found expressions, one per line, for assertion messages."""
+    lines = [
+        f"  [{t.start}:{t.end}] {t.text!r} {t.type} {t.value}" + (f" mod={t.mod}" if t.mod else "")
+        for t in timexes
+    ]
+    return "\n".join(lines) or "  (nothing found)"
+
+
+@pytest.mark.parametrize("row", POSITIVE, ids=phrase_ids(r.expression for r in POSITIVE))
+def test_positive(row):
+    found = tag(row.sentence, row.dct)
+    matches = [t for t in found if t.text == row.expression]
+    context = f"{row.where}: {row.sentence!r} (DCT {row.dct})\nfound:\n{describe(found)}"
+    assert matches, f"no expression with the exact extent {row.expression!r}\n{context}"
+    got = matches[0]
+    assert (got.type, got.value, got.mod) == (row.type, row.value, row.mod), (
+        f"{row.expression!r}: expected {row.type} {row.value} mod={row.mod}, "
+        f"got {got.type} {got.value} mod={got.mod}\n{context}"
+    )
+
+
+@pytest.mark.parametrize("row", NARRATIVE, ids=phrase_ids(r.expression for r in NARRATIVE))
+def test_narrative(row):
+    found = tag(row.text, row.dct)
+    start = nth_index(row.text, row.expression, row.occurrence)
+    matches = [t for t in found if t.start == start and t.text == row.expression]
+    context = f"{row.where}: {row.text!r} (DCT {row.dct})\nfound:\n{describe(found)}"
+    assert matches, (
+        f"no expression {row.expression!r} at offset {start} (occurrence {row.occurrence})\n"
+        f"{context}"
+    )
+    assert matches[0].value == row.value, (
+        f"{row.expression!r}: expected {row.value}, got {matches[0].value}\n{context}"
+    )
+
+
+@pytest.mark.parametrize("row", NEGATIVE, ids=phrase_ids(r.sentence for r in NEGATIVE))
+def test_negative(row):
+    found = tag(row.sentence, NEGATIVE_DCT)
+    overlapping = [
+        t
+        for t in found
+        for start, end in word_spans(row.sentence, row.word)
+        if t.start < end and start < t.end
+    ]
+    assert not overlapping, (
+        f"{row.where}: {row.word!r} must not be tagged in {row.sentence!r}\n"
+        f"found:\n{describe(found)}"
+    )
