@@ -54,49 +54,79 @@ def _cues() -> tuple[frozenset, frozenset, frozenset, frozenset]:
             frozenset(t["not_past"]))
 
 
-def word_tense(word: str) -> str | None:
-    """The tense a single word signals, if any."""
-    past, present, future, not_past = _cues()
-    w = word.lower().replace("’", "'")
-    if w in future:
-        return FUTURE
-    if w in past:
-        return PAST
-    if w in present:
-        return PRESENT
-    if w.endswith("n't"):
-        return word_tense(w[:-3]) or (FUTURE if w == "won't" else None)
-    if len(w) > 4 and w.endswith("ed") and w not in not_past:
-        return PAST
-    return None
-
-
+_CERTAIN_FUTURE = {"will", "'ll", "shall", "won't", "wo", "would", "going", "gonna", "next",
+                   "upcoming", "coming", "tomorrow", "forthcoming", "soon"}
 # Participles that read as future unless a past auxiliary stands before them ("was due").
 _WEAK_FUTURE = {"due", "scheduled", "expected", "planned", "slated", "supposed", "set"}
 _PAST_AUX = {"was", "were", "had", "been"}
+# Before these a past form is a passive participle ("will be held"), not a tense.
+_PASSIVE_AUX = {"be", "been", "being", "is", "are", "am", "'s", "get", "gets", "getting"}
+_BREAKS = {";", ":", "—", "--"}
+# A date after these is a deadline or a target, which a past sentence may set in the future
+# ("the offer was extended to Nov. 16").
+DEADLINE_WORDS = {"to", "until", "till", "by", "through", "before", "expire", "expires",
+                  "deadline"}
+
+
+def word_tense(word: str) -> tuple[str, bool] | None:
+    """The tense a single word signals and whether it is certain: a modal, an auxiliary or a
+    known verb form is; a regular -ed form (maybe an adjective) or a present form is not."""
+    past, present, future, not_past = _cues()
+    w = word.lower().replace("’", "'")
+    if w in future:
+        return FUTURE, w in _CERTAIN_FUTURE
+    if w in past:
+        return PAST, True
+    if w in present:
+        return PRESENT, False
+    if w.endswith("n't"):
+        return word_tense(w[:-3]) or ((FUTURE, True) if w == "won't" else None)
+    if len(w) > 4 and w.endswith("ed") and w not in not_past:
+        return PAST, False
+    return None
+
+
+def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
+    """The tense cue of ``words[i]`` read in context, or None."""
+    cue = word_tense(words[i])
+    if cue is None:
+        return None
+    w = words[i].lower()
+    before = [x.lower() for x in words[max(0, i - 3):i]]
+    if cue[0] == PAST and before and before[-1] in _PASSIVE_AUX:
+        return None
+    if w in _WEAK_FUTURE:
+        return (PAST, True) if any(x in _PAST_AUX for x in before) else (FUTURE, False)
+    return cue
+
+
+def _scan(words, indices) -> tuple[tuple[str, bool] | None, tuple[str, bool] | None]:
+    """(first decisive cue, first guessed -ed cue) along ``indices``, stopping at a clause
+    break. A regular -ed form may be an adjective ("preferred shares"), so it only counts when
+    nothing else speaks."""
+    guess = None
+    for i in indices:
+        if words[i] in _BREAKS:
+            break
+        cue = _cue(words, i)
+        if cue is None:
+            continue
+        if cue == (PAST, False) and words[i].lower() not in _cues()[0]:
+            guess = guess or cue
+            continue
+        return cue, guess
+    return None, guess
 
 
 def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
-             window: int = 10) -> str | None:
-    """The tense governing the expression at ``text[start:end]``: the nearest cue to its left
-    within ``window`` words (stopping at a clause break), else the nearest to its right."""
+             window: int = 10) -> tuple[str | None, bool]:
+    """The tense governing the expression at ``text[start:end]`` and whether it is certain:
+    the nearest cue on the left inside the clause, else the nearest on the right."""
     s0, s1 = sentence
     left = _WORD.findall(text[s0:start])[-window:]
-    for i in range(len(left) - 1, -1, -1):
-        w = left[i]
-        if w in (";", ":", "—", "--"):
-            break
-        tense = word_tense(w)
-        if tense:
-            if w.lower() in _WEAK_FUTURE and any(
-                    x.lower() in _PAST_AUX for x in left[max(0, i - 3):i]):
-                return PAST
-            return tense
     right = _WORD.findall(text[end:s1])[:window]
-    for w in right:
-        if w in (";", ":", "—", "--"):
-            break
-        tense = word_tense(w)
-        if tense:
-            return tense
-    return None
+    cue, guess_left = _scan(left, range(len(left) - 1, -1, -1))
+    if cue is None:
+        cue, guess_right = _scan(right, range(len(right)))
+        cue = cue or guess_left or guess_right
+    return cue if cue else (None, False)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from timeline.temporal.calendar import When, easter, nth_weekday, shift, valid_day
 from timeline.temporal.context import FUTURE, PAST, PRESENT
-from timeline.temporal.spec import ANAPHORIC, DEICTIC, Spec
+from timeline.temporal.spec import ANAPHORIC, Spec
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +29,7 @@ class Reference:
     previous: When | None = None
     tense: str | None = None
     narrative: bool = False
+    tense_is_certain: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +174,7 @@ def _holiday(spec: Spec, ref: Reference) -> When:
         d = _holiday_date(spec.holiday, day.year + 1)
     elif spec.direction is None:
         d = min((_holiday_date(spec.holiday, y) for y in (day.year - 1, day.year, day.year + 1)),
-                key=lambda c: _distance(When.of_date(c), day, ref.tense))
+                key=lambda c: _distance(When.of_date(c), day, ref))
     return When.of_date(d)
 
 
@@ -201,23 +202,25 @@ def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
             return candidate.with_year(day.year - 1)
         return candidate
     return min((when.with_year(y) for y in (day.year - 1, day.year, day.year + 1)),
-               key=lambda c: _distance(c, day, ref.tense))
+               key=lambda c: _distance(c, day, ref))
 
 
-# A tense pointing the other way costs this many days: nearness decides unless the words
-# clearly say otherwise ("was on August 24", "will vote in March").
-_TENSE_PENALTY = 120
+# A tense pointing the other way costs this many days. A certain tense ("was", "will", "held")
+# decides; a weak one (a regular -ed form, which may be an adjective) only tips a close call.
+_CERTAIN_PENALTY = 400
+_WEAK_PENALTY = 150
 
 
-def _distance(candidate: When, day: dt.date, tense: str | None) -> int:
+def _distance(candidate: When, day: dt.date, ref: Reference) -> int:
     bounds = candidate.bounds()
     if bounds is None:
         return 10**6
     first, last = bounds
+    penalty = _CERTAIN_PENALTY if ref.tense_is_certain else _WEAK_PENALTY
     if first > day:
-        return (first - day).days + (_TENSE_PENALTY if tense == PAST else 0)
+        return (first - day).days + (penalty if ref.tense == PAST else 0)
     if last < day:
-        return (day - last).days + (_TENSE_PENALTY if tense == FUTURE else 0)
+        return (day - last).days + (penalty if ref.tense == FUTURE else 0)
     return 0
 
 

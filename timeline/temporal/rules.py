@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from timeline.temporal import lexicon as lx
 from timeline.temporal.calendar import SEASONS, When
-from timeline.temporal.spec import ANAPHORIC, CALENDAR, DEICTIC, Spec
+from timeline.temporal.spec import ANAPHORIC, DEICTIC, Spec
 
 Builder = Callable[[re.Match, str], "Spec | None"]
 
@@ -151,8 +151,8 @@ def b_month_year(m: re.Match, text: str) -> Spec | None:
 MONTH_CONTEXT = {"in", "since", "by", "until", "till", "from", "through", "of", "during",
                  "before", "after", "last", "next", "this", "early", "late", "mid", "to",
                  "between", "and", "or", "mid-", "end", "beginning", "throughout", "for",
-                 "until", "around", "following", "previous", "past", "coming", "each", "every",
-                 "that", "since", "late-", "early-", "-"}
+                 "around", "following", "previous", "past", "coming", "each", "every",
+                 "that", "late-", "early-", "-"}
 
 
 def b_month(m: re.Match, text: str) -> Spec | None:

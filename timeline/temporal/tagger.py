@@ -14,10 +14,16 @@ import statistics
 from dataclasses import dataclass, replace
 
 from timeline.temporal.calendar import When
-from timeline.temporal.context import sentence_bounds, sentence_of, tense_at
+from timeline.temporal.context import (
+    DEADLINE_WORDS,
+    PAST,
+    sentence_bounds,
+    sentence_of,
+    tense_at,
+)
 from timeline.temporal.model import Timex
 from timeline.temporal.resolve import Reference, resolve
-from timeline.temporal.rules import RULES, Rule
+from timeline.temporal.rules import RULES, Rule, preceding_word
 from timeline.temporal.spec import ANAPHORIC, Spec
 
 MODES = ("auto", "news", "narrative")
@@ -146,8 +152,10 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     out: list[Timex] = []
     for c in cands:
         sentence = sentence_of(starts, text, c.start)
-        tense = tense_at(text, sentence, c.start, c.end)
-        res = resolve(c.spec, Reference(dct, previous, tense, narrative))
+        tense, certain = tense_at(text, sentence, c.start, c.end)
+        if tense == PAST and preceding_word(text, c.start) in DEADLINE_WORDS:
+            tense = None
+        res = resolve(c.spec, Reference(dct, previous, tense, narrative, certain))
         w = res.when
         bounds = w.bounds() if w is not None else None
         out.append(Timex(
