@@ -91,6 +91,13 @@ def _shifted(spec: Spec, ref: Reference) -> When:
         years = {"year": 1, "decade": 10, "century": 100}[spec.unit] * spec.offset
         return When(gran if gran in ("year", "decade", "century") else "year",
                     prev.year - years, bc=True)
+    if (prev is not None and prev.year is not None and spec.unit in ("year", "decade", "century")
+            and gran in ("year", "decade", "century") and spec.when is None
+            and (ref.narrative or spec.anchor == ANAPHORIC)
+            and not (spec.follow_quarter and prev.gran == "quarter")):
+        # "A year earlier" after "the winter of 1701" is 1700, whatever day the winter began.
+        years = {"year": 1, "decade": 10, "century": 100}[spec.unit] * spec.offset
+        return When(gran, prev.year + years)
     if spec.when is not None:  # "this year's third quarter", "the first half of next year"
         if day is None:
             return spec.when

@@ -34,11 +34,12 @@ class Rule:
 
 # --------------------------------------------------------------------------- shared fragments
 PREMOD = (
-    r"(?P<premod>early|late|mid-|mid|the (?:very )?(?:beginning|start|end|middle|close|turn) of"
+    r"(?P<premod>(?:the )?(?:early|late|mid-|mid)"
+    r"|the (?:very )?(?:beginning|start|end|middle|close|turn) of"
     r"|the (?:early|late|latter) part of|(?:the )?(?:early|late) part of|around the end of)"
 )
 APPROX = (
-    r"(?P<approx>about|around|approximately|roughly|some|nearly|almost|more than|over"
+    r"(?P<approx>about|around|approximately|roughly|some|nearly|almost|more than|over(?! the)"
     r"|less than|under|at least|at most|up to|no more than|just over|just under|well over"
     r"|fewer than|not more than|not quite)"
 )
@@ -48,7 +49,7 @@ PREMOD_CODES = {
 }
 APPROX_CODES = {
     "about": "APPROX", "around": "APPROX", "approximately": "APPROX", "roughly": "APPROX",
-    "some": "APPROX", "nearly": "APPROX", "almost": "APPROX", "not quite": "APPROX",
+    "some": "APPROX", "nearly": "APPROX", "almost": "LESS_THAN", "not quite": "LESS_THAN",
     "more than": "MORE_THAN", "over": "MORE_THAN", "just over": "MORE_THAN",
     "well over": "MORE_THAN", "less than": "LESS_THAN", "under": "LESS_THAN",
     "just under": "LESS_THAN", "fewer than": "LESS_THAN", "at least": "EQUAL_OR_MORE",
@@ -67,6 +68,8 @@ def _ws(s: str | None) -> str:
 def premod_code(m: re.Match) -> str | None:
     """START/MID/END from "early", "mid-", "the end of" ... in group ``premod``."""
     words = _ws(m.groupdict().get("premod"))
+    if words.startswith("the ") and words.split()[1] in ("early", "late", "mid", "mid-"):
+        words = words[4:]
     if not words:
         return None
     if words in PREMOD_CODES:
@@ -176,6 +179,15 @@ def b_month(m: re.Match, text: str) -> Spec | None:
     return spec
 
 
+def b_month_rel_year(m: re.Match, text: str) -> Spec | None:
+    mo = lx.month_number(m["mon"])
+    day = int(re.match(r"\d+", m["d"]).group()) if _g(m, "d") else None
+    when = When("day" if day else "month", None, mo, day)
+    offset = {"this": 0, "last": -1, "next": 1}[m["rel"].lower()]
+    return Spec("DATE", when=when, unit="year", offset=offset, gran="year", anchor=DEICTIC,
+                news_cue=True)
+
+
 def b_month_of_that_year(m: re.Match, text: str) -> Spec | None:
     offset = {"that": 0, "the same": 0, "the following": 1, "the next": 1, "the previous": -1,
               "the preceding": -1}[_ws(m["rel"])]
@@ -203,15 +215,17 @@ def b_year(m: re.Match, text: str) -> Spec | None:
         if before.endswith(("$", "#", "no.", "nos.", "number", "no", "page", "pages", "p.",
                             "route", "flight", "room", "rule", "version", "model", "boeing",
                             "airbus", "windows", "office", "article", "section", "chapter",
-                            "resolution", "bill", "h.r.", "s.", "lot", "car", "unit", "+", "-",
+                            "resolution", "bill", "h.r.", "s.", "lot", "car", "unit", "+",
                             "to", "from", "of")) and before not in ("to", "from", "of"):
             return None
-        if NOT_YEAR_AFTER.match(text, m.end()):
+        if NOT_YEAR_AFTER.match(text, m.end()) or re.match(
+                r"\s+(?:[A-Z][a-z]+\s+)?(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd"
+                r"|Lane|Drive|Way|Place|Broadway)\b", text[m.end():m.end() + 40]):
             return None
         if re.match(r"[.,]\d", text[m.end():m.end() + 2]) or text[m.start() - 1:m.start()] in (
                 ".", ",", "$", "/", ":"):
             return None
-        if not 1000 <= y <= 2099 or re.search(r"(?<!\d)\d{1,3}-$", text[max(0, m.start() - 4):m.start()]):
+        if not 1000 <= y <= 2099 or re.search(r"(?<!\d)\d{1,3}-$", text[max(0, m.start() - 6):m.start()]):
             return None
     if _g(m, "era"):
         return None
@@ -271,6 +285,8 @@ QUARTER_REL = {"this": 0, "current": 0, "same": 0, "latest": "latest", "recent":
 
 
 def b_rel_quarter(m: re.Match, text: str) -> Spec | None:
+    if not _g(m, "rel") and not m.group().lower().startswith("the"):
+        return None  # a bare "quarter" is a fraction
     rel = QUARTER_REL.get(_ws(_g(m, "rel")))
     if rel is None:
         return None
@@ -298,6 +314,10 @@ def b_season(m: re.Match, text: str) -> Spec | None:
     det = _ws(_g(m, "det"))
     word = m["s"].lower()
     before = preceding_word(text, m.start())
+    if det == "the" and word == "fall" and re.match(r"\s+of\s+(?!\d)", text[m.end():]):
+        return None  # "the fall of the old regime"
+    if not det and m["s"][0].isupper() and _capitalised_name(text, m.start(), m.end()):
+        return None  # "Donna Summer"
     if not det and not _g(m, "y") and not _g(m, "premod"):
         if m["s"][0].isupper() and m["s"].lower() not in ("fall",):
             pass
@@ -307,7 +327,10 @@ def b_season(m: re.Match, text: str) -> Spec | None:
             return None
     when = When("season", year_of(m["y"]) if _g(m, "y") else None, n=SEASONS.index(s))
     spec = Spec("DATE", when=when, mod=premod_code(m))
-    if det in ("last", "this past", "past"):
+    if det in ("last", "past"):
+        # "last summer" is last year's summer, as TimeBank reads it ("last spring" in October).
+        spec.unit, spec.offset, spec.gran, spec.anchor = "year", -1, "year", DEICTIC
+    elif det == "this past":
         spec.direction = -1
     elif det in ("next", "this coming", "coming"):
         spec.direction = 1
@@ -315,6 +338,9 @@ def b_season(m: re.Match, text: str) -> Spec | None:
         spec.direction = 0
     elif det == "that":
         spec.anchor = ANAPHORIC
+    elif det in ("the following", "the next", "the previous"):
+        spec.unit, spec.gran, spec.anchor = "year", "year", ANAPHORIC
+        spec.offset = -1 if det == "the previous" else 1
     return spec
 
 
@@ -336,7 +362,32 @@ def b_holiday(m: re.Match, text: str) -> Spec | None:
 
 
 WEEKDAY_REL = {"last": -1, "this past": -1, "past": -1, "previous": -1, "next": 1,
-               "this coming": 1, "coming": 1, "this": 0}
+               "this coming": 1, "coming": 1, "this": 0, "the following": 1, "the next": 1,
+               "the previous": -1, "the preceding": -1}
+
+
+_TEMPORAL_CAPS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                  "january", "february", "march", "april", "may", "june", "july", "august",
+                  "september", "october", "november", "december", "sept", "jan", "feb", "mar",
+                  "apr", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "on", "by", "last",
+                  "next", "this", "early", "late", "until", "since", "from", "through", "and",
+                  "or", "noon", "midnight", "the", "every", "each", "but", "then", "also",
+                  "before", "after", "during", "at", "in", "for", "of", "to", "with", "as",
+                  "that", "since", "until", "till", "around", "about", "late", "yesterday",
+                  "today", "tomorrow", "a", "an", "it", "he", "she", "they", "we", "i", "you",
+                  "there", "so", "if", "when", "while", "because", "although", "though", "nor",
+                  "earlier", "later", "only", "just", "even", "still", "again", "both"}
+
+
+def _capitalised_name(text: str, start: int, end: int) -> bool:
+    """True when a capitalised word stands inside a name: "Joe Friday", "Wednesday Addams",
+    "USA Today", "Donna Summer", "Daily Telegraph" (but not "Friday, Sept. 13")."""
+    before = re.search(r"([A-Z][\w.&'’-]*)[ \t]+$", text[max(0, start - 30):start])
+    if before and before.group(1).lower().rstrip(".") not in _TEMPORAL_CAPS:
+        return True
+    after = re.match(r"[ \t]+([A-Z][a-z]+)", text[end:end + 30])
+    return bool(after and after.group(1).lower() not in _TEMPORAL_CAPS
+                and text[start].isupper() and not text[start:end].isupper())
 
 
 def b_weekday(m: re.Match, text: str) -> Spec | None:
@@ -348,8 +399,12 @@ def b_weekday(m: re.Match, text: str) -> Spec | None:
                 after):
         return None
     rel = _ws(_g(m, "rel"))
+    if not rel and not _g(m, "premod") and _capitalised_name(text, m.start("wd"), m.end("wd")):
+        return None
     spec = Spec("DATE", weekday=lx.weekday_number(word), direction=WEEKDAY_REL.get(rel),
-                news_cue=True)
+                news_cue=not rel.startswith("the "), mod=premod_code(m))
+    if rel.startswith("the "):
+        spec.anchor = ANAPHORIC
     part = _ws(_g(m, "part"))
     if part:
         spec.type = "TIME"
@@ -368,8 +423,10 @@ DEICTIC_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "tmr":
 
 def b_deictic_day(m: re.Match, text: str) -> Spec | None:
     word = _ws(m["w"])
+    if m["w"][0].isupper() and _capitalised_name(text, m.start(), m.end()):
+        return None  # "USA Today"
     spec = Spec("DATE", unit="day", offset=DEICTIC_DAYS[word], gran="day", anchor=DEICTIC,
-                news_cue=True)
+                news_cue=True, mod=premod_code(m))
     part = _ws(_g(m, "part"))
     if word in ("tonight", "tonite", "2nite"):
         part = "night"
@@ -408,8 +465,8 @@ def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
     offset, anchor = DEICTIC_REL[rel]
     before = preceding_word(text, m.start())
     mod = premod_code(m)
-    if rel.startswith(("early", "late")) and not mod:
-        mod = "START" if rel.startswith("early") else "END"
+    if rel.startswith(("earl", "late")) and not mod:  # "earlier this year", "late last year"
+        mod = "START" if rel.startswith("earl") else "END"
     if offset is None:  # "the past year", "the last month": a duration in TimeML
         if mod:
             return None
@@ -436,17 +493,14 @@ def _duration_value(n: float | None, code: str) -> str:
     """P3Y, PT2H, PXW ... ("DE"cades and "CE"nturies in years)."""
     if code == "2W":
         n, code = (None if n is None else 2 * n), "W"
-    if code in ("DE", "CE", "ML"):
-        factor = {"DE": 10, "CE": 100, "ML": 1000}[code]
-        if n is None:
-            return f"PX{code}"
-        n, code = n * factor, "Y"
+    if code == "ML":
+        n, code = (None if n is None else n * 1000), "Y"
     if code == "TM":
         return f"PT{'X' if n is None else _fmt_number(n)}M"
     if code in TIME_UNITS:
         return f"PT{'X' if n is None else _fmt_number(n)}{code}"
-    if code == "Q":
-        return f"P{'X' if n is None else _fmt_number(3 * n)}M" if n else "PXQ"
+    if code in ("Q", "DE", "CE") and n is not None and not float(n).is_integer():
+        n, code = n * {"Q": 3, "DE": 120, "CE": 1200}[code], "M"
     if n is not None and not float(n).is_integer():
         if code == "Y":
             return f"P{_fmt_number(n * 12)}M"
@@ -506,6 +560,17 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
         return None
     if code == "D" and m["unit"].lower().startswith("night") and not raw_n:
         return None
+    after = text[m.end():m.end() + 20]
+    if code in ("S", "Q") and re.match(r"\s+of\b", after):
+        return None  # "a quarter of the voters", "three quarters of the members"
+    if code == "S" and raw_n in ("a", "an", "one") and re.match(
+            r"\s+(?!later|ago|earlier|before|after|or|and|to)[a-z]", after):
+        return None  # "a second opinion"
+    if raw_n in ("a", "an", "per") and code in ("D", "W", "M", "Y", "H") and re.search(
+            r"(?:\d|million|billion|thousand|hundred|percent|%|[a-z]s)\s+$",
+            text[max(0, m.start() - 20):m.start()]):
+        # "$2 million a year", "500 cars a day": a rate
+        return Spec("SET", value=_duration_value(1, code))
     return Spec("DURATION", value=_duration_value(n, code), mod=approx_code(m))
 
 
@@ -578,6 +643,8 @@ def b_set(m: re.Match, text: str) -> Spec | None:
 
 
 def b_frequency(m: re.Match, text: str) -> Spec | None:
+    if m["w"][0].isupper() and _capitalised_name(text, m.start(), m.end()):
+        return None  # "the Daily Telegraph", "Entertainment Weekly"
     return Spec("SET", value=lx.tables()["frequency_adverb"][m["w"].lower()])
 
 
@@ -654,6 +721,15 @@ RULES: list[Rule] = [
          r"(?P<mon>{month_name})(?: (?P<d>{day_of_month}))?,? of (?P<rel>that|the same|the following"
          r"|the next|the previous|the preceding) year",
          lambda m, t: b_month_of_that_year(m, t), ("July of that year", "July 25 of that year")),
+    Rule("month_rel_year",
+         r"(?P<mon>{month})(?: (?P<d>{day_of_month}))?,? (?P<rel>this|last|next) year",
+         lambda m, t: b_month_rel_year(m, t), ("January this year", "June last year",
+                                                "March 3 next year")),
+    Rule("anaphoric_unit",
+         r"the (?P<unit>day|week|month|year) (?P<dir>before|after)(?=\s*[,.;:)]|\s*$)",
+         lambda m, t: Spec("DATE", unit=m["unit"].lower(), gran=m["unit"].lower(),
+                           offset=-1 if m["dir"].lower() == "before" else 1, anchor=ANAPHORIC),
+         ("the day before", "the year after")),
     Rule("bc_year",
          r"(?:" + PREMOD + r"(?: |(?<=-)))?(?P<y>\d{1,4}) (?P<era>BC|B\.C\.|BCE|AD|A\.D\.|CE)(?![\w])",
          b_bc_year, ("499 BC", "218 B.C.")),
@@ -668,7 +744,8 @@ RULES: list[Rule] = [
          r"|seventies|eighties|nineties))",
          b_decade, ("the 1990s", "the '80s", "the mid-1990s", "the early 1960s", "the sixties")),
     Rule("century",
-         r"(?:" + PREMOD + r"(?: |(?<=-)))?the (?P<ord>{ordinal}|\d{1,2}(?:st|nd|rd|th)) century",
+         r"(?:" + PREMOD + r"(?: |(?<=-)))?(?:the )?(?P<ord>{ordinal}|\d{1,2}(?:st|nd|rd|th))"
+         r" century",
          b_century, ("the 19th century", "the twentieth century", "the end of the 19th century")),
     Rule("quarter",
          r"(?:(?P<y0>{year4})(?:['’]s)? |(?P<rel0>this year's|last year's|next year's) )?"
@@ -676,11 +753,12 @@ RULES: list[Rule] = [
          r"(?:quarter|qtr\.?)(?: of (?:fiscal |the fiscal year |the year )?(?P<y>{year4}))?",
          b_quarter, ("the third quarter", "third-quarter", "the fourth quarter of 2012",
                      "1998's first quarter", "this year's third quarter")),
-    Rule("q_quarter", r"(?-i:Q(?P<q>[1-4]))(?: |-|')?(?P<y>{year4})?", b_quarter,
+    Rule("q_quarter", r"(?-i:Q(?P<q>[1-4]))(?: |-|')?(?P<y>{year4})?",
+         lambda m, t: None if _capitalised_name(t, m.start(), m.end()) else b_quarter(m, t),
          ("Q3 2013", "Q4")),
     Rule("rel_quarter",
          r"(?:the )?(?P<rel>this|current|same|latest|recent|most recent|last|past|previous|prior"
-         r"|next|coming|year-earlier|year-ago|comparable|prior-year|fiscal)? ?quarter",
+         r"|next|coming|year-earlier|year-ago|comparable|prior-year|fiscal)? ?(?-i:quarter)",
          b_rel_quarter, ("the quarter", "the latest quarter", "last quarter", "the current quarter",
                          "the year-earlier quarter"), priority=-1),
     Rule("half",
@@ -688,8 +766,8 @@ RULES: list[Rule] = [
          r"|(?P<rel>this|last|next|the) (?:fiscal )?year))?",
          b_half, ("the first half of 1998", "the second half", "the first half of this year")),
     Rule("season",
-         r"(?:" + PREMOD + r"(?: |(?<=-)))?(?:(?P<det>the|this past|this coming|this|last|next|past|coming"
-         r"|that) )?(?P<s>{season})(?:,? (?:of )?(?P<y>{year4}))?",
+         r"(?:" + PREMOD + r"(?: |(?<=-)))?(?:(?P<det>the following|the next|the previous|the"
+         r"|this past|this coming|this|last|next|past|coming|that) )?(?P<s>{season})(?:,? (?:of )?(?P<y>{year4}))?",
          b_season, ("the spring of 1998", "last summer", "this fall", "winter 2010",
                     "early spring")),
     Rule("holiday",
@@ -697,7 +775,8 @@ RULES: list[Rule] = [
          b_holiday, ("Christmas", "Christmas Day 2012", "Thanksgiving", "New Year's Eve",
                      "last Christmas")),
     Rule("weekday",
-         r"(?:(?P<rel>this past|this coming|last|next|this|coming|past|previous) )?"
+         r"(?:(?P<premod>early|late) )?(?:(?P<rel>this past|this coming|last|next|this|coming|past"
+         r"|previous|the following|the next|the previous|the preceding) )?"
          r"(?P<wd>{weekday})(?:(?:['’]s)? " + _PART + r")?",
          b_weekday, ("Tuesday", "last Friday", "next Monday", "Tuesday night",
                      "Friday morning", "Wed.")),
@@ -716,7 +795,7 @@ RULES: list[Rule] = [
     Rule("weekday_plural", r"(?P<wd>(?:mon|tues|wednes|thurs|fri|satur|sun)days)", b_plural_weekday,
          ("Mondays", "on Sundays")),
     Rule("deictic_day",
-         r"(?P<w>the day before yesterday|the day after tomorrow|today|yesterday|tomorrow"
+         r"(?:(?P<premod>early|late) )?(?P<w>the day before yesterday|the day after tomorrow|today|yesterday|tomorrow"
          r"|tonight|tonite|2nite|tmrw|tmr|tmw|2moro|2morrow|tomorow|yday|2day)"
          r"(?:(?:['’]s)? " + _PART + r")?",
          b_deictic_day, ("today", "yesterday afternoon", "tomorrow", "tonight")),
@@ -751,7 +830,7 @@ RULES: list[Rule] = [
     Rule("duration",
          r"(?:" + APPROX + r" )?(?:(?:the|another|an additional|the past|the last|the next"
          r"|the first|the final|the previous|the coming|the following|the remaining|the full"
-         r"|the entire|the whole|over the past|the latest) )?"
+         r"|the entire|the whole|the latest) )?"
          r"(?P<n>{number}|{vague_quantity}|an?)(?P<half> and a half)?(?: (?:more|additional|full"
          r"|straight|consecutive|long|successive|extra))?(?: |-)(?P<unit>{unit})"
          r"(?: and a half| or so| or more)?(?P<age>[- ]old)?",
@@ -790,8 +869,12 @@ RULES: list[Rule] = [
          r"|afternoon|evening)",
          b_set, ("every week", "each season", "every Monday", "every other day", "per year")),
     Rule("set_times",
-         r"(?:(?<=\bonce\x20)|(?<=\btwice\x20)|(?<=\bthrice\x20)|(?<=\btimes\x20))an? (?P<u>day|week|month"
-         r"|year|hour|minute|night)",
-         b_set, ("a year",)),
+         r"(?:once|twice|thrice|{number} times) (?:an?|per|each|every) (?P<u>day|week|month"
+         r"|year|hour|minute|night|quarter|decade|century)",
+         b_set, ("twice a year", "three times a week")),
+    Rule("set_every_n",
+         r"(?:every|each) (?P<n>{number}) (?P<unit>{unit})",
+         lambda m, t: Spec("SET", value=_duration_value(_quantity(m), lx.unit_code(m["unit"]))),
+         ("every two weeks", "every six months")),
     Rule("frequency", r"(?P<w>{frequency_adverb})", b_frequency, ("daily", "annually")),
 ]

@@ -105,11 +105,13 @@ def _is_narrative(cands: list[_Candidate], dct: dt.date | None) -> bool:
         return True
     years = [-c.spec.when.year if c.spec.when.bc else c.spec.when.year for c in cands
              if c.spec.when is not None and c.spec.when.year is not None and c.spec.unit is None]
-    if len(years) < 3:
+    if not years:
         return False
     far = sum(abs(y - dct.year) > 2 for y in years)
     # News speaks from its date: weekdays, "yesterday", "last week" ...; histories rarely do.
     news_cues = sum(c.spec.news_cue for c in cands)
+    if len(years) < 3:  # a short passage: narrative if all its years are far and nothing deictic
+        return far == len(years) and news_cues == 0
     return (far / len(years) > 0.6 and abs(statistics.median(years) - dct.year) > 3
             and news_cues < max(2, len(years) / 10))
 
@@ -166,7 +168,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         ))
         if w is not None and w.year is not None and w.gran in _DATED:
             # Comparisons ("a year earlier", "the previous day") do not move the story on.
-            if not (c.spec.follow_quarter or (c.spec.anchor == ANAPHORIC and c.spec.offset < 0)):
+            if not (c.spec.offset < 0 and (c.spec.follow_quarter or c.spec.anchor == ANAPHORIC)):
                 previous = w
     return out
 
