@@ -139,7 +139,8 @@ class When:
         if self.month is None:
             return dt.date(y, 1, 1), dt.date(y, 12, 31)
         if g == "month" or self.day is None:
-            return dt.date(y, self.month, 1), dt.date(y, self.month, _cal.monthrange(y, self.month)[1])
+            last = _cal.monthrange(y, self.month)[1]
+            return dt.date(y, self.month, 1), dt.date(y, self.month, last)
         d = dt.date(y, self.month, self.day)
         return d, d
 

@@ -76,9 +76,10 @@ FRAGMENTS = _fragments()
 
 def compile_pattern(pattern: str) -> re.Pattern:
     """Compile a rule pattern: ``{name}`` references expand to lexicon fragments, a space matches
-    a run of whitespace (" ?" an optional one), and the whole pattern is case-insensitive except the names inside
-    ``(?-i:...)`` groups. Matches start and end on word boundaries."""
-    expanded = re.sub(r"\{([a-z_][a-z_0-9]*)\}", lambda m: FRAGMENTS[m.group(1)], pattern.replace(" ?", r"\s*").replace(" ", r"\s+"))
+    a run of whitespace (" ?" an optional one), and the whole pattern is case-insensitive except
+    the names inside ``(?-i:...)`` groups. Matches start and end on word boundaries."""
+    spaced = pattern.replace(" ?", r"\s*").replace(" ", r"\s+")
+    expanded = re.sub(r"\{([a-z_][a-z_0-9]*)\}", lambda m: FRAGMENTS[m.group(1)], spaced)
     return re.compile(rf"(?<![\w'’])(?:{expanded})(?![\w’]|'(?!s\b)\w)", re.IGNORECASE)
 
 

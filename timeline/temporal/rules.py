@@ -164,10 +164,10 @@ def b_month(m: re.Match, text: str) -> Spec | None:
     rel = _ws(_g(m, "rel"))
     before = preceding_word(text, m.start())
     after = following_text(text, m.end(), 12)
-    if name.lower() in ("may", "march") and not rel and not _g(m, "premod"):
-        # The modal and the verb: only with a preposition or modifier in front.
-        if before not in MONTH_CONTEXT or re.match(r"\s+(?:be|have|not|also|well)\b", after):
-            return None
+    # The modal and the verb: only with a preposition or modifier in front.
+    if name.lower() in ("may", "march") and not rel and not _g(m, "premod") and (
+            before not in MONTH_CONTEXT or re.match(r"\s+(?:be|have|not|also|well)\b", after)):
+        return None
     if re.match(r"\s+[A-Z][a-z]", after) and before not in MONTH_CONTEXT and not rel:
         return None  # "August Wilson", "June Carter"
     if re.match(r"['’]s\s", after) and before not in MONTH_CONTEXT:
@@ -373,7 +373,7 @@ _TEMPORAL_CAPS = {"monday", "tuesday", "wednesday", "thursday", "friday", "satur
                   "next", "this", "early", "late", "until", "since", "from", "through", "and",
                   "or", "noon", "midnight", "the", "every", "each", "but", "then", "also",
                   "before", "after", "during", "at", "in", "for", "of", "to", "with", "as",
-                  "that", "since", "until", "till", "around", "about", "late", "yesterday",
+                  "that", "till", "around", "about", "yesterday",
                   "today", "tomorrow", "a", "an", "it", "he", "she", "they", "we", "i", "you",
                   "there", "so", "if", "when", "while", "because", "although", "though", "nor",
                   "earlier", "later", "only", "just", "even", "still", "again", "both"}
@@ -472,13 +472,13 @@ def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
             return None
         code = lx.unit_code(unit)
         return Spec("DURATION", value=_duration_value(1, code))
-    if rel == "the":
-        if mod is None and unit != "weekend":
-            if before in DURATION_CONTEXT or unit in ("week", "month", "decade", "century"):
-                if before in DURATION_CONTEXT:
-                    return Spec("DURATION", value=_duration_value(1, lx.unit_code(unit)))
-                if unit != "month" or before in DURATION_CONTEXT:
-                    return None
+    if rel == "the" and mod is None and unit != "weekend":
+        # "for the year" is a duration; "the year" and "the month" alone are the current ones;
+        # "the week", "the decade" alone are too vague to place.
+        if before in DURATION_CONTEXT:
+            return Spec("DURATION", value=_duration_value(1, lx.unit_code(unit)))
+        if unit in ("week", "decade", "century"):
+            return None
     if unit == "weekend" and rel == "the":
         return Spec("DATE", unit="weekend_by_tense", gran="weekend", anchor=anchor)
     return Spec("DATE", unit=gran, offset=offset, gran=gran, anchor=anchor, mod=mod,
@@ -513,10 +513,7 @@ def _duration_value(n: float | None, code: str) -> str:
 
 def _quantity(m: re.Match) -> float | None:
     raw = _ws(_g(m, "n"))
-    if raw in ("", "a", "an", "one"):
-        value = 1.0
-    else:
-        value = lx.number_value(raw)
+    value = 1.0 if raw in ("", "a", "an", "one") else lx.number_value(raw)
     if _g(m, "half") and value is not None:
         value += 0.5
     return value

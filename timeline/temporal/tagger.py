@@ -71,10 +71,10 @@ def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate
     out: list[_Candidate] = []
     for c in cands:
         prev = out[-1] if out else None
-        if prev is not None and _JOIN.match(text[prev.end:c.start]) and text[prev.end:c.start].count(
-                "\n") == 0:
-            clock, day = (prev, c) if _is_clock(prev) else (c, prev) if _is_clock(c) else (None, None)
-            if clock is not None and _is_day(day):
+        gap = text[prev.end:c.start] if prev is not None else "\n"
+        if _JOIN.match(gap) and "\n" not in gap:
+            clock, day = (prev, c) if _is_clock(prev) else (c, prev)
+            if _is_clock(clock) and _is_day(day):
                 spec = replace(day.spec, type="TIME", hour=clock.spec.hour,
                                minute=clock.spec.minute, part=None, mod=clock.spec.mod)
                 out[-1] = _Candidate(prev.start, c.end, day.rule, spec)
@@ -166,10 +166,10 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             last_day=bounds[1].isoformat() if bounds else None,
             granularity=_granularity(w),
         ))
-        if w is not None and w.year is not None and w.gran in _DATED:
-            # Comparisons ("a year earlier", "the previous day") do not move the story on.
-            if not (c.spec.offset < 0 and (c.spec.follow_quarter or c.spec.anchor == ANAPHORIC)):
-                previous = w
+        # Comparisons ("a year earlier", "the previous day") do not move the story on.
+        looks_back = c.spec.offset < 0 and (c.spec.follow_quarter or c.spec.anchor == ANAPHORIC)
+        if w is not None and w.year is not None and w.gran in _DATED and not looks_back:
+            previous = w
     return out
 
 
