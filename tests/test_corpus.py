@@ -68,6 +68,10 @@ def test_narrative(row):
 KNOWN_LIMITATIONS = {
     "Robinson Crusoe named his companion Friday.":
         "a lower-case noun before the name; needs a parser to see that Friday is an object",
+    "Joe Friday was the detective in the radio series.":
+        "news writes 'Clinton Friday said': a name before a weekday is usually its subject",
+    "The preacher Billy Sunday drew huge crowds.":
+        "news writes 'Clinton Friday said': a name before a weekday is usually its subject",
 }
 
 

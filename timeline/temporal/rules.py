@@ -379,11 +379,12 @@ _TEMPORAL_CAPS = {"monday", "tuesday", "wednesday", "thursday", "friday", "satur
                   "earlier", "later", "only", "just", "even", "still", "again", "both"}
 
 
-def _capitalised_name(text: str, start: int, end: int) -> bool:
-    """True when a capitalised word stands inside a name: "Joe Friday", "Wednesday Addams",
-    "USA Today", "Donna Summer", "Daily Telegraph" (but not "Friday, Sept. 13")."""
+def _capitalised_name(text: str, start: int, end: int, *, after_only: bool = False) -> bool:
+    """True when a capitalised word stands inside a name: "Wednesday Addams", "USA Today",
+    "Donna Summer", "Daily Telegraph" (but not "Friday, Sept. 13"). With ``after_only`` only the
+    next word counts: news writes "Clinton Saturday vowed", so a name before proves nothing."""
     before = re.search(r"([A-Z][\w.&'’-]*)[ \t]+$", text[max(0, start - 30):start])
-    if before and before.group(1).lower().rstrip(".") not in _TEMPORAL_CAPS:
+    if not after_only and before and before.group(1).lower().rstrip(".") not in _TEMPORAL_CAPS:
         return True
     after = re.match(r"[ \t]+([A-Z][a-z]+)", text[end:end + 30])
     return bool(after and after.group(1).lower() not in _TEMPORAL_CAPS
@@ -399,7 +400,8 @@ def b_weekday(m: re.Match, text: str) -> Spec | None:
                 after):
         return None
     rel = _ws(_g(m, "rel"))
-    if not rel and not _g(m, "premod") and _capitalised_name(text, m.start("wd"), m.end("wd")):
+    if not rel and not _g(m, "premod") and _capitalised_name(
+            text, m.start("wd"), m.end("wd"), after_only=True):
         return None
     spec = Spec("DATE", weekday=lx.weekday_number(word), direction=WEEKDAY_REL.get(rel),
                 news_cue=not rel.startswith("the "), mod=premod_code(m))
