@@ -58,7 +58,7 @@ _CERTAIN_FUTURE = {"will", "'ll", "shall", "won't", "wo", "would", "going", "gon
                    "upcoming", "coming", "tomorrow", "forthcoming", "soon"}
 # Participles that read as future unless a past auxiliary stands before them ("was due").
 _WEAK_FUTURE = {"due", "scheduled", "expected", "planned", "slated", "supposed", "set"}
-_PAST_AUX = {"was", "were", "had", "been"}
+_PAST_AUX = {"had"}  # "had been due to expire Friday": past; "was planned for March": future
 # Before these a past form is a passive participle ("will be held"), not a tense.
 _PASSIVE_AUX = {"be", "been", "being", "is", "are", "am", "'s", "get", "gets", "getting"}
 _BREAKS = {";", ":", "—", "--"}
@@ -100,6 +100,7 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
     return cue
 
 
+
 def _scan(words, indices) -> tuple[tuple[str, bool] | None, tuple[str, bool] | None]:
     """(first decisive cue, first guessed -ed cue) along ``indices``, stopping at a clause
     break. A regular -ed form may be an adjective ("preferred shares"), so it only counts when
@@ -125,8 +126,16 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
     s0, s1 = sentence
     left = _WORD.findall(text[s0:start])[-window:]
     right = _WORD.findall(text[end:s1])[:window]
-    cue, guess_left = _scan(left, range(len(left) - 1, -1, -1))
-    if cue is None:
-        cue, guess_right = _scan(right, range(len(right)))
-        cue = cue or guess_left or guess_right
-    return cue if cue else (None, False)
+    scans = [(left, range(len(left) - 1, -1, -1)), (right, range(len(right)))]
+    if left and left[-1].lower() in _DETERMINERS:
+        scans.reverse()  # "the Aug. 7 blasts killed": the date modifies a noun; its verb follows
+    guesses = []
+    for words, order in scans:
+        cue, guess = _scan(words, order)
+        if cue:
+            return cue
+        guesses.append(guess)
+    return next((g for g in guesses if g), (None, False))
+
+
+_DETERMINERS = {"the", "a", "an", "its", "his", "her", "their", "our", "this", "that"}

@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from timeline.temporal.calendar import When
 from timeline.temporal.context import (
     DEADLINE_WORDS,
+    FUTURE,
     PAST,
     sentence_bounds,
     sentence_of,
@@ -27,6 +28,8 @@ from timeline.temporal.rules import RULES, Rule, preceding_word
 from timeline.temporal.spec import ANAPHORIC, Spec
 
 MODES = ("auto", "news", "narrative")
+# "until Tuesday", "as early as Friday": whatever the verb's tense, the date lies ahead.
+_LOOKS_AHEAD = re.compile(r"\b(?:until|till|as (?:soon|early) as|no later than)\s+$", re.I)
 
 
 @dataclass(slots=True)
@@ -157,6 +160,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         tense, certain = tense_at(text, sentence, c.start, c.end)
         if tense == PAST and preceding_word(text, c.start) in DEADLINE_WORDS:
             tense = None
+        if _LOOKS_AHEAD.search(text, max(0, c.start - 25), c.start):
+            tense, certain = FUTURE, False
         res = resolve(c.spec, Reference(dct, previous, tense, narrative, certain))
         w = res.when
         bounds = w.bounds() if w is not None else None
