@@ -318,12 +318,14 @@ def b_season(m: re.Match, text: str) -> Spec | None:
         return None  # "the fall of the old regime"
     if not det and m["s"][0].isupper() and _capitalised_name(text, m.start(), m.end()):
         return None  # "Donna Summer"
+    if not det and not _g(m, "y") and re.match(r"\s+(?:in|at|on|over|near)\b", text[m.end():]):
+        return None  # "birds winter in Mexico": the verb
     if not det and not _g(m, "y") and not _g(m, "premod"):
         if m["s"][0].isupper() and m["s"].lower() not in ("fall",):
             pass
-        elif m["s"] in ("fall", "spring") or before not in ("in", "this", "last", "next", "during",
+        elif m["s"] in ("fall", "spring") or (m["s"] == "autumn" and before not in ("in", "this", "last", "next", "during",
                                                          "since", "until", "by", "of", "early",
-                                                         "late", "through", "for"):
+                                                         "late", "through", "for")):
             return None
     when = When("season", year_of(m["y"]) if _g(m, "y") else None, n=SEASONS.index(s))
     spec = Spec("DATE", when=when, mod=premod_code(m))
@@ -562,6 +564,8 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
     after = text[m.end():m.end() + 20]
     if code in ("S", "Q") and re.match(r"\s+of\b", after):
         return None  # "a quarter of the voters", "three quarters of the members"
+    if raw_n in ("a", "an", "the") and m["unit"][0].isupper():
+        return None  # "a Second Front"
     if code == "S" and raw_n in ("a", "an", "one") and re.match(
             r"\s+(?!later|ago|earlier|before|after|or|and|to)[a-z]", after):
         return None  # "a second opinion"

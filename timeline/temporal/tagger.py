@@ -67,6 +67,9 @@ def _select(cands: list[_Candidate]) -> list[_Candidate]:
 
 
 _JOIN = re.compile(r"\s*,?\s*(?:on\s+)?$")
+_PART_OF = re.compile(r"(?:early in )?the (?:early |late )?(?P<p>morning|afternoon|evening|night)"
+                      r"(?: hours)? of\s+$", re.I)
+_PART_CODES = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 
 
 def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate]:
@@ -74,6 +77,13 @@ def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate
     out: list[_Candidate] = []
     for c in cands:
         prev = out[-1] if out else None
+        part_of = _PART_OF.search(text, max(0, c.start - 40), c.start)
+        if part_of and _is_day(c):  # "the night of 20 June 1791"
+            if prev is not None and prev.end > part_of.start():
+                out.pop()
+            spec = replace(c.spec, type="TIME", part=_PART_CODES[part_of["p"].lower()])
+            out.append(_Candidate(part_of.start(), c.end, c.rule, spec))
+            continue
         gap = text[prev.end:c.start] if prev is not None else "\n"
         if _JOIN.match(gap) and "\n" not in gap:
             clock, day = (prev, c) if _is_clock(prev) else (c, prev)
@@ -115,6 +125,8 @@ def _is_narrative(cands: list[_Candidate], dct: dt.date | None) -> bool:
     news_cues = sum(c.spec.news_cue for c in cands)
     if len(years) < 3:  # a short passage: narrative if all its years are far and nothing deictic
         return far == len(years) and news_cues == 0
+    if len(years) >= 20 and news_cues < len(years) / 10:
+        return True  # a long chronicle, even of recent years, that rarely speaks from its date
     return (far / len(years) > 0.6 and abs(statistics.median(years) - dct.year) > 3
             and news_cues < max(2, len(years) / 10))
 
