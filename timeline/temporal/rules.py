@@ -752,7 +752,7 @@ RULES: list[Rule] = [
          b_century, ("the 19th century", "the twentieth century", "the end of the 19th century")),
     Rule("quarter",
          r"(?:(?P<y0>{year4})(?:['’]s)? |(?P<rel0>this year's|last year's|next year's) )?"
-         r"(?:the )?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?: |-)(?:fiscal )?"
+         r"(?:the (?!\w+-quarter))?(?:fiscal[ -])?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?: |-)(?:fiscal )?"
          r"(?:quarter|qtr\.?)(?: of (?:fiscal |the fiscal year |the year )?(?P<y>{year4}))?",
          b_quarter, ("the third quarter", "third-quarter", "the fourth quarter of 2012",
                      "1998's first quarter", "this year's third quarter")),
@@ -764,6 +764,14 @@ RULES: list[Rule] = [
          r"|next|coming|year-earlier|year-ago|comparable|prior-year|fiscal)? ?(?-i:quarter)",
          b_rel_quarter, ("the quarter", "the latest quarter", "last quarter", "the current quarter",
                          "the year-earlier quarter"), priority=-1),
+    Rule("comparable_period",
+         r"(?:the )?(?:comparable |corresponding )?(?:year-earlier|year-ago|prior-year) (?:period"
+         r"|(?:first|second|third|fourth) quarter|nine months|six months)",
+         b_year_earlier, ("the year-earlier period", "the year-ago third quarter")),
+    Rule("year_period",
+         r"the (?P<y>{year4}) (?:period|(?P<ord>first|second|third|fourth) quarter)",
+         lambda m, t: b_quarter(m, t) if _g(m, "ord") else Spec("DATE", when=When("year", int(m["y"]))),
+         ("the 1988 period", "the 1988 third quarter")),
     Rule("half",
          r"(?:the )?(?P<ord>first|second|1st|2nd) half(?: of (?:(?P<y>{year4})"
          r"|(?P<rel>this|last|next|the) (?:fiscal )?year))?",
