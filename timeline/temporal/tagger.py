@@ -185,9 +185,17 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         ))
         # Comparisons ("a year earlier", "the previous day") do not move the story on.
         looks_back = c.spec.offset < 0 and (c.spec.follow_quarter or c.spec.anchor == ANAPHORIC)
-        if w is not None and w.year is not None and w.gran in _DATED and not looks_back:
+        aside = _in_parentheses(text, c.start, c.end)
+        if w is not None and w.year is not None and w.gran in _DATED and not looks_back \
+                and not aside:
             previous = w
     return out
+
+
+def _in_parentheses(text: str, start: int, end: int) -> bool:
+    """An aside "(1937-1945)" or "(born 1890)" does not move the story's date."""
+    opened = text.rfind("(", max(0, start - 60), start)
+    return opened != -1 and ")" not in text[opened:start] and ")" in text[end:end + 60]
 
 
 def _granularity(w: When | None) -> str | None:
