@@ -49,7 +49,8 @@ def _fragments() -> dict[str, str]:
     number_words = [w for w in t["number"] if w not in ("a", "an")]
     tens = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
     units19 = "one|two|three|four|five|six|seven|eight|nine"
-    compound = rf"(?:{tens})[- ](?:{units19})"
+    compound = (rf"(?:(?:{tens})[- ](?:{units19})|(?:{units19}|{tens}|ten|a) (?:hundred|thousand)"
+                rf"(?: and (?:{units19}|{tens}))?)")
     digits = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s+1/2)?"
     number = f"(?:{compound}|{digits}|{_alternation(number_words)[3:-1]})"
     return {
@@ -115,12 +116,19 @@ def number_value(text: str) -> float | None:
     numbers = tables()["number"]
     if s in numbers:
         return float(numbers[s])
-    total = 0.0
+    total, current = 0.0, 0.0
     for part in _WORD_NUMBER.split(s):
-        if part not in numbers:
+        if part == "and":
+            continue
+        if part in ("hundred", "thousand"):
+            current = (current or 1) * (100 if part == "hundred" else 1000)
+            if part == "thousand":
+                total, current = total + current, 0.0
+        elif part in numbers:
+            current += numbers[part]
+        else:
             return None
-        total += numbers[part]
-    return total
+    return total + current
 
 
 def ordinal_value(word: str) -> int | None:

@@ -46,7 +46,10 @@ def resolve(spec: Spec, ref: Reference) -> Resolved:
         return Resolved(spec.type, spec.value, None, spec.mod)
     if ref.narrative and spec.value_in_narrative:
         return Resolved(spec.type, spec.value_in_narrative, None, spec.mod)
-    when = _resolve_when(spec, ref)
+    try:
+        when = _resolve_when(spec, ref)
+    except (ValueError, OverflowError):  # past the calendar's range (year 1 to 9999)
+        when = _unknown(spec.gran or (spec.when.gran if spec.when else "day"))
     if spec.part or spec.hour is not None:
         when = _time_of_day(when, spec)
     return Resolved(spec.type, when.value, when, spec.mod)

@@ -337,7 +337,7 @@ def b_season(m: re.Match, text: str) -> Spec | None:
     elif det in ("next", "this coming", "coming"):
         spec.direction = 1
     elif det == "this":
-        spec.direction = 0
+        pass  # "this winter": the nearest one, the tense deciding between two
     elif det == "that":
         spec.anchor = ANAPHORIC
     elif det in ("the following", "the next", "the previous"):
@@ -395,13 +395,14 @@ def _capitalised_name(text: str, start: int, end: int, *, after_only: bool = Fal
 
 def b_weekday(m: re.Match, text: str) -> Spec | None:
     word = m["wd"]
-    if word[0].islower() and word.lower() not in lx.tables()["weekday"]:
-        return None
+    rel = _ws(_g(m, "rel"))
+    context = rel or preceding_word(text, m.start()) in ("on", "by")
+    if word[0].islower() and word.lower() not in lx.tables()["weekday"] and not context:
+        return None  # "wed", "sat" alone are words
     after = following_text(text, m.end(), 25)
     if re.match(r"\s+(?:Agreement|Accord|Mosque|Prayers?|Times|Night Live|Morning Post)\b",
                 after):
         return None
-    rel = _ws(_g(m, "rel"))
     if not rel and not _g(m, "premod") and _capitalised_name(
             text, m.start("wd"), m.end("wd"), after_only=True):
         return None
@@ -472,6 +473,8 @@ def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
     if rel.startswith(("earl", "late")) and not mod:  # "earlier this year", "late last year"
         mod = "START" if rel.startswith("earl") else "END"
     if offset is None:  # "the past year", "the last month": a duration in TimeML
+        if unit == "weekend":  # "the past weekend" is the last one
+            return Spec("DATE", unit="week", offset=-1, gran="weekend", anchor=DEICTIC)
         if mod:
             return None
         code = lx.unit_code(unit)
@@ -856,14 +859,14 @@ RULES: list[Rule] = [
          r"(?:(?<=\bfor\x20)|(?<=\bin\x20)|(?<=\bwithin\x20)|(?<=\bover\x20)|(?<=\bfor\x20the\x20past\x20)"
          r"|(?<=\bfor\x20the\x20last\x20)|(?<=\btook\x20)|(?<=\btake\x20))"
          r"(?P<unit>years|months|weeks|days|hours|minutes|decades|centuries)",
-         b_bare_units, ("years", "decades"), priority=-4),
+         b_bare_units, ("for years", "within decades"), priority=-4),
     Rule("vague",
          r"(?P<w>right now|just now|these days|the present day|the present|present day|at present"
          r"|the near future|the future|the past|nowadays|currently|now|recently"
          r"|lately|formerly|someday|recent years|recent months"
          r"|recent weeks|recent days)",
-         b_vague, ("now", "currently", "recently", "the past", "the future", "soon",
-                   "recent years"), priority=-5),
+         b_vague, ("now", "currently", "recently", "the past", "the future", "recent years"),
+         priority=-5),
     Rule("clock",
          r"(?:" + APPROX + r" )?(?P<h>\d{1,2})(?::(?P<mi>\d\d))?(?::\d\d)? ?"
          r"(?P<ampm>a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?: (?P<tz>(?-i:[ECMP][SD]T|GMT|UTC|BST|CET|"
@@ -878,7 +881,7 @@ RULES: list[Rule] = [
          r"(?:every|each|per)(?P<other> other)? (?P<u>{weekday_name}|{season}|{month_name}"
          r"|second|minute|hour|day|night|week|weekend|month|quarter|year|decade|morning"
          r"|afternoon|evening)",
-         b_set, ("every week", "each season", "every Monday", "every other day", "per year")),
+         b_set, ("every week", "each summer", "every Monday", "every other day", "per year")),
     Rule("set_times",
          r"(?:once|twice|thrice|{number} times) (?:an?|per|each|every) (?P<u>day|week|month"
          r"|year|hour|minute|night|quarter|decade|century)",
