@@ -384,7 +384,10 @@ _TEMPORAL_CAPS = {"monday", "tuesday", "wednesday", "thursday", "friday", "satur
 def _capitalised_name(text: str, start: int, end: int, *, after_only: bool = False) -> bool:
     """True when a capitalised word stands inside a name: "Wednesday Addams", "USA Today",
     "Donna Summer", "Daily Telegraph" (but not "Friday, Sept. 13"). With ``after_only`` only the
-    next word counts: news writes "Clinton Saturday vowed", so a name before proves nothing."""
+    next word counts: news writes "Clinton Saturday vowed", so a name before proves nothing.
+    Words in capitals ("NO SCHOOL TODAY") are shouting, not names."""
+    if re.fullmatch(r"[A-Z]{3,}", text[start:end]):
+        return False
     before = re.search(r"([A-Z][\w.&'’-]*)[ \t]+$", text[max(0, start - 30):start])
     if not after_only and before and before.group(1).lower().rstrip(".") not in _TEMPORAL_CAPS:
         return True
@@ -421,7 +424,7 @@ def b_weekday(m: re.Match, text: str) -> Spec | None:
 
 DEICTIC_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "tmr": 1, "tmrw": 1,
                 "tmw": 1, "2moro": 1, "2morrow": 1, "tomorow": 1, "tonite": 0, "2nite": 0,
-                "yday": -1, "2day": 0,
+                "yday": -1, "2day": 0, "tdy": 0,
                 "the day before yesterday": -2, "the day after tomorrow": 2, "this": 0,
                 "last": -1}
 
@@ -799,7 +802,7 @@ RULES: list[Rule] = [
          r"(?P<wd>mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:(?:['’]s)? " + _PART + r")?",
          b_weekday, ("this Sat", "next wed")),
     Rule("bare_part_of_day",
-         r"(?:(?P<the>the|this|that|one|every) |(?<=\bin\x20)|(?<=\bat\x20)"
+         r"(?:(?P<the>the|this|that|one|every) |(?<=\bin\x20)|(?<=\bat\x20)|(?<=\bsince\x20)"
          r"|(?<=\bby\x20)|(?<=\bgood\x20))(?P<p>morning|afternoon|evening|night)",
          lambda m, t: b_bare_part(m, t), ("the morning", "the night"), priority=-2),
     Rule("weekend", r"(?P<w>weekends?)", lambda m, t: Spec("SET", value="XXXX-WE")
@@ -810,7 +813,7 @@ RULES: list[Rule] = [
          ("Mondays", "on Sundays")),
     Rule("deictic_day",
          r"(?:(?P<premod>early|late) )?(?P<w>the day before yesterday|the day after tomorrow|today|yesterday|tomorrow"
-         r"|tonight|tonite|2nite|tmrw|tmr|tmw|2moro|2morrow|tomorow|yday|2day)"
+         r"|tonight|tonite|2nite|tmrw|tmr|tmw|2moro|2morrow|tomorow|yday|2day|tdy)"
          r"(?:(?:['’]s)? " + _PART + r")?",
          b_deictic_day, ("today", "yesterday afternoon", "tomorrow", "tonight")),
     Rule("part_of_day",
