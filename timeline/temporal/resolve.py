@@ -239,7 +239,4 @@ def _time_of_day(when: When, spec: Spec) -> When:
         return when
     if spec.part:
         return replace(when, gran="part", part=spec.part)
-    hour, minute = spec.hour, spec.minute or 0
-    if hour == 24:
-        hour = 24
-    return replace(when, gran="minute", hour=hour, minute=minute)
+    return replace(when, gran="minute", hour=spec.hour, minute=spec.minute or 0)

@@ -38,6 +38,8 @@ PREMOD = (
     r"|the (?:very )?(?:beginning|start|end|middle|close|turn) of"
     r"|the (?:early|late|latter) part of|(?:the )?(?:early|late) part of|around the end of)"
 )
+# An optional "early" / "the end of" ... before an expression ("mid-" needs no space after it).
+OPT_PREMOD = "(?:" + PREMOD + "(?: |(?<=-)))?"
 APPROX = (
     r"(?P<approx>about|around|approximately|roughly|some|nearly|almost|more than|over(?! the)"
     r"|less than|under|at least|at most|up to|no more than|just over|just under|well over"
@@ -137,9 +139,6 @@ def b_month_day(m: re.Match, text: str) -> Spec | None:
     year = year_of(m["y"]) if _g(m, "y") else None
     if not valid_day(year or 2000, mo, d):
         return None
-    if _g(m, "d") and not _g(m, "y") and not _g(m, "wd"):
-        # "May 5" needs a capitalised or dotted month; "Mar 3" alone is rare enough to allow.
-        pass
     spec = Spec("DATE", when=When("day", year, mo, d))
     if _g(m, "wd") and year is None:
         spec.weekday = lx.weekday_number(m["wd"])
@@ -173,7 +172,7 @@ def b_month(m: re.Match, text: str) -> Spec | None:
     if re.match(r"['’]s\s", after) and before not in MONTH_CONTEXT:
         return None  # "May's government"
     hint = {"last": -1, "this past": -1, "next": 1, "this coming": 1, "coming": 1}.get(rel)
-    spec = Spec("DATE", when=When("month", None, mo), mod=premod_code(m), year_hint=hint)
+    spec = Spec("DATE", when=When("month", None, mo), mod=premod_code(m))
     if rel in ("last", "next", "this past", "this coming", "coming"):
         spec.direction = hint  # strictly before / after the reference month
     return spec
@@ -309,6 +308,10 @@ def b_half(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", when=When("half", None, n=n))
 
 
+SEASON_CONTEXT = {"in", "this", "last", "next", "during", "since", "until", "by", "of", "early",
+                  "late", "through", "for"}
+
+
 def b_season(m: re.Match, text: str) -> Spec | None:
     s = lx.season_code(m["s"])
     det = _ws(_g(m, "det"))
@@ -320,13 +323,11 @@ def b_season(m: re.Match, text: str) -> Spec | None:
         return None  # "Donna Summer"
     if not det and not _g(m, "y") and re.match(r"\s+(?:in|at|on|over|near)\b", text[m.end():]):
         return None  # "birds winter in Mexico": the verb
-    if not det and not _g(m, "y") and not _g(m, "premod"):
-        if m["s"][0].isupper() and m["s"].lower() not in ("fall",):
-            pass
-        elif m["s"] in ("fall", "spring") or (m["s"] == "autumn" and before not in ("in", "this", "last", "next", "during",
-                                                         "since", "until", "by", "of", "early",
-                                                         "late", "through", "for")):
-            return None
+    # "fall" and "spring" are verbs too; a bare "autumn" wants a preposition in front.
+    bare = not det and not _g(m, "y") and not _g(m, "premod") and m["s"].islower()
+    if bare and (m["s"] in ("fall", "spring") or (m["s"] == "autumn"
+                                                  and before not in SEASON_CONTEXT)):
+        return None
     when = When("season", year_of(m["y"]) if _g(m, "y") else None, n=SEASONS.index(s))
     spec = Spec("DATE", when=when, mod=premod_code(m))
     if det in ("last", "past"):
@@ -417,8 +418,6 @@ def b_weekday(m: re.Match, text: str) -> Spec | None:
     if part:
         spec.type = "TIME"
         spec.part = lx.part_code(part)
-    elif _ws(_g(m, "pre")) in ("early", "late"):
-        pass
     return spec
 
 
@@ -594,8 +593,6 @@ def b_vague(m: re.Match, text: str) -> Spec | None:
     if word == "current" and re.match(r"\s+(?:account|affairs|events|flows?|of|and|ly)\b",
                                       after):
         return None
-    if word == "now" and preceding_word(text, m.start()) in ("right", "just", "until", "by"):
-        pass
     if word in ("future", "recent") and re.match(r"\s+(?:years|months|weeks|days)\b", after):
         return None
     return Spec("DATE", value=lx.tables()["vague_reference"][word])
@@ -718,21 +715,21 @@ RULES: list[Rule] = [
          r"(?:,? (?P<y>{year4}))?",
          b_month_day, ("13 September 2023", "the 13th of September", "Wednesday 13 Sept.")),
     Rule("month_year",
-         r"(?:" + PREMOD + r"(?: |(?<=-)))?(?P<mon>{month}),? (?:of )?(?P<y>{year4}|'\d\d)",
+         OPT_PREMOD + r"(?P<mon>{month}),? (?:of )?(?P<y>{year4}|'\d\d)",
          b_month_year, ("May 2013", "early June 1998", "February of 1940", "Sept. 1999",
                         "the end of March 1941")),
     Rule("month",
-         r"(?:" + PREMOD + r"(?: |(?<=-)))?(?:(?P<rel>this past|this coming|this|last|next|coming) )?"
+         OPT_PREMOD + r"(?:(?P<rel>this past|this coming|this|last|next|coming) )?"
          r"(?P<mon>{month_name})",
          b_month, ("in May", "last November", "mid-August", "the end of March", "early April"),
          priority=-1),
     Rule("month_of_that_year",
          r"(?P<mon>{month_name})(?: (?P<d>{day_of_month}))?,? of (?P<rel>that|the same|the following"
          r"|the next|the previous|the preceding) year",
-         lambda m, t: b_month_of_that_year(m, t), ("July of that year", "July 25 of that year")),
+         b_month_of_that_year, ("July of that year", "July 25 of that year")),
     Rule("month_rel_year",
          r"(?P<mon>{month})(?: (?P<d>{day_of_month}))?,? (?P<rel>this|last|next) year",
-         lambda m, t: b_month_rel_year(m, t), ("January this year", "June last year",
+         b_month_rel_year, ("January this year", "June last year",
                                                 "March 3 next year")),
     Rule("anaphoric_unit",
          r"the (?P<unit>day|week|month|year) (?P<dir>before|after)(?=\s*[,.;:)]|\s*$)",
@@ -740,20 +737,20 @@ RULES: list[Rule] = [
                            offset=-1 if m["dir"].lower() == "before" else 1, anchor=ANAPHORIC),
          ("the day before", "the year after")),
     Rule("bc_year",
-         r"(?:" + PREMOD + r"(?: |(?<=-)))?(?P<y>\d{1,4}) (?P<era>BC|B\.C\.|BCE|AD|A\.D\.|CE)(?![\w])",
+         OPT_PREMOD + r"(?P<y>\d{1,4}) (?P<era>BC|B\.C\.|BCE|AD|A\.D\.|CE)(?![\w])",
          b_bc_year, ("499 BC", "218 B.C.")),
     Rule("year",
-         r"(?:" + PREMOD + r"(?: |(?<=-)))?(?:(?P<fiscal>fiscal(?: year)?|the (?:fiscal |calendar )?year"
+         OPT_PREMOD + r"(?:(?P<fiscal>fiscal(?: year)?|the (?:fiscal |calendar )?year"
          r"|calendar(?: year)?|FY) )?(?P<y>{year4})(?P<era> BC| B\.C\.| BCE)?",
          b_year, ("1998", "fiscal 1999", "early 2013", "the end of 1990", "the year 2000"),
          priority=-2),
     Rule("decade",
-         r"(?:" + PREMOD + r"(?: |(?<=-)))?(?:the )?(?:(?P<full>1\d\d0|20\d0)['’]?s"
+         OPT_PREMOD + r"(?:the )?(?:(?P<full>1\d\d0|20\d0)['’]?s"
          r"|['’](?P<short>\d)0['’]?s|(?P<word>twenties|thirties|forties|fifties|sixties"
          r"|seventies|eighties|nineties))",
          b_decade, ("the 1990s", "the '80s", "the mid-1990s", "the early 1960s", "the sixties")),
     Rule("century",
-         r"(?:" + PREMOD + r"(?: |(?<=-)))?(?:the )?(?P<ord>{ordinal}|\d{1,2}(?:st|nd|rd|th))"
+         OPT_PREMOD + r"(?:the )?(?P<ord>{ordinal}|\d{1,2}(?:st|nd|rd|th))"
          r" century",
          b_century, ("the 19th century", "the twentieth century", "the end of the 19th century")),
     Rule("quarter",
@@ -783,7 +780,7 @@ RULES: list[Rule] = [
          r"|(?P<rel>this|last|next|the) (?:fiscal )?year))?",
          b_half, ("the first half of 1998", "the second half", "the first half of this year")),
     Rule("season",
-         r"(?:" + PREMOD + r"(?: |(?<=-)))?(?:(?P<det>the following|the next|the previous|the"
+         OPT_PREMOD + r"(?:(?P<det>the following|the next|the previous|the"
          r"|this past|this coming|this|last|next|past|coming|that) )?(?P<s>{season})(?:,? (?:of )?(?P<y>{year4}))?",
          b_season, ("the spring of 1998", "last summer", "this fall", "winter 2010",
                     "early spring")),
@@ -804,7 +801,7 @@ RULES: list[Rule] = [
     Rule("bare_part_of_day",
          r"(?:(?P<the>the|this|that|one|every) |(?<=\bin\x20)|(?<=\bat\x20)|(?<=\bsince\x20)"
          r"|(?<=\bby\x20)|(?<=\bgood\x20))(?P<p>morning|afternoon|evening|night)",
-         lambda m, t: b_bare_part(m, t), ("the morning", "the night"), priority=-2),
+         b_bare_part, ("the morning", "the night"), priority=-2),
     Rule("weekend", r"(?P<w>weekends?)", lambda m, t: Spec("SET", value="XXXX-WE")
          if m["w"].lower().endswith("s") else Spec("DATE", unit="weekend_by_tense",
                                                     gran="weekend", anchor=DEICTIC),
@@ -821,7 +818,7 @@ RULES: list[Rule] = [
          r"|late last|late this) (?P<p>morning|afternoon|evening|night)",
          b_part_of_day, ("this morning", "last night", "that evening")),
     Rule("deictic_unit",
-         r"(?:" + PREMOD + r"(?: |(?<=-)))?(?P<rel>this past|this coming|earlier this|later this|earlier that"
+         OPT_PREMOD + r"(?P<rel>this past|this coming|earlier this|later this|earlier that"
          r"|later that|early this|late this|early last|late last|early next|late next"
          r"|later in the|earlier in the|the following|the next|the previous|the preceding"
          r"|the prior|the coming|the upcoming|the current|the same|that same|the past|the last"

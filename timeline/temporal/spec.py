@@ -45,8 +45,6 @@ class Spec:
     hour: int | None = None
     minute: int | None = None
     mod: str | None = None
-    # Year choice for a year-less calendar expression: -1 past, +1 future, None = tense.
-    year_hint: int | None = None
     # "a year earlier" after "the third quarter" means that quarter a year back.
     follow_quarter: bool = False
     # The value to give instead in narrative text ("today" in a history means the present).
