@@ -89,18 +89,16 @@ def _shifted(spec: Spec, ref: Reference) -> When:
     day = _anchor_day(spec, ref)
     gran = spec.gran
     prev = ref.previous
-    if (prev is not None and prev.bc and (ref.narrative or spec.anchor == ANAPHORIC)
-            and spec.unit in ("year", "decade", "century")):
-        years = {"year": 1, "decade": 10, "century": 100}[spec.unit] * spec.offset
-        return When(gran if gran in ("year", "decade", "century") else "year",
-                    prev.year - years, bc=True)
-    if (prev is not None and prev.year is not None and spec.unit in ("year", "decade", "century")
-            and gran in ("year", "decade", "century") and spec.when is None
-            and (ref.narrative or spec.anchor == ANAPHORIC)
-            and not (spec.follow_quarter and prev.gran == "quarter")):
-        # "A year earlier" after "the winter of 1701" is 1700, whatever day the winter began.
-        years = {"year": 1, "decade": 10, "century": 100}[spec.unit] * spec.offset
-        return When(gran, prev.year + years)
+    if (prev is not None and prev.year is not None and spec.unit in _YEARS
+            and (ref.narrative or spec.anchor == ANAPHORIC)):
+        # Counted on the story's year: "A year earlier" after "the winter of 1701" is 1700,
+        # whatever day the winter began; BC years count down.
+        years = _YEARS[spec.unit] * spec.offset
+        if prev.bc:
+            return When(gran if gran in _YEARS else "year", prev.year - years, bc=True)
+        if gran in _YEARS and spec.when is None and not (
+                spec.follow_quarter and prev.gran == "quarter"):
+            return When(gran, prev.year + years)
     if spec.when is not None:  # "this year's third quarter", "the first half of next year"
         if day is None:
             return spec.when
@@ -119,22 +117,16 @@ def _shifted(spec: Spec, ref: Reference) -> When:
             and prev.gran == "quarter" and prev.n):
         # Financial news: "a year earlier" after "the third quarter" is that quarter a year back.
         return When("quarter", prev.year + spec.offset, n=prev.n)
-    if spec.anchor == ANAPHORIC and prev is not None and gran == "day" and prev.gran != "day" \
-            and spec.unit != "day":
-        gran = "day"
     return When.of_date(shift(day, spec.unit, spec.offset), gran)
 
 
+_YEARS = {"year": 1, "decade": 10, "century": 100}
+_UNKNOWABLE = ("day", "week", "weekend", "month", "quarter", "year", "decade", "century")
+
+
 def _unknown(gran: str) -> When:
-    if gran == "day":
-        return When("day")
-    if gran in ("week", "weekend"):
-        return When(gran)
-    if gran == "month":
-        return When("month")
-    if gran == "quarter":
-        return When("quarter")
-    return When(gran if gran in ("year", "decade", "century") else "day")
+    """A value with no year (``XXXX-XX-XX``, ``XXXX-WXX`` ...) at ``gran`` where it has one."""
+    return When(gran if gran in _UNKNOWABLE else "day")
 
 
 def _weekday(spec: Spec, ref: Reference) -> When:

@@ -424,8 +424,7 @@ def b_weekday(m: re.Match, text: str) -> Spec | None:
 DEICTIC_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "tmr": 1, "tmrw": 1,
                 "tmw": 1, "2moro": 1, "2morrow": 1, "tomorow": 1, "tonite": 0, "2nite": 0,
                 "yday": -1, "2day": 0, "tdy": 0,
-                "the day before yesterday": -2, "the day after tomorrow": 2, "this": 0,
-                "last": -1}
+                "the day before yesterday": -2, "the day after tomorrow": 2}
 
 
 def b_deictic_day(m: re.Match, text: str) -> Spec | None:
@@ -437,8 +436,6 @@ def b_deictic_day(m: re.Match, text: str) -> Spec | None:
     part = _ws(_g(m, "part"))
     if word in ("tonight", "tonite", "2nite"):
         part = "night"
-    if word == "last" and not part:
-        return None
     if word == "today" and not part:
         spec.value_in_narrative = "PRESENT_REF"
     if part:

@@ -158,10 +158,6 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto") -> l
     return _resolve_all(text, cands, day, narrative)
 
 
-_DATED = ("day", "part", "minute", "month", "week", "weekend", "quarter", "half", "season",
-          "year", "decade", "century")
-
-
 def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                  narrative: bool) -> list[Timex]:
     starts = sentence_bounds(text)
@@ -186,8 +182,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         # Comparisons ("a year earlier", "the previous day") do not move the story on.
         looks_back = c.spec.offset < 0 and (c.spec.follow_quarter or c.spec.anchor == ANAPHORIC)
         aside = _in_parentheses(text, c.start, c.end)
-        if w is not None and w.year is not None and w.gran in _DATED and not looks_back \
-                and not aside:
+        if w is not None and w.year is not None and not looks_back and not aside:
             previous = w
     return out
 
