@@ -389,6 +389,9 @@ def _capitalised_name(text: str, start: int, end: int, *, after_only: bool = Fal
     Words in capitals ("NO SCHOOL TODAY") are shouting, not names."""
     if re.fullmatch(r"[A-Z]{3,}", text[start:end]):
         return False
+    if text[start:end].lower() in ("today", "yesterday", "tomorrow", "tonight") and re.search(
+            r"(?:^|[.!?][\"'”’]?\s+|\n\s*)$", text[max(0, start - 5):start]):
+        return False  # a sentence opens with it: "Yesterday New York's governor toured..."
     before = re.search(r"([A-Z][\w.&'’-]*)[ \t]+$", text[max(0, start - 30):start])
     if not after_only and before and before.group(1).lower().rstrip(".") not in _TEMPORAL_CAPS:
         return True
