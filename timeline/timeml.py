@@ -13,7 +13,7 @@ import datetime as dt
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from timeline.temporal import Timex
@@ -49,6 +49,8 @@ class TimeMLDocument:
 
     ``raw`` is the whole file as a string, ``text_start``/``text_end`` the raw positions where
     the content of ``<TEXT>`` begins and ends, ``encoding`` the codec to save it with.
+    ``events``, ``tlinks``, ``timex_ids`` (TEXT's TIMEX3s by ``tid``) and ``dct_tid`` (the
+    creation time's ``tid``) are the gold event annotation, for scoring event anchoring.
     """
 
     path: Path
@@ -60,6 +62,32 @@ class TimeMLDocument:
     text_start: int
     text_end: int
     encoding: str = "utf-8"
+    events: list[GoldEvent] = field(default_factory=list)
+    tlinks: list[TLink] = field(default_factory=list)
+    timex_ids: dict[str, Timex] = field(default_factory=dict)
+    dct_tid: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class GoldEvent:
+    """An EVENT element of TEXT: its id, span and class, and its instance ids (``eiid``)."""
+
+    eid: str
+    start: int
+    end: int
+    text: str
+    event_class: str
+    instances: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class TLink:
+    """A TLINK as written: ``source`` and ``target`` are ids prefixed by their kind
+    (``"ei:ei12"``, ``"t:t3"``); ``rel_type`` is the relation from source to target."""
+
+    source: str
+    target: str
+    rel_type: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,16 +145,21 @@ def read_timeml(path: str | Path) -> TimeMLDocument:
         raise TimeMLError(f"{path}: malformed XML: {error}") from error
     text_start, text_end = _find_text_element(raw, path)
     content = _scan_content(raw, text_start, text_end, path)
+    timexes, timex_ids = _gold_timexes(content, path)
     return TimeMLDocument(
         path=path,
         doc_id=_doc_id(root, path),
         dct=_creation_date(root),
         text=content.text,
-        timexes=_gold_timexes(content, path),
+        timexes=timexes,
         raw=raw,
         text_start=text_start,
         text_end=text_end,
         encoding=encoding,
+        events=_gold_events(content, root, path),
+        tlinks=_tlinks(root),
+        timex_ids=timex_ids,
+        dct_tid=_creation_tid(root, set(timex_ids)),
     )
 
 
@@ -375,12 +408,12 @@ def _attributes(markup: _Markup, path: Path) -> dict[str, str]:
     return attributes
 
 
-def _gold_timexes(content: _Content, path: Path) -> list[Timex]:
-    """Return the TIMEX3 elements of TEXT as ``Timex`` records, in document order."""
-    timexes = []
+def _elements(content: _Content, name: str, path: Path) -> list[tuple[int, int, dict[str, str]]]:
+    """Return the ``(start, end, attributes)`` of every ``name`` element inside TEXT."""
+    found = []
     open_tags: list[_Markup] = []
     for markup in content.markups:
-        if markup.name != "TIMEX3":
+        if markup.name != name:
             continue
         if markup.kind == "open":
             open_tags.append(markup)
@@ -391,18 +424,74 @@ def _gold_timexes(content: _Content, path: Path) -> list[Timex]:
             opening = markup
         else:
             continue
-        attributes = _attributes(opening, path)
+        found.append((opening.offset, markup.offset, _attributes(opening, path)))
+    return found
+
+
+def _gold_timexes(content: _Content, path: Path) -> tuple[list[Timex], dict[str, Timex]]:
+    """Return the TIMEX3 elements of TEXT as ``Timex`` records in document order, and them
+    by ``tid``."""
+    timexes = []
+    by_tid = {}
+    for start, end, attributes in _elements(content, "TIMEX3", path):
         timexes.append(
             Timex(
-                start=opening.offset,
-                end=markup.offset,
-                text=content.text[opening.offset : markup.offset],
+                start=start,
+                end=end,
+                text=content.text[start:end],
                 type=attributes.get("type", ""),
                 value=attributes.get("value", ""),
                 mod=attributes.get("mod") or None,
             )
         )
-    return sorted(timexes, key=lambda t: (t.start, -t.end))
+        if attributes.get("tid"):
+            by_tid[attributes["tid"]] = timexes[-1]
+    return sorted(timexes, key=lambda t: (t.start, -t.end)), by_tid
+
+
+def _gold_events(content: _Content, root: ET.Element, path: Path) -> list[GoldEvent]:
+    """Return the EVENT elements of TEXT in document order, with their instance ids."""
+    instances: dict[str, list[str]] = {}
+    for element in root.iter():
+        if _local_name(element.tag) == "MAKEINSTANCE" and element.get("eventID"):
+            instances.setdefault(element.get("eventID"), []).append(element.get("eiid", ""))
+    events = []
+    for start, end, attributes in _elements(content, "EVENT", path):
+        eid = attributes.get("eid", "")
+        # TempEval-3 input files carry no MAKEINSTANCE: the event is its own instance there.
+        ids = tuple(instances.get(eid, ())) or ((eid,) if eid else ())
+        events.append(
+            GoldEvent(eid, start, end, content.text[start:end], attributes.get("class", ""), ids)
+        )
+    return sorted(events, key=lambda e: (e.start, -e.end))
+
+
+_LINK_ENDS = (("eventInstanceID", "ei"), ("timeID", "t"))
+_LINK_TARGETS = (("relatedToEventInstance", "ei"), ("relatedToTime", "t"))
+
+
+def _tlinks(root: ET.Element) -> list[TLink]:
+    links = []
+    for element in root.iter():
+        if _local_name(element.tag) != "TLINK":
+            continue
+        source = next((f"{k}:{element.get(a)}" for a, k in _LINK_ENDS if element.get(a)), None)
+        target = next((f"{k}:{element.get(a)}" for a, k in _LINK_TARGETS if element.get(a)), None)
+        if source and target:
+            links.append(TLink(source, target, element.get("relType", "")))
+    return links
+
+
+def _creation_tid(root: ET.Element, text_tids: set[str]) -> str | None:
+    """The ``tid`` of the creation-time TIMEX3 outside TEXT, if it has one."""
+    for element in root.iter():
+        if (
+            _local_name(element.tag) == "TIMEX3"
+            and element.get("functionInDocument") == "CREATION_TIME"
+            and element.get("tid") not in text_tids
+        ):
+            return element.get("tid")
+    return None
 
 
 def _doc_id(root: ET.Element, path: Path) -> str:

@@ -1,0 +1,666 @@
+"""From dated expressions to events: what happened, who took part, and when.
+
+For every temporal expression that dates something, the event it dates is the verb or event noun
+the expression attaches to (its *trigger*), described by the clause around that trigger, with the
+names in that clause as its *actors*:
+
+    Kim Jong-un arrived at Khasan, border town of Russia, on Tuesday, and met Putin on Wednesday.
+    -> 2023-09-12  arrived  "Kim Jong-un arrived at Khasan, border town of Russia"
+    -> 2023-09-13  met      "Kim Jong-un met Putin"
+
+With a trained spaCy pipeline the trigger is read from the dependency parse (the first verb or
+event noun above the expression) and the actors from the named entities. With a blank pipeline
+the word classes are guessed (``timeline.syntax``) and the trigger is the nearest verb or event
+noun in the clause, nearer on the left, never across a clause break or another date.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span, Token
+
+from timeline import temporal
+from timeline.records import Document, Event
+from timeline.syntax import (
+    ADP,
+    AUX,
+    CCONJ,
+    DET,
+    NOUN,
+    NUM,
+    PRON,
+    PROPN,
+    PUNCT,
+    SCONJ,
+    VERB,
+    guess_classes,
+    lexicon,
+)
+from timeline.temporal import Timex
+from timeline.temporal.context import sentence_bounds
+
+# Entity labels of a trained pipeline that name participants: people, groups, places.
+ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
+_BREAKS = {";", ":", "—", "--"}
+# A subordinate clause opens with these: its verb is not the main clause's.
+_CLAUSE_OPENERS = {"while", "whereas", "because", "although", "though", "which", "who",
+                   "whom", "whose", "unless", "if"}
+# Prepositions that only introduce the date and go with it.
+_DATE_PREPOSITIONS = {"on", "in", "at", "during", "of", "by", "for"}
+_HEADER_LINE = re.compile(
+    r"^\s*(?:first published|published|posted|last updated|updated|date)\b", re.I
+)
+# A capitalised word: dots only inside ("U.S") or after an initial ("George W."); no "'s".
+_NAME_WORD = r"[A-Z](?:[\w&-]|['’](?!s\b)|\.(?=\w))*(?:(?<=\b[A-Z])\.)?"
+_NAME_JOINER = r"(?:of|de|del|da|al|bin|van|von|der|la|le|du|the)[ \t]+"
+_NAME = re.compile(rf"{_NAME_WORD}(?:[ \t]+(?:{_NAME_JOINER})?{_NAME_WORD})*")
+_DURATION = re.compile(r"^P(\d+(?:\.\d+)?)([YMWD])$")
+_LOOKING_BACK = re.compile(r"\b(?:past|last|previous|recent|preceding)\b", re.I)
+_LOOKING_AHEAD = re.compile(r"\b(?:next|coming|following|upcoming)\b", re.I)
+_GRANULARITY = {"Y": "year", "M": "month", "W": "week", "D": "day"}
+MAX_WORDS = 30
+
+
+@cache
+def blank_pipeline() -> Language:
+    """spaCy's blank English pipeline: its tokenizer, nothing trained."""
+    import spacy
+
+    return spacy.blank("en")
+
+
+def load_pipeline(name: str | None) -> Language:
+    """The named trained spaCy pipeline (``en_core_web_sm`` ...), or the blank one for None.
+
+    Raises ``OSError`` with spaCy's message when the pipeline is not installed.
+    """
+    if not name:
+        return blank_pipeline()
+    import spacy
+
+    return spacy.load(name, disable=["lemmatizer"])
+
+
+def extract(
+    text: str,
+    published: str | dt.date | None = None,
+    *,
+    doc_id: str = "doc",
+    title: str | None = None,
+    source: str | None = None,
+    nlp: Language | None = None,
+    mode: str = "auto",
+) -> list[Event]:
+    """The dated events of ``text``, in reading order.
+
+    ``published`` (a date or ``YYYY-MM-DD``) anchors relative dates; without it they stay
+    unresolved. ``nlp`` is a spaCy pipeline; by default the blank English one.
+    """
+    day = _as_date(published)
+    document = Document(doc_id, text, day, title=title, source=source)
+    return extract_document(document, nlp=nlp, mode=mode)
+
+
+def extract_document(
+    document: Document, *, nlp: Language | None = None, mode: str = "auto"
+) -> list[Event]:
+    """The dated events of one document."""
+    doc = (nlp or blank_pipeline())(document.text)
+    return events_from_doc(doc, document, mode=mode)
+
+
+def extract_documents(
+    documents: Iterable[Document],
+    *,
+    nlp: Language | None = None,
+    mode: str = "auto",
+    batch_size: int = 64,
+) -> Iterator[tuple[Document, list[Event]]]:
+    """Each document with its events, in order, through ``nlp.pipe`` (lazily)."""
+    nlp = nlp or blank_pipeline()
+    pairs = ((d.text, d) for d in documents)
+    for doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+        yield document, events_from_doc(doc, document, mode=mode)
+
+
+def events_from_doc(
+    doc: Doc,
+    document: Document,
+    *,
+    timexes: Sequence[Timex] | None = None,
+    mode: str = "auto",
+) -> list[Event]:
+    """The events of a spaCy ``doc`` of ``document.text``; ``timexes`` when already found."""
+    if timexes is None:
+        timexes = temporal.tag(document.text, document.published, mode=mode)
+    reader = _Reader(doc, timexes)
+    found = []
+    for timex in timexes:
+        when = _when(timex, document.published)
+        if when is None or _in_header(document.text, timex):
+            continue
+        for event in reader.read(timex, when[:2], document.published):
+            found.append((timex, when, event))
+    found.sort(key=lambda f: (f[0].start, -1 if f[2].trigger is None else f[2].trigger.idx))
+    return [_event(document, n, timex, when, event)
+            for n, (timex, when, event) in enumerate(found, 1)]
+
+
+# --- when ----------------------------------------------------------------------------------
+
+
+_When = tuple[str | None, str | None, str | None]
+
+
+def _when(timex: Timex, published: dt.date | None) -> _When | None:
+    """(start, end, granularity) of what ``timex`` dates, or None when it dates nothing."""
+    if timex.type in ("DATE", "TIME"):
+        if timex.value.endswith("_REF"):
+            return None  # "now", "recently", "the past": no place on a timeline
+        return timex.first_day, timex.last_day, timex.granularity or _granularity(timex.value)
+    if timex.type == "DURATION" and published is not None:
+        return _anchored_duration(timex, published)
+    return None  # a SET ("every week") or a bare duration ("for three years")
+
+
+def _granularity(value: str) -> str | None:
+    """The unit of an unresolved value ("XXXX-XX-XX": day)."""
+    parts = value.split("T")[0].split("-")
+    if re.fullmatch(r"[\dX]{4}(?:-[\dX]{2}){0,2}", value.split("T")[0]):
+        return ("year", "month", "day")[len(parts) - 1]
+    return None
+
+
+def _anchored_duration(timex: Timex, published: dt.date) -> _When | None:
+    """The period of "the past five years" (up to the publication day) or "the next three
+    weeks" (from it); None for a duration that is not anchored."""
+    match = _DURATION.match(timex.value)
+    if not match or "." in match[1]:
+        return None
+    count, unit = int(match[1]), match[2]
+    if _LOOKING_BACK.search(timex.text):
+        start = _shift(published, -count, unit) + dt.timedelta(days=1)
+        return start.isoformat(), published.isoformat(), _GRANULARITY[unit]
+    if _LOOKING_AHEAD.search(timex.text):
+        end = _shift(published, count, unit) - dt.timedelta(days=1)
+        return published.isoformat(), end.isoformat(), _GRANULARITY[unit]
+    return None
+
+
+def _shift(day: dt.date, count: int, unit: str) -> dt.date:
+    """``day`` moved by ``count`` units, clamped to the calendar (Mar 31 - 1 month: Feb 28)."""
+    if unit in ("D", "W"):
+        return day + dt.timedelta(days=count * (7 if unit == "W" else 1))
+    months = day.year * 12 + day.month - 1 + count * (12 if unit == "Y" else 1)
+    year, month = divmod(months, 12)
+    year = min(max(year, 1), 9999)
+    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def _in_header(text: str, timex: Timex) -> bool:
+    """Whether the expression sits on a "Published: ..." line, which dates the article."""
+    line_start = text.rfind("\n", 0, timex.start) + 1
+    return bool(_HEADER_LINE.match(text, line_start, timex.start))
+
+
+# --- reading the sentence ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    trigger: Token | None
+    description: str
+    actors: tuple[str, ...]
+    sentence: Span
+
+
+class _Reader:
+    """Finds triggers, clauses and actors in one spaCy Doc, with tags when it has them."""
+
+    def __init__(self, doc: Doc, timexes: Sequence[Timex]) -> None:
+        self.doc = doc
+        self.parsed = doc.has_annotation("DEP")
+        self.tagged = doc.has_annotation("TAG") or doc.has_annotation("POS")
+        self.named = doc.has_annotation("ENT_IOB")
+        self._starts = [t.idx for t in doc]
+        self._sentences = self._sentence_spans()
+        self._classes: dict[int, list[str]] = {}
+        self._names = _names_in_text(doc)
+        self.dates = [self._token_range(t) for t in timexes]
+
+    def read(self, timex: Timex, span: tuple[str | None, str | None],
+             published: dt.date | None) -> list[_Found]:
+        """The event ``timex`` dates (first), and the other events of its clause it dates.
+
+        ``span`` is the (first, last) ISO day the expression covers."""
+        first = self._token_at(timex.start)
+        last = self._token_at(timex.end - 1)
+        if first is None or last is None:
+            return []
+        sentence = self._sentence_of(first)
+        classes = self._classes_of(sentence)
+        trigger = None
+        if self.parsed:
+            trigger = self._parsed_trigger(first, last + 1, sentence)
+        if trigger is None:
+            trigger = self._nearest_trigger(first, last + 1, sentence, classes, self.dates)
+        found = [self._found(trigger, first, last, sentence, classes)]
+        if trigger is not None:
+            for other in self._same_date(trigger, first, last, sentence, classes):
+                if not _tense_conflict(self.doc, other, span, published):
+                    found.append(self._found(other, first, last, sentence, classes))
+        return found
+
+    def _found(self, trigger: int | None, first: int, last: int, sentence: range,
+               classes: list[str]) -> _Found:
+        """The description and actors of the event at ``trigger`` dated by tokens
+        ``first``..``last``."""
+        anchor = trigger if trigger is not None else first
+        lo, hi = self._clause(anchor, sentence, classes, self.dates)
+        if trigger is not None and last < trigger:  # "In early trading Monday, X fell": X fell
+            comma = next((i for i in range(last + 1, trigger) if self.doc[i].text == ","), None)
+            lo = max(lo, comma + 1) if comma is not None else lo
+        if trigger is None:  # no event word: describe what surrounds the date
+            lo, hi = min(lo, first), max(hi, last + 1)
+        description, kept = self._describe(lo, hi, sentence, classes, self.dates, trigger)
+        return _Found(
+            None if trigger is None else self.doc[trigger],
+            description,
+            self._actors(kept),
+            self.doc[sentence.start:sentence.stop],
+        )
+
+    def _same_date(self, trigger: int, first: int, last: int, sentence: range,
+                   classes: list[str]) -> list[int]:
+        """Other verbs of the trigger's clause that the same date governs ("Police seized a
+        bomb and arrested two men Sunday"): no other date is nearer to them, none lies
+        between, and they are not participles describing a noun."""
+        lo, hi = self._clause(trigger, sentence, classes, self.dates)
+        own = range(first, last + 1)
+        others = [d for d in self.dates if d and d.start != first and sentence.start <= d.start
+                  < sentence.stop]
+        found = []
+        for i in range(lo, hi):
+            if (i == trigger or i in own or classes[i - sentence.start] != VERB
+                    or self._participle_cost(i, sentence.start, classes)):
+                continue
+            a, b = sorted((i, first))
+            distance = min(abs(i - first), abs(i - last))
+            if any(a < d.start < b or min(abs(i - d.start), abs(i - d[-1])) < distance
+                   for d in others):
+                continue
+            found.append(i)
+        return found
+
+    # tokens and sentences
+
+    def _token_at(self, offset: int) -> int | None:
+        i = bisect.bisect_right(self._starts, offset) - 1
+        return i if 0 <= i < len(self.doc) else None
+
+    def _token_range(self, timex: Timex) -> range:
+        a, b = self._token_at(timex.start), self._token_at(timex.end - 1)
+        return range(a, b + 1) if a is not None and b is not None else range(0)
+
+    def _sentence_spans(self) -> list[range]:
+        if self.doc.has_annotation("SENT_START"):
+            return [range(s.start, s.end) for s in self.doc.sents]
+        starts = [self._token_at(c) for c in sentence_bounds(self.doc.text)]
+        starts = sorted({s for s in starts if s is not None} | {0})
+        ends = starts[1:] + [len(self.doc)]
+        return [range(a, b) for a, b in zip(starts, ends, strict=True) if b > a]
+
+    def _sentence_of(self, token: int) -> range:
+        i = bisect.bisect_right([s.start for s in self._sentences], token) - 1
+        return self._sentences[max(i, 0)]
+
+    def _classes_of(self, sentence: range) -> list[str]:
+        """Word classes of the sentence's tokens, indexed from the sentence start."""
+        if self.tagged:
+            return [t.pos_ or NOUN for t in self.doc[sentence.start:sentence.stop]]
+        if sentence.start not in self._classes:
+            tokens = list(self.doc[sentence.start:sentence.stop])
+            self._classes[sentence.start] = guess_classes(tokens)
+        return self._classes[sentence.start]
+
+    # triggers
+
+    def _is_trigger(self, token: Token, cls: str) -> bool:
+        if cls == VERB:
+            return True
+        if cls == NOUN:
+            nouns = lexicon()["event_nouns"]
+            word = token.lower_
+            return word in nouns or (word.endswith("s") and word[:-1] in nouns)
+        return False
+
+    def _participle_cost(self, i: int, s0: int, classes: list[str]) -> float:
+        """A bare -ing form without an auxiliary ("a town bordering Ireland") is seldom the
+        event a date goes with."""
+        word = self.doc[i].lower_
+        if self.tagged or not word.endswith("ing") or i == s0:
+            return 0.0
+        return 0.0 if classes[i - 1 - s0] in (AUX, "ADV") else 3.0
+
+    def _parsed_trigger(self, a: int, b: int, sentence: range) -> int | None:
+        """The first verb or event noun above the expression in the dependency tree."""
+        span = self.doc[a:b]
+        head = span.root.head
+        for _ in range(8):
+            if head.i in range(a, b):
+                break
+            if self._is_trigger(head, head.pos_):
+                return head.i
+            if head.head.i == head.i:
+                return head.i if head.pos_ == AUX else None
+            head = head.head
+        return None
+
+    def _possessed_noun(self, b: int, sentence: range, classes: list[str]) -> int | None:
+        """"Tuesday's declaration", "Friday's stock market plunge": the noun the date owns."""
+        s0 = sentence.start
+        if b >= sentence.stop or self.doc[b].lower_ not in ("'s", "’s"):
+            return None
+        last = None
+        for i in range(b + 1, min(b + 6, sentence.stop)):
+            if classes[i - s0] in (NOUN, PROPN, "ADJ"):
+                last = i
+            elif classes[i - s0] != NUM:
+                break
+        return last
+
+    def _introduces(self, a: int, b: int, sentence: range, classes: list[str]) -> bool:
+        """Whether the date sits in an opening phrase set off by a comma ("On Tuesday, ...",
+        "In early trading in Tokyo Monday, ..."): its event is in the main clause after it."""
+        s0 = sentence.start
+        comma = next((i for i in range(b, min(b + 3, sentence.stop))
+                      if self.doc[i].text == ","), None)
+        if comma is None:
+            return False
+        return all(classes[i - s0] not in (VERB, AUX) or self.doc[i].lower_.endswith("ing")
+                   for i in range(sentence.start, a))
+
+    def _nearest_trigger(self, a: int, b: int, sentence: range, classes: list[str],
+                         dates: list[range]) -> int | None:
+        """The nearest verb or event noun in the clause; nearer on the left."""
+        s0 = sentence.start
+        owned = self._possessed_noun(b, sentence, classes)
+        if owned is not None:
+            return owned
+        opening = self._introduces(a, b, sentence, classes)
+        modifies_noun = a > s0 and (
+            classes[a - 1 - s0] == DET or self.doc[a - 1].lower_ in ("'s", "’s")
+        ) or (b < sentence.stop and self.doc[b].lower_ in ("'s", "’s"))
+        best, best_score = None, None
+        for direction in (1,) if opening else (-1, 1):
+            i = a - 1 if direction < 0 else b
+            cost = 0.0 if direction < 0 or opening else 1.5
+            steps = 0
+            while sentence.start <= i < sentence.stop:
+                token, cls = self.doc[i], classes[i - s0]
+                if token.text in _BREAKS or (token.lower_ in _CLAUSE_OPENERS and direction > 0):
+                    break
+                if cls == CCONJ and self._opens_clause(i + 1, sentence, classes):
+                    break
+                if any(i in d for d in dates):
+                    cost += 4
+                elif token.text == ",":
+                    cost += 0 if opening else 3
+                elif cls != PUNCT:
+                    steps += 1
+                    if self._is_trigger(token, cls):
+                        score = cost + steps + self._participle_cost(i, s0, classes)
+                        if direction > 0 and i > s0 and self.doc[i - 1].lower_ == "to":
+                            score += 2  # "fell 50 cents Friday to close at $20": fell
+                        if modifies_noun and direction > 0 and cls == NOUN and steps <= 3:
+                            score -= 3
+                        if best_score is None or score < best_score:
+                            best, best_score = i, score
+                        break
+                i += direction
+        return best
+
+    # the clause and its description
+
+    def _clause(self, anchor: int, sentence: range, classes: list[str],
+                dates: list[range]) -> tuple[int, int]:
+        """The token range of the clause around ``anchor`` inside its sentence."""
+        s0 = sentence.start
+        doc = self.doc
+        lo = anchor
+        while lo > sentence.start:
+            token, cls = doc[lo - 1], classes[lo - 1 - s0]
+            if token.text in _BREAKS or token.lower_ in _CLAUSE_OPENERS:
+                break
+            if cls == CCONJ and self._opens_clause(lo, sentence, classes):
+                break
+            if token.lower_ in lexicon()["reporting"] and lo - 1 != anchor and cls == VERB:
+                break
+            lo -= 1
+        hi = anchor + 1
+        while hi < sentence.stop:
+            token, cls = doc[hi], classes[hi - s0]
+            if token.text in _BREAKS or token.lower_ in _CLAUSE_OPENERS:
+                break
+            if cls == CCONJ and self._opens_clause(hi + 1, sentence, classes):
+                break
+            if token.text == "," and self._reported_tail(hi + 1, sentence, classes):
+                break
+            hi += 1
+        return lo, hi
+
+    def _opens_clause(self, i: int, sentence: range, classes: list[str]) -> bool:
+        """Whether a conjunction before token ``i`` opens a new clause: a verb follows it
+        ("... and met Putin"), or, after a comma, a subject and its verb do."""
+        s0 = sentence.start
+        after_comma = i >= s0 + 2 and self.doc[i - 2].text == ","
+        for j in range(i, min(i + 4, sentence.stop)):
+            cls = classes[j - s0]
+            if cls in (VERB, AUX):
+                return True
+            if not after_comma or cls not in (PRON, PROPN, NOUN, DET, "ADV"):
+                return cls == "ADV" and j == i
+        return False
+
+    def _reported_tail(self, i: int, sentence: range, classes: list[str]) -> bool:
+        """Whether ", state media said." follows: the attribution, not the event."""
+        reporting = lexicon()["reporting"]
+        for j in range(i, min(i + 6, sentence.stop)):
+            if self.doc[j].lower_ in reporting:
+                return True
+            if classes[j - sentence.start] in (VERB, PUNCT):
+                return False
+        return False
+
+    def _describe(self, lo: int, hi: int, sentence: range, classes: list[str],
+                  dates: list[range], trigger: int | None) -> tuple[str, list[int]]:
+        """The clause's words without the dates (and the prepositions that bring them), and
+        the kept token indices."""
+        doc = self.doc
+        drop: set[int] = set()
+        for d in dates:
+            if d and lo <= d.start < hi:
+                drop.update(d)
+                before = d.start - 1
+                if before >= lo and doc[before].lower_ in _DATE_PREPOSITIONS:
+                    drop.add(before)
+                if d.stop < hi and doc[d.stop].lower_ in ("'s", "’s"):
+                    drop.add(d.stop)
+        kept = [i for i in range(lo, hi) if i not in drop]
+        kept = _trim(kept, doc, classes, sentence.start)
+        if kept and classes[kept[0] - sentence.start] in (VERB, AUX):
+            kept = self._subject(kept[0], sentence, classes) + kept
+        if len(kept) > MAX_WORDS:
+            centre = trigger if trigger is not None else kept[0]
+            at = kept.index(centre) if centre in kept else 0
+            left = max(0, at - MAX_WORDS // 3)
+            kept = kept[left:left + MAX_WORDS]
+        return _join(doc, kept), kept
+
+    def _subject(self, verb: int, sentence: range, classes: list[str]) -> list[int]:
+        """The subject of the first clause of the sentence, for a clause that has none
+        ("... and met Putin"): the words before that clause's first verb."""
+        s0 = sentence.start
+        for j in range(sentence.start, verb):
+            if classes[j - s0] in (VERB, AUX):
+                words = [i for i in range(sentence.start, j) if classes[i - s0] != PUNCT
+                         or self.doc[i].text in "-'’"]
+                words = _trim(words, self.doc, classes, s0)
+                if 0 < len(words) <= 8 and any(classes[i - s0] in (PROPN, NOUN, PRON)
+                                                for i in words):
+                    return words
+                return []
+        return []
+
+    def _actors(self, kept: list[int]) -> tuple[str, ...]:
+        if not kept:
+            return ()
+        lo, hi = self.doc[kept[0]].idx, self.doc[kept[-1]].idx + len(self.doc[kept[-1]])
+        inside = set(kept)
+        names: list[str] = []
+        if self.named:
+            for ent in self.doc.ents:
+                if ent.label_ in ACTOR_LABELS and ent.start in inside:
+                    names.append(ent.text)
+        else:
+            for start, end, name in self._names:
+                if lo <= start and end <= hi and self._token_at(start) in inside:
+                    names.append(name)
+        return tuple(dict.fromkeys(names))
+
+
+def _tense_conflict(doc: Doc, i: int, span: tuple[str | None, str | None],
+                    published: dt.date | None) -> bool:
+    """Whether the verb at ``i`` cannot happen in ``span``: a past form for a day after
+    publication, or a future one ("will resign", "to resign") for a day before it."""
+    first, last = span
+    if published is None or first is None or last is None:
+        return False
+    word = doc[i].lower_
+    before = doc[i - 1].lower_ if i > 0 else ""
+    future = before in ("will", "would", "to", "'ll", "shall")
+    past = ((word in lexicon()["irregular_past"] or word.endswith("ed"))
+            and before not in ("be", "been", "being", "will", "to", "would", "is", "are"))
+    day = published.isoformat()
+    return (past and first > day) or (future and last < day)
+
+
+def _trim(kept: list[int], doc: Doc, classes: list[str], s0: int) -> list[int]:
+    """Drop leading conjunctions, "that" and punctuation, and trailing punctuation."""
+    while kept and (classes[kept[0] - s0] in (PUNCT, CCONJ, SCONJ, ADP)
+                    and doc[kept[0]].text not in ('"', "“")):
+        kept = kept[1:]
+    while kept and classes[kept[-1] - s0] in (PUNCT, CCONJ, SCONJ, ADP, DET):
+        kept = kept[:-1]
+    return kept
+
+
+def _join(doc: Doc, kept: list[int]) -> str:
+    """The words of ``kept`` as text, with their own spacing; a gap becomes one space."""
+    parts = []
+    for n, i in enumerate(kept):
+        token = doc[i]
+        parts.append(token.text)
+        nxt = kept[n + 1] if n + 1 < len(kept) else None
+        if nxt is not None:
+            parts.append(token.whitespace_ if nxt == i + 1 else " ")
+    text = " ".join("".join(parts).split())
+    text = re.sub(r"\s+([,.;:!?])", r"\1", text)
+    return re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
+
+
+def _names_in_text(doc: Doc) -> list[tuple[int, int, str]]:
+    """Capitalised runs of words that look like names, with their character offsets.
+
+    Function words and month or weekday names are not names. A capitalised word opening a
+    sentence counts only in a run of several words or when it also appears capitalised
+    mid-sentence elsewhere in the text.
+    """
+    text = doc.text
+    words = lexicon()
+    skip = (words["determiners"] | words["prepositions"] | words["pronouns"]
+            | words["conjunctions"] | words["auxiliary"] | _calendar_words())
+    runs = []
+    mid_sentence = set()
+    for m in _NAME.finditer(text):
+        before = text[max(0, m.start() - 20):m.start()].rstrip()
+        opens_sentence = not before or before[-1] in ".!?\"“\n"
+        if not opens_sentence:
+            mid_sentence.add(m.group().split()[0])
+        runs.append((m.start(), m.group(), opens_sentence))
+    found = []
+    for start, run, opens_sentence in runs:
+        parts = run.split()
+        while parts and parts[0].lower() in skip:
+            start = text.index(parts[1], start + len(parts[0])) if len(parts) > 1 else start
+            parts = parts[1:]
+            opens_sentence = False
+        while parts and parts[-1].lower() in skip:
+            parts = parts[:-1]
+        if not parts:
+            continue
+        name = text[start:text.index(parts[-1], start) + len(parts[-1])]
+        if opens_sentence and len(parts) == 1 and parts[0] not in mid_sentence:
+            continue
+        if len(name) >= 2 and not (name.isupper() and len(name) > 6):
+            found.append((start, start + len(name), " ".join(name.split())))
+    return found
+
+
+@cache
+def _calendar_words() -> frozenset[str]:
+    from timeline.temporal.lexicon import tables
+
+    t = tables()
+    words = set()
+    for key in ("month", "month_abbr", "weekday", "weekday_abbr"):
+        table = t.get(key, {})
+        items = table.keys() if isinstance(table, dict) else table
+        for item in items:
+            words.update(str(item).lower().replace(".", "").split())
+    return frozenset(words | {"today", "yesterday", "tomorrow", "tonight"})
+
+
+def _event(document: Document, number: int, timex: Timex,
+           when: tuple[str | None, str | None, str | None], found: _Found) -> Event:
+    start, end, granularity = when
+    trigger = found.trigger
+    return Event(
+        doc_id=document.doc_id,
+        event_id=f"{document.doc_id}-{number}",
+        date=timex.value,
+        start=start,
+        end=end,
+        granularity=granularity,
+        event=found.description,
+        trigger=None if trigger is None else trigger.text,
+        trigger_start=None if trigger is None else trigger.idx,
+        trigger_end=None if trigger is None else trigger.idx + len(trigger),
+        actors=found.actors,
+        timex_text=timex.text,
+        timex_type=timex.type,
+        timex_value=timex.value,
+        timex_start=timex.start,
+        timex_end=timex.end,
+        sentence=" ".join(found.sentence.text.split()),
+        published=None if document.published is None else document.published.isoformat(),
+        title=document.title,
+        source=document.source,
+    )
+
+
+def _as_date(value: str | dt.date | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise ValueError(f"published: cannot read {value!r} as a date (use YYYY-MM-DD)") from None
