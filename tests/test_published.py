@@ -27,6 +27,18 @@ SEP_13 = dt.date(2023, 9, 13)
         "LONDON, Sept 13, 2023 (Reuters) - Shares fell.",
         "https://example.com/news/2023/09/13/story\nLONDON, Sept 13 (Reuters) - Shares fell.",
         "LONDON, September 13 (Reuters) - Shares fell.\n\n© 2023 Reuters. All rights reserved.",
+        "Headline\nSept. 13, 2023\nBody",
+        "Headline\n13/09/2023\nBody",
+        "Headline\n2023-09-13T21:43:00Z\nBody",
+        "Headline\n2023/09/13\nBody",
+        "Headline\nWed 13 Sep 2023\nBody",
+        "Published 3:45 PM EDT, Wed September 13, 2023\nBody",
+        "Updated: Sep 14, 2023 | Published: Sep 13, 2023",
+        "Updated: Sep 14, 2023 / Published: Sep 13, 2023",
+        "Headline\nBy Jane Doe | Sep 13, 2023 | Reuters\nBody",
+        "Headline\nJane Doe · Reuters · Sep 13, 2023 · 3 min read\nBody",
+        "Headline\nSep 13, 2023 / 9:43 PM EDT / Updated 2 hours ago\nBody",
+        "Headline\nBy Jane Doe, Reuters | Updated 2 hours ago\nPosted: 9/13/2023\nBody",
     ],
 )
 def test_finds_the_publication_date(text: str) -> None:
@@ -48,6 +60,7 @@ def test_updated_is_used_when_nothing_better() -> None:
         "The study, published in Nature on March 3, 2021, found that",
         # Relative phrases would need today's date: never used.
         "Published 2 days ago\nPosted yesterday",
+        "Headline\nBy Jane Doe, Reuters | Updated 2 hours ago\nBody",
         # A dateline without a year, and no trustworthy year elsewhere.
         "Rates highest since 2008\nLONDON, March 22 (Reuters) - Shares fell in 2021.",
         # Dates beyond the header are not looked at.

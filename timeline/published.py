@@ -2,11 +2,12 @@
 
 Only the first non-blank lines are read. In order of trust:
 
-1. a line labelled ``Published``, ``Posted``, ``First published`` or ``Date``
-   ("Published: Sep 13, 2023 09:43 PM", "Posted on 13 September 2023");
-2. a line that is only a date, maybe with a weekday, a time or a byline
-   ("September 13, 2023", "Wednesday, 13 September 2023 | 10:15 BST");
-3. a line labelled ``Updated`` or ``Last updated``;
+1. a line, or a part of a line between ``|``, ``•``, ``·`` or `` / ``, labelled ``Published``,
+   ``Posted``, ``First published`` or ``Date`` ("Published: Sep 13, 2023 09:43 PM",
+   "Posted on 13 September 2023", "Updated: Sep 14, 2023 | Published: Sep 13, 2023");
+2. a line, or such a part of one, that is only a date, maybe with a weekday, a time or a
+   byline ("September 13, 2023", "2023-09-13T21:43:00Z", "By Jane Doe | Sep 13, 2023 | Reuters");
+3. a line (or part) labelled ``Updated`` or ``Last updated``;
 4. a wire dateline ("LONDON, March 22 (Reuters) -") with a year, or whose year comes from
    elsewhere: the one year in the paths of links above it, else of copyright notices.
 
@@ -26,20 +27,24 @@ _MONTH = (
 )
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[89]|20)\d{2}"
-# Dates with day, month and year written out; numeric ones as YYYY-MM-DD or D/M/Y (dateparser
-# decides the order of the last kind).
+_ISO_TIME = r"T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+# Dates with day, month and year written out; numeric ones as YYYY-MM-DD (maybe with an ISO
+# time, which dateparser reads as local: the date stays the one written), YYYY/MM/DD or D/M/Y
+# (dateparser decides the order of the last kind).
 _DATE = re.compile(
     rf"(?<!\w)(?:{_MONTH}\s+{_DAY},?\s+{_YEAR}"
     rf"|{_DAY}\s+(?:of\s+)?{_MONTH},?\s+{_YEAR}"
-    rf"|{_YEAR}-\d{{1,2}}-\d{{1,2}}"
+    rf"|{_YEAR}-\d{{1,2}}-\d{{1,2}}(?:{_ISO_TIME})?"
+    rf"|{_YEAR}/\d{{1,2}}/\d{{1,2}}"
     rf"|\d{{1,2}}[/.]\d{{1,2}}[/.]{_YEAR})(?!\d)",
     re.IGNORECASE,
 )
 _SHORT_NUMERIC_DATE = re.compile(r"(?<![\w/.])\d{1,2}[/.]\d{1,2}[/.]\d{2}(?![\d/.])")
-# A label opens the line or follows a separator ("By Jane Doe | Published: ...").
+# Bylines put several items on one line ("By Jane Doe | Published: ..."); each is read alone.
+_SEPARATOR = re.compile(r"[|•·]|\s/\s")
+# A label opens an item.
 _LABEL = re.compile(
-    r"(?:^|[|•·])[^\w|•·]*"
-    r"(?P<label>first published|published|posted|last updated|updated|date)\b"
+    r"^\W*(?P<label>first published|published|posted|last updated|updated|date)\b"
     r"(?:\s+(?:on|at))?\s*[:\-\u2013\u2014]?\s*(?P<rest>.*)",
     re.IGNORECASE,
 )
@@ -67,7 +72,12 @@ _SETTINGS = {
 def find_published(text: str) -> dt.date | None:
     """Return the publication date written in the header of ``text``, or ``None``."""
     lines = [line.strip() for line in text.splitlines() if line.strip()][:HEADER_LINES]
-    labelled = [(m["label"].lower(), m["rest"]) for line in lines if (m := _LABEL.search(line))]
+    labelled = [
+        (m["label"].lower(), m["rest"])
+        for line in lines
+        for item in _SEPARATOR.split(line)
+        if (m := _LABEL.match(item))
+    ]
     for label, rest in labelled:
         if "updated" not in label and (day := _date_in(rest)):
             return day
@@ -95,9 +105,19 @@ def _date_in(rest: str) -> dt.date | None:
 
 
 def _date_line(line: str) -> dt.date | None:
-    """Return the date of a line that holds only a date (and a weekday, time, byline)."""
+    """Return the date of a line, or of an item of a byline, that holds only a date."""
+    if len(line) > 80:
+        return None
+    for item in [line, *_SEPARATOR.split(line)]:
+        if (day := _date_only(item)) is not None:
+            return day
+    return None
+
+
+def _date_only(line: str) -> dt.date | None:
+    """Return the date of text that holds only a date (and a weekday, time, byline)."""
     match = _DATE.search(line)
-    if match is None or len(line) > 80:
+    if match is None:
         return None
     rest = _DATE_LINE_EXTRAS.sub(" ", line[: match.start()] + " " + line[match.end() :])
     if re.search(r"[^\W\d_]", rest):
