@@ -1,7 +1,9 @@
-"""The ``timeline`` command: tag texts, annotate TimeML files, score annotations.
+"""The ``timeline`` command: extract events, tag texts, annotate TimeML files, score them.
 
-A thin layer over ``timeline.timeml``, ``timeline.evaluate``, ``timeline.published`` and the
-tagger: it finds files, reports problems one line each on stderr, and keeps going.
+A thin layer over the library: it finds files, reports problems one line each on stderr, and
+keeps going. Exit status: 0 when everything was processed, 1 when some input failed (the rest
+is still processed and written), 2 for a usage error (bad option value, unknown model, an
+output that cannot be written), 130 when interrupted.
 """
 
 from __future__ import annotations
@@ -10,12 +12,16 @@ import argparse
 import datetime as dt
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from timeline import temporal
 from timeline.evaluate import combine, format_errors, format_table, pair_files, score_document
+from timeline.events import extract_document, load_pipeline
+from timeline.export import FORMATS, SUFFIXES, ExportError, open_writer
 from timeline.published import find_published, parse_date
+from timeline.readers import read_documents
 from timeline.temporal import Timex
 from timeline.timeml import TimeMLError, find_timeml_files, read_timeml, write_timeml
 
@@ -62,6 +68,37 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    extract = commands.add_parser(
+        "extract", help="extract dated events from articles (text, HTML, JSONL, TimeML)"
+    )
+    extract.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="files or folders of articles, or - for stdin"
+    )
+    extract.add_argument("-o", "--output", metavar="OUT", help="output file; default: stdout")
+    extract.add_argument(
+        "--format",
+        choices=FORMATS,
+        help="output format; default: from the -o suffix, else csv",
+    )
+    extract.add_argument(
+        "--published",
+        metavar="DATE",
+        help="publication date (YYYY-MM-DD) for articles that do not carry their own",
+    )
+    extract.add_argument(
+        "--spacy-model",
+        metavar="NAME",
+        help="an installed trained spaCy pipeline (en_core_web_sm ...) for better triggers "
+        "and actors; default: spaCy's blank English tokenizer and the tool's own rules",
+    )
+    extract.add_argument(
+        "--workers", type=_positive_int, default=1, metavar="N",
+        help="extract in N processes (same output, same order); default: 1",
+    )
+    extract.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")
+    _add_mode(extract)
+    extract.set_defaults(run=_run_extract)
+
     tag = commands.add_parser("tag", help="tag plain-text articles, one line per expression")
     tag.add_argument("files", nargs="+", metavar="FILE", help="text files, or - for stdin")
     tag.add_argument(
@@ -95,6 +132,16 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
 def _add_mode(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--mode",
@@ -103,6 +150,112 @@ def _add_mode(parser: argparse.ArgumentParser) -> None:
         help="anchor relative dates to the publication date (news), to the last date "
         "mentioned (narrative), or decide per document (auto)",
     )
+
+
+def _run_extract(args: argparse.Namespace, report: _Report) -> int:
+    published = None
+    if args.published is not None:
+        published = _read_date(args.published)
+        if published is None:
+            return _usage(f"--published: cannot read {args.published!r} as a date (use YYYY-MM-DD)")
+    output = None if args.output in (None, "-") else Path(args.output)
+    fmt = args.format or (SUFFIXES.get(output.suffix.lower(), "csv") if output else "csv")
+    try:
+        nlp = load_pipeline(args.spacy_model)
+    except (OSError, ImportError) as error:
+        return _usage(f"--spacy-model {args.spacy_model}: cannot load it ({_one_line(str(error))})")
+    try:
+        writer = open_writer(output, fmt)
+    except ExportError as error:
+        return _usage(str(error))
+    progress = _Progress(quiet=args.quiet)
+    documents = read_documents(args.inputs, published=published, error=report.error,
+                               warn=report.warn)
+    try:
+        for events in _extracted(documents, nlp, args, report):
+            writer.write(events)
+            progress.step(len(events))
+        writer.close()
+    except ExportError as error:
+        writer.abort()
+        report.error(str(error))
+        return 1
+    except BaseException:
+        writer.abort()
+        raise
+    finally:
+        progress.done(writer.skipped if fmt == "timelinejs" else 0)
+    return 0
+
+
+def _extracted(documents, nlp, args: argparse.Namespace, report: _Report):
+    """Each document's events in input order, in this process or in ``args.workers``."""
+    if args.workers == 1:
+        for document in documents:
+            events = _extract_one(document, nlp, args.mode, report)
+            if events is not None:
+                yield events
+        return
+    from timeline.parallel import extract_in_processes
+
+    for document, events, problem in extract_in_processes(
+        documents, args.workers, args.spacy_model, args.mode
+    ):
+        if problem:
+            report.error(f"{document.source or document.doc_id}: {problem}")
+        else:
+            yield events
+
+
+def _extract_one(document, nlp, mode: str, report: _Report):
+    try:
+        return extract_document(document, nlp=nlp, mode=mode)
+    except Exception as error:  # a bug on one article must not lose the others
+        report.error(
+            f"{document.source or document.doc_id}: could not extract events "
+            f"(internal error: {type(error).__name__}: {error}); please report it"
+        )
+        return None
+
+
+class _Progress:
+    """A running count on stderr while a long run goes on, and a summary line at the end."""
+
+    def __init__(self, *, quiet: bool) -> None:
+        self.quiet = quiet
+        self.show = not quiet and sys.stderr.isatty()
+        self.started = time.perf_counter()
+        self.last = self.started
+        self.documents = 0
+        self.events = 0
+
+    def step(self, events: int) -> None:
+        self.documents += 1
+        self.events += events
+        now = time.perf_counter()
+        if self.show and now - self.last > 0.5:
+            self.last = now
+            print(f"\r{self._counts()} ...", end="", file=sys.stderr, flush=True)
+
+    def done(self, skipped: int) -> None:
+        if self.quiet:
+            return
+        if self.show:
+            print("\r\033[K", end="", file=sys.stderr)
+        note = f" ({skipped} without a day left out of the TimelineJS file)" if skipped else ""
+        print(f"timeline: {self._counts()}{note}", file=sys.stderr)
+
+    def _counts(self) -> str:
+        seconds = time.perf_counter() - self.started
+        documents = "document" if self.documents == 1 else "documents"
+        events = "event" if self.events == 1 else "events"
+        return (f"{self.documents:,} {documents}, {self.events:,} {events}, "
+                f"{seconds:.1f} s")
+
+
+def _usage(message: str) -> int:
+    print(f"timeline: error: {_one_line(message)}", file=sys.stderr)
+    return 2
 
 
 def _run_tag(args: argparse.Namespace, report: _Report) -> int:

@@ -56,8 +56,11 @@ _CLAUSE_OPENERS = {"while", "whereas", "because", "although", "though", "which",
 # Prepositions that only introduce the date and go with it.
 _DATE_PREPOSITIONS = {"on", "in", "at", "during", "of", "by", "for"}
 _HEADER_LINE = re.compile(
-    r"^\s*(?:first published|published|posted|last updated|updated|date)\b", re.I
+    r"\s*(?:first published|published|posted|last updated|updated|date)\b", re.I
 )
+# A wire dateline before the story: "VLADIVOSTOK, Sept. 13 -", "LONDON, March 22 (Reuters) -".
+_DATELINE_BEFORE = re.compile(r"\s*[A-Z][A-Z .'-]+(?:,\s*[A-Za-z .'-]+)?,\s*$")
+_DATELINE_AFTER = re.compile(r"(?:,?\s*\d{4})?\s*(?:\([^)]{1,40}\)\s*)?(?:[-\u2013\u2014]|_)")
 # A capitalised word: dots only inside ("U.S") or after an initial ("George W."); no "'s".
 _NAME_WORD = r"[A-Z](?:[\w&-]|['’](?!s\b)|\.(?=\w))*(?:(?<=\b[A-Z])\.)?"
 _NAME_JOINER = r"(?:of|de|del|da|al|bin|van|von|der|la|le|du|the)[ \t]+"
@@ -206,9 +209,13 @@ def _shift(day: dt.date, count: int, unit: str) -> dt.date:
 
 
 def _in_header(text: str, timex: Timex) -> bool:
-    """Whether the expression sits on a "Published: ..." line, which dates the article."""
+    """Whether the expression dates the article, not an event: on a "Published: ..." line, or
+    in a wire dateline ("LONDON, March 22 (Reuters) -")."""
     line_start = text.rfind("\n", 0, timex.start) + 1
-    return bool(_HEADER_LINE.match(text, line_start, timex.start))
+    if _HEADER_LINE.match(text, line_start, timex.start):
+        return True
+    return bool(_DATELINE_BEFORE.fullmatch(text, line_start, timex.start)
+                and _DATELINE_AFTER.match(text, timex.end))
 
 
 # --- reading the sentence ------------------------------------------------------------------
@@ -442,7 +449,8 @@ class _Reader:
                 break
             if cls == CCONJ and self._opens_clause(lo, sentence, classes):
                 break
-            if token.lower_ in lexicon()["reporting"] and lo - 1 != anchor and cls == VERB:
+            if token.lower_ in lexicon()["reporting"] and lo - 1 != anchor and (
+                    cls == VERB or token.lower_ == "according"):
                 break
             lo -= 1
         hi = anchor + 1
@@ -461,13 +469,19 @@ class _Reader:
         """Whether a conjunction before token ``i`` opens a new clause: a verb follows it
         ("... and met Putin"), or, after a comma, a subject and its verb do."""
         s0 = sentence.start
-        after_comma = i >= s0 + 2 and self.doc[i - 2].text == ","
-        for j in range(i, min(i + 4, sentence.stop)):
+        if i >= s0 + 2 and self.doc[i - 2].text == ",":
+            for j in range(i, min(i + 20, sentence.stop)):
+                if classes[j - s0] in (VERB, AUX):
+                    return True
+                if self.doc[j].text in _BREAKS or self.doc[j].text == ",":
+                    return False
+            return False
+        for j in range(i, min(i + 2, sentence.stop)):
             cls = classes[j - s0]
             if cls in (VERB, AUX):
                 return True
-            if not after_comma or cls not in (PRON, PROPN, NOUN, DET, "ADV"):
-                return cls == "ADV" and j == i
+            if cls != "ADV":
+                return False
         return False
 
     def _reported_tail(self, i: int, sentence: range, classes: list[str]) -> bool:
@@ -490,11 +504,15 @@ class _Reader:
             if d and lo <= d.start < hi:
                 drop.update(d)
                 before = d.start - 1
+                while before > lo and doc[before].is_space:
+                    before -= 1
                 if before >= lo and doc[before].lower_ in _DATE_PREPOSITIONS:
                     drop.add(before)
                 if d.stop < hi and doc[d.stop].lower_ in ("'s", "’s"):
                     drop.add(d.stop)
-        kept = [i for i in range(lo, hi) if i not in drop]
+        kept = [i for i in range(lo, hi) if i not in drop and not doc[i].is_space]
+        if lo == sentence.start:
+            kept = self._without_dateline(kept)
         kept = _trim(kept, doc, classes, sentence.start)
         if kept and classes[kept[0] - sentence.start] in (VERB, AUX):
             kept = self._subject(kept[0], sentence, classes) + kept
@@ -504,6 +522,17 @@ class _Reader:
             left = max(0, at - MAX_WORDS // 3)
             kept = kept[left:left + MAX_WORDS]
         return _join(doc, kept), kept
+
+    def _without_dateline(self, kept: list[int]) -> list[int]:
+        """The words after a wire dateline ("VLADIVOSTOK, Sept. 13 -"), which is no part of
+        the event."""
+        doc = self.doc
+        for n, i in enumerate(kept[:12]):
+            if doc[i].text in ("-", "--", "—", "–", "_") and doc[kept[0]].text.isupper():
+                return kept[n + 1:]
+            if doc[i].text[:1].islower():
+                break
+        return kept
 
     def _subject(self, verb: int, sentence: range, classes: list[str]) -> list[int]:
         """The subject of the first clause of the sentence, for a clause that has none
@@ -555,8 +584,8 @@ def _tense_conflict(doc: Doc, i: int, span: tuple[str | None, str | None],
 
 def _trim(kept: list[int], doc: Doc, classes: list[str], s0: int) -> list[int]:
     """Drop leading conjunctions, "that" and punctuation, and trailing punctuation."""
-    while kept and (classes[kept[0] - s0] in (PUNCT, CCONJ, SCONJ, ADP)
-                    and doc[kept[0]].text not in ('"', "“")):
+    while kept and ((classes[kept[0] - s0] in (PUNCT, CCONJ, SCONJ, ADP)
+                     and doc[kept[0]].text not in ('"', "“")) or doc[kept[0]].lower_ == "that"):
         kept = kept[1:]
     while kept and classes[kept[-1] - s0] in (PUNCT, CCONJ, SCONJ, ADP, DET):
         kept = kept[:-1]

@@ -90,7 +90,8 @@ def _guess(token: Token, w: str, i: int, lowers: list[str], classes: list[str],
         return VERB
     if not w.isalpha() and "-" not in w:
         return PROPN if capitalised else NOUN
-    if before in _BARE_VERB_BEFORE and (w in words["verbs"] or not capitalised):
+    if before in _BARE_VERB_BEFORE and (w in words["verbs"] or (
+            not capitalised and before != "to")):
         return VERB
     if len(w) > 4 and w.endswith("ed"):
         return NOUN if after_determiner else VERB

@@ -30,6 +30,8 @@ def sentence_bounds(text: str) -> list[int]:
     """Start offsets of the sentences of ``text`` (the first is 0)."""
     starts = [0]
     for m in _BOUNDARY.finditer(text):
+        if m.group() == "\n" and _wrapped(text, m.start()):
+            continue
         before = text[max(0, m.start() - 12):m.start() + 1]
         word = re.search(r"([A-Za-z.]+)\.$", before)
         if m.group().startswith(".") and word:
@@ -38,6 +40,14 @@ def sentence_bounds(text: str) -> list[int]:
                 continue
         starts.append(m.end())
     return starts
+
+
+def _wrapped(text: str, newline: int) -> bool:
+    """Whether a line break is only where a long line was wrapped, inside a sentence: the line
+    before is long and does not end a sentence ("met Putin on\nWednesday at the ...")."""
+    line_start = text.rfind("\n", 0, newline) + 1
+    line = text[line_start:newline].rstrip()
+    return len(line) >= 60 and line[-1:] not in ".!?:\"”'’)"
 
 
 def sentence_of(starts: list[int], text: str, offset: int) -> tuple[int, int]:
