@@ -56,7 +56,9 @@ _CLAUSE_OPENERS = {"while", "whereas", "because", "although", "though", "which",
 # Prepositions that only introduce the date and go with it.
 _DATE_PREPOSITIONS = {"on", "in", "at", "during", "of", "by", "for"}
 _HEADER_LINE = re.compile(
-    r"\s*(?:first published|published|posted|last updated|updated|date)\b", re.I
+    r"\s*(?:first published|published|posted|last updated|updated|date)\b\s*(?:on|at)?\s*"
+    r"[:\-\u2013\u2014]?\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?",
+    re.I,
 )
 # A wire dateline before the story: "VLADIVOSTOK, Sept. 13 -", "LONDON, March 22 (Reuters) -".
 _DATELINE_BEFORE = re.compile(r"\s*[A-Z][A-Z .'-]+(?:,\s*[A-Za-z .'-]+)?,\s*$")
@@ -212,7 +214,7 @@ def _in_header(text: str, timex: Timex) -> bool:
     """Whether the expression dates the article, not an event: on a "Published: ..." line, or
     in a wire dateline ("LONDON, March 22 (Reuters) -")."""
     line_start = text.rfind("\n", 0, timex.start) + 1
-    if _HEADER_LINE.match(text, line_start, timex.start):
+    if _HEADER_LINE.fullmatch(text, line_start, timex.start):
         return True
     return bool(_DATELINE_BEFORE.fullmatch(text, line_start, timex.start)
                 and _DATELINE_AFTER.match(text, timex.end))
@@ -470,7 +472,7 @@ class _Reader:
         ("... and met Putin"), or, after a comma, a subject and its verb do."""
         s0 = sentence.start
         if i >= s0 + 2 and self.doc[i - 2].text == ",":
-            for j in range(i, min(i + 20, sentence.stop)):
+            for j in range(i, min(i + 8, sentence.stop)):
                 if classes[j - s0] in (VERB, AUX):
                     return True
                 if self.doc[j].text in _BREAKS or self.doc[j].text == ",":
@@ -514,7 +516,8 @@ class _Reader:
         if lo == sentence.start:
             kept = self._without_dateline(kept)
         kept = _trim(kept, doc, classes, sentence.start)
-        if kept and classes[kept[0] - sentence.start] in (VERB, AUX):
+        if (kept and classes[kept[0] - sentence.start] in (VERB, AUX)
+                and doc[kept[0] - 1].lower_ not in ("to", "according")):
             kept = self._subject(kept[0], sentence, classes) + kept
         if len(kept) > MAX_WORDS:
             centre = trigger if trigger is not None else kept[0]

@@ -91,7 +91,7 @@ def _guess(token: Token, w: str, i: int, lowers: list[str], classes: list[str],
     if not w.isalpha() and "-" not in w:
         return PROPN if capitalised else NOUN
     if before in _BARE_VERB_BEFORE and (w in words["verbs"] or (
-            not capitalised and before != "to")):
+            not capitalised)):
         return VERB
     if len(w) > 4 and w.endswith("ed"):
         return NOUN if after_determiner else VERB
