@@ -292,6 +292,11 @@ class _Reader:
         """Other verbs of the trigger's clause that the same date governs ("Police seized a
         bomb and arrested two men Sunday"): no other date is nearer to them, none lies
         between, and they are not participles describing a noun."""
+        if self.parsed:  # the parse says which verbs share the date: the trigger's conjuncts
+            head = self.doc[trigger]
+            return [c.i for c in head.children if c.dep_ == "conj" and c.pos_ == VERB
+                    and not any(i in d for d in self.dates for i in range(c.left_edge.i,
+                                                                           c.right_edge.i + 1))]
         lo, hi = self._clause(trigger, sentence, classes, self.dates)
         own = range(first, last + 1)
         others = [d for d in self.dates if d and d.start != first and sentence.start <= d.start
@@ -623,8 +628,9 @@ def _names_in_text(doc: Doc) -> list[tuple[int, int, str]]:
     runs = []
     mid_sentence = set()
     for m in _NAME.finditer(text):
-        before = text[max(0, m.start() - 20):m.start()].rstrip()
-        opens_sentence = not before or before[-1] in ".!?\"“\n"
+        before = text[max(0, m.start() - 20):m.start()]
+        gap = before[len(before.rstrip()):]
+        opens_sentence = not before.strip() or before.rstrip()[-1] in ".!?\"“" or "\n" in gap
         if not opens_sentence:
             mid_sentence.add(m.group().split()[0])
         runs.append((m.start(), m.group(), opens_sentence))
