@@ -17,11 +17,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from timeline import temporal
+from timeline.anchoring import AnchoringScore, gold_anchors, score_anchoring
 from timeline.evaluate import combine, format_errors, format_table, pair_files, score_document
 from timeline.events import extract_document, load_pipeline
 from timeline.export import FORMATS, SUFFIXES, ExportError, open_writer
 from timeline.published import find_published, parse_date
 from timeline.readers import read_documents
+from timeline.records import Document
 from timeline.temporal import Timex
 from timeline.timeml import TimeMLError, find_timeml_files, read_timeml, write_timeml
 
@@ -127,6 +129,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     evaluate.add_argument("--errors", action="store_true", help="list every error")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.add_argument(
+        "--events",
+        action="store_true",
+        help="score event anchoring against the gold TLINKs instead (precision and recall of "
+        "events dated to the day their TLINK gives)",
+    )
     _add_mode(evaluate)
     evaluate.set_defaults(run=_run_eval)
     return parser
@@ -344,6 +352,8 @@ def _run_eval(args: argparse.Namespace, report: _Report) -> int:
         report.error(f"{system_dir}: not a folder")
         return 1
     gold_files = find_timeml_files(gold_path)
+    if args.events:
+        return _eval_events(gold_files, args, report)
     if system_dir is not None and _inside(system_dir, gold_path):
         gold_files = [f for f in gold_files if not _inside(f, system_dir)]
     if not gold_files:
@@ -372,6 +382,40 @@ def _run_eval(args: argparse.Namespace, report: _Report) -> int:
         if args.errors:
             print()
             print(format_errors(scores))
+    return 0
+
+
+def _eval_events(gold_files: list[Path], args: argparse.Namespace, report: _Report) -> int:
+    """Extract events from the gold texts and score their days against the gold TLINKs."""
+    if args.system is not None:
+        return _usage("eval --events extracts the events itself; give no SYSTEM_DIR")
+    total = AnchoringScore()
+    for gold_file in gold_files:
+        try:
+            gold = read_timeml(gold_file)
+        except TimeMLError as error:
+            report.error(str(error))
+            continue
+        published = dt.date.fromisoformat(gold.dct) if gold.dct else None
+        events = extract_document(
+            Document(gold.doc_id, gold.text, published, source=str(gold_file)), mode=args.mode
+        )
+        total.add(score_anchoring(gold.doc_id, gold_anchors(gold), events))
+    figures = {"gold_anchors": total.gold, "found": total.found, "judged": total.judged,
+               "right": total.right, "recall": round(total.recall, 4),
+               "precision": round(total.precision, 4)}
+    if args.json:
+        if args.errors:
+            figures["errors"] = total.errors
+        print(json.dumps(figures, indent=2))
+    else:
+        print(f"gold anchors (event, day)  {total.gold}")
+        print(f"recall     {total.recall:.3f}  ({total.found} found with their day)")
+        print(f"precision  {total.precision:.3f}  ({total.right} right of {total.judged} "
+              "events on gold events)")
+        if args.errors:
+            print()
+            print("\n".join(total.errors))
     return 0
 
 
