@@ -37,7 +37,7 @@ def test_past_weekday_dates_the_verb_before_it():
     )
     assert event.trigger == "arrived"
     assert event.event == "Kim arrived in Khasan"
-    assert event.actors == ("Khasan",)
+    assert event.actors == ("Kim", "Khasan")  # a name opening the sentence before its verb
     assert (event.timex_text, event.timex_type) == ("Tuesday", "DATE")
 
 
@@ -322,11 +322,10 @@ def test_parse_wins_over_the_nearest_verb():
 
 def test_actors_come_from_the_entities():
     event, = doc_events(parsed(ARRIVAL))
-    # "Kim" opens the sentence (no capitalised-word guess finds it); "Vostochny" is no entity;
-    # "Tuesday" is a DATE entity, not a participant.
+    # "Vostochny" is no entity; "Tuesday" is a DATE entity, not a participant.
     assert event.actors == ("Kim", "Amur", "Putin")
     blank, *_ = extract(parsed(ARRIVAL).text, PUBLISHED)
-    assert blank.actors == ("Vostochny", "Amur", "Putin")
+    assert blank.actors == ("Kim", "Vostochny", "Amur", "Putin")
 
 
 def test_entity_labels_outside_the_actor_set_are_ignored():

@@ -41,4 +41,5 @@ def test_rule_names_are_unique():
 
 
 def test_public_api_is_pinned():
-    assert sorted(timeline.__all__) == ["Timex", "tag"]
+    assert sorted(timeline.__all__) == [
+        "Document", "Event", "Timex", "extract", "read_documents", "tag"]

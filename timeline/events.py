@@ -646,11 +646,23 @@ def _names_in_text(doc: Doc) -> list[tuple[int, int, str]]:
         if not parts:
             continue
         name = text[start:text.index(parts[-1], start) + len(parts[-1])]
-        if opens_sentence and len(parts) == 1 and parts[0] not in mid_sentence:
+        if (opens_sentence and len(parts) == 1 and parts[0] not in mid_sentence
+                and not _subject_name(parts[0], text[start + len(parts[0]):start + 40], words)):
             continue
         if len(name) >= 2 and not (name.isupper() and len(name) > 6):
             found.append((start, start + len(name), " ".join(name.split())))
     return found
+
+
+def _subject_name(word: str, after: str, words: dict[str, frozenset[str]]) -> bool:
+    """Whether a capitalised word opening a sentence is a name because a verb follows it
+    ("Kim arrived", "Putin will visit"); a plural ("Officials said") is a common noun."""
+    following = re.match(r"\s+([a-z]+)", after)
+    if following is None or word.endswith("s") or word.isupper():
+        return False
+    verb = following.group(1)
+    return (verb in words["auxiliary"] or verb in words["irregular_past"]
+            or verb in words["reporting"] or (verb.endswith("ed") and len(verb) > 4))
 
 
 @cache
