@@ -172,6 +172,8 @@ def _run_extract(args: argparse.Namespace, report: _Report) -> int:
         nlp = load_pipeline(args.spacy_model)
     except (OSError, ImportError) as error:
         return _usage(f"--spacy-model {args.spacy_model}: cannot load it ({_one_line(str(error))})")
+    if output is not None and output.exists() and not output.is_file():
+        return _usage(f"-o {output}: not a regular file (a folder or a device); give a file name")
     try:
         writer = open_writer(output, fmt)
     except ExportError as error:

@@ -244,6 +244,10 @@ class _Reader:
         self._classes: dict[int, list[str]] = {}
         self._names = _names_in_text(doc)
         self.dates = [self._token_range(t) for t in timexes]
+        # What a description leaves out: dates and times, not durations ("after forty years")
+        # or vague references ("to discuss the future of the site").
+        self.cut = [d for d, t in zip(self.dates, timexes, strict=True)
+                    if t.type in ("DATE", "TIME") and not t.value.endswith("_REF")]
 
     def read(self, timex: Timex, span: tuple[str | None, str | None],
              published: dt.date | None) -> list[_Found]:
@@ -279,7 +283,8 @@ class _Reader:
             lo = max(lo, comma + 1) if comma is not None else lo
         if trigger is None:  # no event word: describe what surrounds the date
             lo, hi = min(lo, first), max(hi, last + 1)
-        description, kept = self._describe(lo, hi, sentence, classes, self.dates, trigger)
+        cut = self.cut + [range(first, last + 1)]
+        description, kept = self._describe(lo, hi, sentence, classes, cut, trigger)
         return _Found(
             None if trigger is None else self.doc[trigger],
             description,
