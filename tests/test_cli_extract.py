@@ -431,9 +431,6 @@ def test_document_without_publication_date(
         ("2023-05-31", "2023-05-31")}
 
 
-@pytest.mark.xfail(strict=True, reason="without a publication date, --mode auto reads the "
-                   "document as narrative and anchors 'Monday' to the date before it "
-                   "(2021-03-01), while the warning says relative dates stay unresolved")
 def test_no_date_warning_matches_what_happens(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -145,6 +145,8 @@ def events_from_doc(
 ) -> list[Event]:
     """The events of a spaCy ``doc`` of ``document.text``; ``timexes`` when already found."""
     if timexes is None:
+        if document.published is None and mode == "auto":
+            mode = "news"  # no date to anchor to: relative dates stay unresolved, as warned
         timexes = temporal.tag(document.text, document.published, mode=mode)
     reader = _Reader(doc, timexes)
     found = []
