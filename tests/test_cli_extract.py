@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from files import write
 
 import timeline.cli
 import timeline.parallel
@@ -87,15 +88,6 @@ def events_of(*paths: Path) -> list[Event]:
 
 def _ignore(message: str) -> None:
     pass
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from files import write
 
 from timeline.readers import read_documents
 from timeline.records import Document
@@ -52,15 +53,6 @@ def read(
         )
     )
     return documents, messages
-
-
-def write(path: Path, content: str | bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def stdin(monkeypatch: pytest.MonkeyPatch, data: bytes) -> None:

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from timeline import temporal
@@ -25,7 +25,13 @@ from timeline.published import find_published, parse_date
 from timeline.readers import read_documents
 from timeline.records import Document
 from timeline.temporal import Timex
-from timeline.timeml import TimeMLError, find_timeml_files, read_timeml, write_timeml
+from timeline.timeml import (
+    TimeMLDocument,
+    TimeMLError,
+    find_timeml_files,
+    read_timeml,
+    write_timeml,
+)
 
 MODES = ("auto", "news", "narrative")
 TAG_COLUMNS = ("file", "start", "end", "text", "type", "value", "mod", "first_day", "last_day")
@@ -161,11 +167,9 @@ def _add_mode(parser: argparse.ArgumentParser) -> None:
 
 
 def _run_extract(args: argparse.Namespace, report: _Report) -> int:
-    published = None
-    if args.published is not None:
-        published = _read_date(args.published)
-        if published is None:
-            return _usage(f"--published: cannot read {args.published!r} as a date (use YYYY-MM-DD)")
+    published = _published_option(args.published)
+    if published is False:
+        return 2
     output = None if args.output in (None, "-") else Path(args.output)
     fmt = args.format or (SUFFIXES.get(output.suffix.lower(), "csv") if output else "csv")
     try:
@@ -263,22 +267,35 @@ class _Progress:
                 f"{seconds:.1f} s")
 
 
+def _published_option(text: str | None) -> dt.date | None | bool:
+    """The ``--published`` date, ``None`` when not given, ``False`` (reported) when unreadable."""
+    if text is None:
+        return None
+    published = _read_date(text)
+    if published is None:
+        _usage(f"--published: cannot read {text!r} as a date (use YYYY-MM-DD)")
+        return False
+    return published
+
+
+def _gold_documents(gold_files: list[Path], report: _Report) -> Iterator[TimeMLDocument]:
+    """The readable gold files, each problem reported."""
+    for gold_file in gold_files:
+        try:
+            yield read_timeml(gold_file)
+        except TimeMLError as error:
+            report.error(str(error))
+
+
 def _usage(message: str) -> int:
     print(f"timeline: error: {_one_line(message)}", file=sys.stderr)
     return 2
 
 
 def _run_tag(args: argparse.Namespace, report: _Report) -> int:
-    published = None
-    if args.published is not None:
-        published = _read_date(args.published)
-        if published is None:
-            print(
-                f"timeline: error: --published: cannot read {args.published!r} as a date "
-                "(use YYYY-MM-DD)",
-                file=sys.stderr,
-            )
-            return 2
+    published = _published_option(args.published)
+    if published is False:
+        return 2
     rows = []
     if args.format == "tsv":
         print("\t".join(TAG_COLUMNS))
@@ -365,12 +382,8 @@ def _run_eval(args: argparse.Namespace, report: _Report) -> int:
         gold_root = gold_path if gold_path.is_dir() else gold_path.parent
         pairs = pair_files(gold_files, gold_root, find_timeml_files(system_dir), system_dir)
     parts = []
-    for gold_file in gold_files:
-        try:
-            gold = read_timeml(gold_file)
-        except TimeMLError as error:
-            report.error(str(error))
-            continue
+    for gold in _gold_documents(gold_files, report):
+        gold_file = gold.path
         if system_dir is None:
             system = temporal.tag(gold.text, gold.dct, mode=args.mode)
         else:
@@ -392,15 +405,10 @@ def _eval_events(gold_files: list[Path], args: argparse.Namespace, report: _Repo
     if args.system is not None:
         return _usage("eval --events extracts the events itself; give no SYSTEM_DIR")
     total = AnchoringScore()
-    for gold_file in gold_files:
-        try:
-            gold = read_timeml(gold_file)
-        except TimeMLError as error:
-            report.error(str(error))
-            continue
+    for gold in _gold_documents(gold_files, report):
         published = dt.date.fromisoformat(gold.dct) if gold.dct else None
         events = extract_document(
-            Document(gold.doc_id, gold.text, published, source=str(gold_file)), mode=args.mode
+            Document(gold.doc_id, gold.text, published, source=str(gold.path)), mode=args.mode
         )
         total.add(score_anchoring(gold.doc_id, gold_anchors(gold), events))
     figures = {"gold_anchors": total.gold, "found": total.found, "judged": total.judged,

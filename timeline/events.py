@@ -244,7 +244,8 @@ class _Reader:
         self._starts = [t.idx for t in doc]
         self._sentences = self._sentence_spans()
         self._classes: dict[int, list[str]] = {}
-        self._names = _names_in_text(doc)
+        self._sentence_starts = [s.start for s in self._sentences]
+        self._names: list[tuple[int, int, str]] | None = None  # found when first needed
         self.dates = [self._token_range(t) for t in timexes]
         # What a description leaves out: dates and times, not durations ("after forty years")
         # or vague references ("to discuss the future of the site").
@@ -340,7 +341,7 @@ class _Reader:
         return [range(a, b) for a, b in zip(starts, ends, strict=True) if b > a]
 
     def _sentence_of(self, token: int) -> range:
-        i = bisect.bisect_right([s.start for s in self._sentences], token) - 1
+        i = bisect.bisect_right(self._sentence_starts, token) - 1
         return self._sentences[max(i, 0)]
 
     def _classes_of(self, sentence: range) -> list[str]:
@@ -575,6 +576,8 @@ class _Reader:
                 if ent.label_ in ACTOR_LABELS and ent.start in inside:
                     names.append(ent.text)
         else:
+            if self._names is None:
+                self._names = _names_in_text(self.doc)
             for start, end, name in self._names:
                 if lo <= start and end <= hi and self._token_at(start) in inside:
                     names.append(name)
