@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -124,6 +125,37 @@ def _parser() -> argparse.ArgumentParser:
     _add_mode(annotate)
     annotate.set_defaults(run=_run_annotate)
 
+    serve = commands.add_parser(
+        "serve", help="explore events in the browser (the dashboard)",
+        description="Start the dashboard. INPUTs are articles (anything extract reads; their "
+        "events are extracted now) or event files written by extract (.csv, .jsonl, "
+        ".parquet, .json). With none it opens empty, ready for articles added in the page.",
+    )
+    serve.add_argument("inputs", nargs="*", metavar="INPUT", help="articles or event files")
+    serve.add_argument("--host", default="127.0.0.1",
+                       help="address to listen on; default: 127.0.0.1 (this machine only)")
+    serve.add_argument("--port", type=_port, default=8050, help="default: 8050")
+    serve.add_argument("--title", default="timeline", help="the page's title")
+    serve.add_argument(
+        "--upload-limit", type=_megabytes, default=5_000_000, metavar="MB",
+        help="largest article a reader may add in the page, in MB; default: 5",
+    )
+    _add_reading(serve)
+    serve.set_defaults(run=_run_serve)
+
+    plot = commands.add_parser(
+        "plot", help="draw events as one standalone interactive HTML file",
+        description="Draw the timeline of INPUTs (event files written by extract, or "
+        "articles) into one HTML file that opens offline.",
+    )
+    plot.add_argument("inputs", nargs="+", metavar="INPUT", help="event files or articles")
+    plot.add_argument("-o", "--output", required=True, metavar="OUT.html", type=Path)
+    plot.add_argument("--lanes", choices=("document", "actor"), default="document",
+                      help="one lane per document (default) or per actor")
+    plot.add_argument("--title", default="timeline", help="the figure's title")
+    _add_reading(plot)
+    plot.set_defaults(run=_run_plot)
+
     evaluate = commands.add_parser("eval", help="score TIMEX3 annotations (TempEval-3)")
     evaluate.add_argument("gold", metavar="GOLD", type=Path, help="gold TimeML file or folder")
     evaluate.add_argument(
@@ -154,6 +186,38 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
     return value
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 < value < 65536:
+        raise argparse.ArgumentTypeError(f"not a port number (1-65535): {text!r}")
+    return value
+
+
+def _megabytes(text: str) -> int:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of MB: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
+    return int(value * 1_000_000)
+
+
+def _add_reading(parser: argparse.ArgumentParser) -> None:
+    """The options of commands that read articles as well as event files."""
+    parser.add_argument(
+        "--published", metavar="DATE",
+        help="publication date (YYYY-MM-DD) for articles that do not carry their own",
+    )
+    parser.add_argument("--spacy-model", metavar="NAME",
+                        help="an installed trained spaCy pipeline; default: the blank one")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress")
+    _add_mode(parser)
 
 
 def _add_mode(parser: argparse.ArgumentParser) -> None:
@@ -244,8 +308,11 @@ class _Progress:
         self.events = 0
 
     def step(self, events: int) -> None:
-        self.documents += 1
-        self.events += events
+        self.update(self.documents + 1, self.events + events)
+
+    def update(self, documents: int, events: int) -> None:
+        """The running totals so far."""
+        self.documents, self.events = documents, events
         now = time.perf_counter()
         if self.show and now - self.last > 0.5:
             self.last = now
@@ -265,6 +332,80 @@ class _Progress:
         events = "event" if self.events == 1 else "events"
         return (f"{self.documents:,} {documents}, {self.events:,} {events}, "
                 f"{seconds:.1f} s")
+
+
+def _load_for_view(args: argparse.Namespace, report: _Report):
+    """Events (and article texts) of ``args.inputs`` for serve and plot; None on a usage error."""
+    from dashboard.corpus import load_inputs
+
+    published = _published_option(args.published)
+    if published is False:
+        return None, None
+    try:
+        nlp = load_pipeline(args.spacy_model)
+    except (OSError, ImportError) as error:
+        _usage(f"--spacy-model {args.spacy_model}: cannot load it ({_one_line(str(error))})")
+        return None, None
+    progress = _Progress(quiet=args.quiet)
+    loaded = load_inputs(args.inputs, published=published, mode=args.mode, nlp=nlp,
+                         error=report.error, warn=report.warn, progress=progress.update)
+    if args.inputs:
+        progress.done(0)
+    return loaded, nlp
+
+
+def _run_serve(args: argparse.Namespace, report: _Report) -> int:
+    from werkzeug.serving import make_server
+
+    from dashboard import create_app
+
+    loaded, nlp = _load_for_view(args, report)
+    if loaded is None:
+        return 2
+    app = create_app(loaded.events, loaded.texts, title=args.title, mode=args.mode,
+                     upload_limit=args.upload_limit, nlp=nlp)
+    try:
+        server = make_server(args.host, args.port, app.server, threaded=True)
+    except (OSError, SystemExit) as error:
+        return _usage(f"--port {args.port}: cannot listen on {args.host}:{args.port} "
+                      f"({_one_line(str(error)) or 'in use'}); choose another port")
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"timeline: serving {len(loaded.events):,} events on http://{host}:{args.port}/ "
+          "(Ctrl+C to stop)", file=sys.stderr, flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        print("timeline: stopped", file=sys.stderr)
+    finally:
+        server.server_close()
+    return 0
+
+
+def _run_plot(args: argparse.Namespace, report: _Report) -> int:
+    from dashboard.data import events_frame
+    from dashboard.figure import build_figure, figure_html
+
+    output: Path = args.output
+    if output.exists() and not output.is_file():
+        return _usage(f"-o {output}: not a regular file (a folder or a device); give a file name")
+    if not output.parent.is_dir():
+        return _usage(f"-o {output}: the folder {output.parent} does not exist")
+    loaded, _ = _load_for_view(args, report)
+    if loaded is None:
+        return 2
+    figure = build_figure(events_frame(loaded.events), lanes=args.lanes,
+                          empty_message="No dated events")
+    part = output.with_name(output.name + ".part")
+    try:
+        part.write_text(figure_html(figure, args.title), encoding="utf-8")
+        os.replace(part, output)
+    except OSError as error:
+        part.unlink(missing_ok=True)
+        report.error(f"{output}: cannot write it ({error.strerror or error})")
+        return 1
+    if not args.quiet:
+        print(f"timeline: wrote {output} ({len(loaded.events):,} events)", file=sys.stderr)
+    return 0
 
 
 def _published_option(text: str | None) -> dt.date | None | bool:

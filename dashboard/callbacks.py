@@ -1,0 +1,412 @@
+"""The page's callbacks, registered on one app (never the global ``dash.callback`` list)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, dcc, html, no_update
+
+from dashboard import ids
+from dashboard.corpus import Corpus, UploadError, decode_upload, read_upload
+from dashboard.data import (
+    Filters,
+    actor_options,
+    counts,
+    dated,
+    document_options,
+    event_row,
+    granularity_choices,
+    grid_query,
+    grid_rows,
+    row_index,
+    to_events,
+    undated,
+)
+from dashboard.figure import MAX_POINTS, build_figure, figure_html, highlight_points
+from timeline.export import write_events
+from timeline.published import parse_date
+
+UNDATED_SHOWN = 200
+FILTER_INPUTS = (
+    Input(ids.SEARCH, "value"),
+    Input(ids.DATES, "start_date"),
+    Input(ids.DATES, "end_date"),
+    Input(ids.DOCUMENTS, "value"),
+    Input(ids.ACTORS, "value"),
+    Input(ids.GRANULARITY, "value"),
+)
+
+
+def view_token(session: dict | None, filters: Filters) -> dict:
+    """What names a view: the session (id and version) and the filters, as JSON-able data."""
+    return {
+        "session": session,
+        "filters": {
+            "start": filters.start.isoformat() if filters.start else None,
+            "end": filters.end.isoformat() if filters.end else None,
+            "documents": list(filters.documents), "actors": list(filters.actors),
+            "granularities": list(filters.granularities), "text": filters.text,
+        },
+    }
+
+
+def token_filters(token: dict | None) -> tuple[dict | None, Filters]:
+    if not token:
+        return None, Filters()
+    f = token.get("filters") or {}
+    return token.get("session"), Filters.from_inputs(
+        f.get("start"), f.get("end"), f.get("documents"), f.get("actors"),
+        f.get("granularities"), f.get("text"))
+
+
+def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: str) -> None:
+    def view_of(token):
+        session, filters = token_filters(token)
+        return corpus.view(session, filters)
+
+    @app.callback(
+        Output(ids.VIEW, "data"),
+        Output(ids.COUNTS, "children"),
+        Output(ids.UNDATED, "children"),
+        Output(ids.EMPTY, "style"),
+        *FILTER_INPUTS,
+        Input(ids.SESSION, "data"),
+    )
+    def update_view(text, start, end, documents, actors, granularities, session):
+        filters = Filters.from_inputs(start, end, documents, actors, granularities, text)
+        token = view_token(session, filters)
+        view = corpus.view(session, filters)
+        total = len(corpus.frame(session))
+        shown = counts(view, total)
+        empty = {} if total == 0 else {"display": "none"}
+        summary = shown.sentence() if total else "No events yet"
+        return token, summary, undated_list(view), empty
+
+    @app.callback(
+        Output(ids.FIGURE, "figure"),
+        Output(ids.SHOWN_LANES, "data"),
+        Input(ids.VIEW, "data"),
+        Input(ids.LANES, "value"),
+        Input(ids.FIGURE, "relayoutData"),
+        State(ids.SELECTED, "data"),
+    )
+    def draw(token, lanes, relayout, selected):
+        view = view_of(token)
+        xrange = None
+        if ctx.triggered_id == ids.FIGURE:
+            zoom = zoomed_range(relayout)
+            if zoom is None or len(dated(view)) <= MAX_POINTS:
+                return no_update, no_update  # everything is drawn already: Plotly zooms alone
+            xrange = None if zoom == "all" else zoom
+        figure = build_figure(
+            view, lanes=lanes or "document", xrange=xrange,
+            selected=(selected or {}).get("key"), uirevision=json.dumps([token, lanes]),
+            empty_message="No events match the filters" if len(corpus.frame(
+                (token or {}).get("session"))) else "No events yet",
+        )
+        return figure, figure.layout.meta["lanes"]
+
+    @app.callback(
+        Output(ids.GRID, "getRowsResponse"),
+        Input(ids.GRID, "getRowsRequest"),
+        State(ids.VIEW, "data"),
+    )
+    def rows(request, token):
+        if not request:
+            return no_update
+        chunk, total = grid_query(view_of(token), request)
+        return {"rowData": grid_rows(chunk), "rowCount": total}
+
+    app.clientside_callback(
+        ClientsideFunction("timeline", "refreshGrid"),
+        Output(ids.GRID, "id"),
+        Input(ids.VIEW, "data"),
+        State(ids.GRID, "id"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        Output(ids.SELECTED, "data"),
+        Input(ids.FIGURE, "clickData"),
+        Input(ids.GRID, "cellClicked"),
+        State(ids.SESSION, "data"),
+        prevent_initial_call=True,
+    )
+    def select(click, cell, session):
+        if ctx.triggered_id == ids.FIGURE:
+            key = clicked_key(click)
+            origin = "figure"
+        else:
+            key = (cell or {}).get("rowId")
+            origin = "table"
+        if not key or event_row(corpus.frame(session), key) is None:
+            return no_update
+        return {"key": key, "from": origin}
+
+    @app.callback(
+        Output(ids.SOURCE, "children"),
+        Output(ids.FIGURE, "figure", allow_duplicate=True),
+        Output(ids.GRID_TARGET, "data"),
+        Input(ids.SELECTED, "data"),
+        State(ids.VIEW, "data"),
+        State(ids.SHOWN_LANES, "data"),
+        State(ids.LANES, "value"),
+        State(ids.GRID, "getRowsRequest"),
+        prevent_initial_call=True,
+    )
+    def show(selected, token, shown_lanes, lanes, request):
+        key = (selected or {}).get("key")
+        session = (token or {}).get("session")
+        row = event_row(corpus.frame(session), key)
+        if row is None:
+            return no_update, no_update, no_update
+        panel = source_panel(row, corpus.text(session, row["doc_id"]))
+        view = view_of(token)
+        x, y = highlight_points(view, key, shown_lanes or [], lanes or "document")
+        ring = Patch()
+        ring["data"][0]["x"] = x
+        ring["data"][0]["y"] = y
+        target = no_update
+        if selected.get("from") == "figure":
+            index = row_index(view, request, key)
+            target = {"key": key, "index": index}
+        return panel, ring, target
+
+    app.clientside_callback(
+        ClientsideFunction("timeline", "selectRow"),
+        Output(ids.GRID_TARGET, "id"),
+        Input(ids.GRID_TARGET, "data"),
+        State(ids.GRID, "id"),
+        prevent_initial_call=True,
+    )
+
+    app.clientside_callback(
+        ClientsideFunction("timeline", "revealMark"),
+        Output(ids.SOURCE, "id"),
+        Input(ids.SOURCE, "children"),
+        prevent_initial_call=True,
+    )
+
+    @app.callback(
+        Output(ids.SESSION, "data"),
+        Output(ids.ADD_STATUS, "children"),
+        Output(ids.PASTE, "value"),
+        Output(ids.UPLOAD, "contents"),
+        Input(ids.UPLOAD, "contents"),
+        Input(ids.ADD, "n_clicks"),
+        State(ids.UPLOAD, "filename"),
+        State(ids.PASTE, "value"),
+        State(ids.PASTE_TITLE, "value"),
+        State(ids.PUBLISHED, "value"),
+        State(ids.SESSION, "data"),
+        prevent_initial_call=True,
+    )
+    def add(contents, _clicks, filename, pasted, title_text, published_text, session):
+        uploading = ctx.triggered_id == ids.UPLOAD
+        if uploading and not contents:
+            return no_update, no_update, no_update, no_update
+        try:
+            published = published_date(published_text)
+            if uploading:
+                data = decode_upload(contents, filename or "", upload_limit)
+                name = filename
+            else:
+                if not (pasted or "").strip():
+                    raise UploadError("nothing to add: paste an article's text first")
+                data = pasted.encode("utf-8")
+                if len(data) > upload_limit:
+                    raise UploadError(f"the pasted text is too large; the limit is "
+                                      f"{upload_limit / 1_000_000:g} MB")
+                name = "pasted.txt"
+            documents, problems = read_upload(data, name, published)
+            if not uploading:
+                documents = [_pasted(d, title_text) for d in documents]
+            if not documents:
+                raise UploadError("; ".join(problems) or f"{name}: no article found in it")
+            ref, events, added = corpus.add(session, documents)
+        except UploadError as problem:
+            return no_update, status(str(problem), error=True), no_update, None
+        return ref, added_status(added, events, problems), "" if not uploading else no_update, \
+            None
+
+    @app.callback(
+        Output(ids.DOCUMENTS, "options"),
+        Output(ids.ACTORS, "options"),
+        Output(ids.GRANULARITY, "options"),
+        Input(ids.SESSION, "data"),
+        prevent_initial_call=True,
+    )
+    def options(session):
+        frame = corpus.frame(session)
+        return document_options(frame), actor_options(frame), granularity_choices(frame)
+
+    @app.callback(
+        Output(ids.SEARCH, "value"),
+        Output(ids.DATES, "start_date"),
+        Output(ids.DATES, "end_date"),
+        Output(ids.DOCUMENTS, "value"),
+        Output(ids.ACTORS, "value"),
+        Output(ids.GRANULARITY, "value"),
+        Input(ids.RESET, "n_clicks"),
+        prevent_initial_call=True,
+    )
+    def reset(_clicks):
+        return "", None, None, [], [], []
+
+    @app.callback(
+        Output(ids.DOWNLOAD, "data"),
+        Input(ids.DOWNLOAD_CSV, "n_clicks"),
+        Input(ids.DOWNLOAD_HTML, "n_clicks"),
+        State(ids.VIEW, "data"),
+        State(ids.LANES, "value"),
+        prevent_initial_call=True,
+    )
+    def download(_csv, _html, token, lanes):
+        view = view_of(token)
+        if ctx.triggered_id == ids.DOWNLOAD_HTML:
+            figure = build_figure(view, lanes=lanes or "document")
+            return dcc.send_string(figure_html(figure, title), "timeline.html")
+        return dcc.send_bytes(csv_bytes(view), "events.csv")
+
+
+def zoomed_range(relayout: dict | None):
+    """The x range a relayout event set, ``"all"`` for an autorange, None when it is not one."""
+    if not relayout:
+        return None
+    if relayout.get("xaxis.autorange"):
+        return "all"
+    if "xaxis.range[0]" in relayout and "xaxis.range[1]" in relayout:
+        return [relayout["xaxis.range[0]"], relayout["xaxis.range[1]"]]
+    if isinstance(relayout.get("xaxis.range"), list) and len(relayout["xaxis.range"]) == 2:
+        return list(relayout["xaxis.range"])
+    return None
+
+
+def clicked_key(click: dict | None) -> str | None:
+    """The event key of a clicked marker (counts and bars carry none)."""
+    for point in (click or {}).get("points") or ():
+        data = point.get("customdata")
+        if isinstance(data, list) and data and isinstance(data[0], str) and \
+                data[0][:1] in ("b", "u") and data[0][1:].isdigit():
+            return data[0]
+    return None
+
+
+def published_date(text: str | None) -> dt.date | None:
+    if not text or not text.strip():
+        return None
+    day = parse_date(text.strip())
+    if day is None:
+        raise UploadError(f"published: cannot read {text.strip()!r} as a date; "
+                          "write it like 2023-09-13")
+    return day
+
+
+def _pasted(document, title):
+    from dataclasses import replace
+
+    title = (title or "").strip()
+    doc_id = "pasted" if not title else "-".join(title.lower().split())[:40]
+    return replace(document, doc_id=doc_id, title=title or document.title, source="pasted text")
+
+
+def status(message: str, *, error: bool = False) -> html.Div:
+    return html.Div(message, className="tl-error" if error else "tl-ok")
+
+
+def added_status(added, events, problems) -> html.Div:
+    names = ", ".join(d.title or d.doc_id for d in added[:3]) + (
+        f" and {len(added) - 3} more" if len(added) > 3 else "")
+    n = len(events)
+    lines = [html.Div(f"Added {names}: {n} event{'s' if n != 1 else ''}.", className="tl-ok")]
+    if not events:
+        lines.append(html.Div("No dated events were found in it.", className="tl-warn"))
+    for problem in problems[:5]:
+        lines.append(html.Div(problem, className="tl-warn"))
+    return html.Div(lines)
+
+
+def undated_list(view: pd.DataFrame) -> list:
+    rows = undated(view)
+    if rows.empty:
+        return [html.P("None.", className="tl-hint")]
+    items = [
+        html.Li([html.Span(r["timex_text"] or r["date"], className="tl-chip"), " ",
+                 r["event"], html.Span(f" · {r['doc']}", className="tl-hint")])
+        for _, r in rows.head(UNDATED_SHOWN).iterrows()
+    ]
+    more = len(rows) - UNDATED_SHOWN
+    tail = [html.P(f"... and {more:,} more (see the table)", className="tl-hint")] if more > 0 \
+        else []
+    return [html.P(f"{len(rows):,} events whose date cannot be placed on a calendar "
+                   "(no publication date, or no year):", className="tl-hint"),
+            html.Ul(items, className="tl-undated-list"), *tail]
+
+
+def source_panel(row: dict, text: str | None) -> list:
+    """The article with the event's expression and trigger marked, rendered as text.
+
+    With the article's text at hand, the offsets place the marks; otherwise (events read
+    from a file) the sentence is shown and the words are found in it.
+    """
+    spans = []
+    whole = text is not None and _fits(text, row)
+    body = text if whole else (row.get("sentence") or row.get("event") or "")
+    if whole:
+        spans.append((int(row["timex_start"]), int(row["timex_end"]), "tl-timex"))
+        if row.get("trigger_start") is not None and not pd.isna(row.get("trigger_start")):
+            spans.append((int(row["trigger_start"]), int(row["trigger_end"]), "tl-trigger"))
+    else:
+        for word, kind in ((row.get("timex_text"), "tl-timex"), (row.get("trigger"),
+                                                                  "tl-trigger")):
+            if isinstance(word, str) and word:
+                at = body.find(word)
+                if at >= 0:
+                    spans.append((at, at + len(word), kind))
+    pieces, cursor = [], 0
+    for start, end, kind in sorted(_no_overlap(spans)):
+        pieces.append(body[cursor:start])
+        pieces.append(html.Mark(body[start:end], className=kind))
+        cursor = end
+    pieces.append(body[cursor:])
+    head = [
+        html.H3(row.get("title") or row["doc_id"]),
+        html.P([html.Strong(row["date"]), f" · {row.get('granularity') or 'not on calendar'}",
+                f" · written “{row['timex_text']}”", f" · trigger “{row['trigger']}”"
+                if row.get("trigger") else "",
+                f" · published {row['published']}" if row.get("published") else "",
+                f" · {row['source']}" if row.get("source") else ""],
+               className="tl-meta"),
+    ]
+    if not whole:
+        head.append(html.P("The article's text is not loaded; this is the sentence.",
+                           className="tl-hint"))
+    return [*head, html.Div(pieces, className="tl-article")]
+
+
+def _fits(text: str, row: dict) -> bool:
+    try:
+        start, end = int(row["timex_start"]), int(row["timex_end"])
+    except (TypeError, ValueError):
+        return False
+    return 0 <= start < end <= len(text) and text[start:end] == row["timex_text"]
+
+
+def _no_overlap(spans):
+    kept = []
+    for span in sorted(spans):
+        if all(span[0] >= k[1] or span[1] <= k[0] for k in kept):
+            kept.append(span)
+    return kept
+
+
+def csv_bytes(view: pd.DataFrame) -> bytes:
+    """The events as the CLI's CSV (same columns, same cell rules)."""
+    with tempfile.TemporaryDirectory(prefix="timeline-csv-") as folder:
+        path = Path(folder) / "events.csv"
+        write_events(to_events(view), path, "csv")
+        return path.read_bytes()

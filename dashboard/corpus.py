@@ -1,0 +1,293 @@
+"""What the server holds: the events it was started with, and what each browser session added.
+
+The served events are shared and read-only. Articles a reader adds in the browser belong to
+that page's session (a random id in the page): they are kept here, per session, in a bounded
+store (the least recently used session goes first), and no other session sees them.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import json
+import re
+import tempfile
+import threading
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from dashboard.data import Filters, apply_filters, combine, empty_frame, events_frame
+from timeline.events import extract_documents, load_pipeline
+from timeline.export import ExportError, read_events
+from timeline.readers import read_documents
+from timeline.records import Document, Event
+
+UPLOAD_TYPES = (".txt", ".text", ".md", ".html", ".htm", ".jsonl")
+EVENT_SUFFIXES = frozenset({".csv", ".parquet", ".pq", ".json"})
+MAX_SESSIONS = 256
+MAX_SESSION_CHARS = 50_000_000
+
+
+class UploadError(Exception):
+    """An upload the page refuses; the message says why, for the reader."""
+
+
+@dataclass
+class Loaded:
+    """Events and the texts of the articles they came from (none for event files)."""
+
+    events: list[Event] = field(default_factory=list)
+    texts: dict[str, str] = field(default_factory=dict)
+    documents: int = 0
+
+
+def is_event_file(path: str) -> bool:
+    """An events file written by ``timeline extract`` rather than articles.
+
+    CSV, Parquet and JSON are events; a JSONL file is events when its first record has the
+    event fields (``event_id``, ``doc_id``, ``date``), articles otherwise.
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix in EVENT_SUFFIXES:
+        return True
+    if suffix != ".jsonl" or not Path(path).is_file():
+        return False
+    with open(path, "rb") as file:
+        for line in file:
+            if line.strip():
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    return False
+                return isinstance(record, dict) and {"event_id", "doc_id", "date"} <= set(record)
+    return False
+
+
+def load_inputs(
+    paths: Sequence[str], *, published: dt.date | None = None, mode: str = "auto",
+    nlp=None, error: Callable[[str], None], warn: Callable[[str], None],
+    progress: Callable[[int, int], None] = lambda documents, events: None,
+) -> Loaded:
+    """Read event files and extract events from articles, in the order given.
+
+    Problems go to ``error``/``warn`` one line each and the rest is still loaded.
+    """
+    loaded = Loaded()
+    articles: list[str] = []
+
+    def flush() -> None:
+        if articles:
+            _extract_into(loaded, list(articles), published, mode, nlp, error, warn, progress)
+            articles.clear()
+
+    for path in paths:
+        if not is_event_file(path):
+            articles.append(path)
+            continue
+        flush()
+        try:
+            events = list(read_events(path))
+        except (ExportError, OSError) as problem:
+            error(str(problem))
+            continue
+        loaded.events.extend(events)
+        loaded.documents += len({e.doc_id for e in events})
+        progress(loaded.documents, len(loaded.events))
+    flush()
+    return loaded
+
+
+def _extract_into(loaded, paths, published, mode, nlp, error, warn, progress) -> None:
+    documents = read_documents(paths, published=published, error=error, warn=warn)
+    nlp = nlp or load_pipeline(None)
+    for document, events in extract_documents(documents, nlp=nlp, mode=mode):
+        loaded.texts[document.doc_id] = document.text
+        loaded.events.extend(events)
+        loaded.documents += 1
+        progress(loaded.documents, len(loaded.events))
+
+
+# Uploads ------------------------------------------------------------------------------------
+
+
+def decode_upload(contents: str, filename: str, limit: int) -> bytes:
+    """The bytes of a ``dcc.Upload`` data URL, or ``UploadError`` saying what is wrong."""
+    name = filename or "the file"
+    suffix = Path(filename or "").suffix.lower()
+    if suffix not in UPLOAD_TYPES:
+        raise UploadError(f"{name}: cannot read this kind of file; add a .txt, .html or "
+                          ".jsonl file, or paste the text")
+    _, _, payload = (contents or "").partition(",")
+    if len(payload) * 3 // 4 > limit:
+        raise UploadError(f"{name}: too large ({_size(len(payload) * 3 // 4)}); the limit is "
+                          f"{_size(limit)}")
+    try:
+        data = base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        raise UploadError(f"{name}: the upload arrived damaged; try again") from None
+    if len(data) > limit:
+        raise UploadError(f"{name}: too large ({_size(len(data))}); the limit is {_size(limit)}")
+    if not data.strip():
+        raise UploadError(f"{name}: the file is empty")
+    return data
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.1f} MB" if n >= 100_000 else f"{n / 1000:.0f} kB"
+
+
+def read_upload(
+    data: bytes, filename: str, published: dt.date | None,
+) -> tuple[list[Document], list[str]]:
+    """The documents in an uploaded (or pasted) file, and the problems met, one line each.
+
+    The file goes through the same readers as ``timeline extract`` (so HTML is reduced to its
+    article text, a JSONL file may hold many articles, the publication date is found in the
+    text when not given).
+    """
+    safe = re.sub(r"[^\w.\- ]+", "_", Path(filename).name).strip(" .") or "article.txt"
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="timeline-upload-") as folder:
+        path = Path(folder) / safe
+        path.write_bytes(data)
+
+        def note(message: str) -> None:
+            problems.append(message.replace(str(path), filename).replace(folder + "/", ""))
+
+        documents = list(read_documents([str(path)], published=published, error=note,
+                                        warn=note))
+    documents = [replace(d, source=filename if d.source == str(path)
+                         else (d.source or "").replace(str(path), filename))
+                 for d in documents]
+    return documents, problems
+
+
+# Sessions -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Session:
+    """What one page added: its events as a frame, the texts, a version bumped on each add."""
+
+    frame: pd.DataFrame
+    texts: dict[str, str] = field(default_factory=dict)
+    events: list[Event] = field(default_factory=list)
+    version: int = 0
+    chars: int = 0
+
+
+class Corpus:
+    """The served events plus per-session additions, with a small cache of filtered views."""
+
+    def __init__(self, events: Iterable[Event] = (), texts: dict[str, str] | None = None,
+                 *, mode: str = "auto", nlp=None, max_sessions: int = MAX_SESSIONS):
+        self.base = events_frame(events)
+        self.texts = dict(texts or {})
+        self.mode = mode
+        self._nlp = nlp
+        self._nlp_lock = threading.Lock()
+        self._lock = threading.Lock()
+        self._sessions: OrderedDict[str, Session] = OrderedDict()
+        self._views: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self.max_sessions = max_sessions
+
+    # sessions
+
+    @staticmethod
+    def new_session_id() -> str:
+        return uuid.uuid4().hex
+
+    def session(self, ref: dict | None) -> Session | None:
+        """The session a page's store names (``{"id", "version"}``), or None."""
+        if not ref or not isinstance(ref, dict):
+            return None
+        with self._lock:
+            session = self._sessions.get(str(ref.get("id")))
+            if session is not None:
+                self._sessions.move_to_end(str(ref.get("id")))
+            return session
+
+    def frame(self, ref: dict | None) -> pd.DataFrame:
+        """The served events followed by the session's own."""
+        session = self.session(ref)
+        return combine(self.base, session.frame if session else None)
+
+    def text(self, ref: dict | None, doc_id: str) -> str | None:
+        session = self.session(ref)
+        if session is not None and doc_id in session.texts:
+            return session.texts[doc_id]
+        return self.texts.get(doc_id)
+
+    def add(self, ref: dict | None, documents: list[Document]) -> tuple[dict, list[Event], list]:
+        """Extract ``documents`` into the session ``ref`` names (made when new); returns the
+        session's new reference, the new events, and the documents as added (ids made unique).
+        """
+        session_id = str((ref or {}).get("id") or self.new_session_id())
+        with self._lock:
+            session = self._sessions.get(session_id)
+        taken = set(self.base["doc_id"]) | set(self.texts)
+        if session is not None:
+            taken |= set(session.texts) | {e.doc_id for e in session.events}
+        added = []
+        for document in documents:
+            doc_id = _unique(document.doc_id, taken)
+            taken.add(doc_id)
+            added.append(replace(document, doc_id=doc_id))
+        with self._nlp_lock:  # one pipeline, shared by the server's threads
+            if self._nlp is None:
+                self._nlp = load_pipeline(None)
+            pairs = list(extract_documents(added, nlp=self._nlp, mode=self.mode))
+        new_events = [e for _, events in pairs for e in events]
+        with self._lock:
+            session = self._sessions.get(session_id) or Session(frame=empty_frame())
+            chars = session.chars + sum(len(d.text) for d in added)
+            if chars > MAX_SESSION_CHARS:
+                raise UploadError("this page already holds as much text as one session may; "
+                                  "reload the page to start afresh")
+            events = session.events + new_events
+            texts = {**session.texts, **{d.doc_id: d.text for d in added}}
+            frame = events_frame(events, prefix="u", first_colour=self.base["colour"].max() + 1
+                                 if len(self.base) else 0, taken=set(self.base["doc"]))
+            updated = Session(frame=frame, texts=texts, events=events,
+                              version=session.version + 1, chars=chars)
+            self._sessions[session_id] = updated
+            self._sessions.move_to_end(session_id)
+            while len(self._sessions) > self.max_sessions:
+                self._sessions.popitem(last=False)
+        return {"id": session_id, "version": updated.version}, new_events, added
+
+    # views
+
+    def view(self, ref: dict | None, filters: Filters) -> pd.DataFrame:
+        """The events the reader's filters let through (cached for the last few views)."""
+        session = self.session(ref)
+        key = (str((ref or {}).get("id")) if session else None,
+               session.version if session else 0, filters)
+        with self._lock:
+            cached = self._views.get(key)
+            if cached is not None:
+                self._views.move_to_end(key)
+                return cached
+        frame = combine(self.base, session.frame if session else None)
+        view = apply_filters(frame, filters)
+        with self._lock:
+            self._views[key] = view
+            while len(self._views) > 16:
+                self._views.popitem(last=False)
+        return view
+
+
+def _unique(doc_id: str, taken: set[str]) -> str:
+    if doc_id not in taken:
+        return doc_id
+    n = 2
+    while f"{doc_id}-{n}" in taken:
+        n += 1
+    return f"{doc_id}-{n}"
+

@@ -1,0 +1,363 @@
+"""The timeline figure, built by pure functions from an events frame (see ``data``).
+
+Granularity is drawn honestly: a day (or a time) is a point; a week, month, quarter, year ...
+is a bar over the whole period, with a tick at its middle that carries the hover, so "this
+year" never looks like January 1. Events not on a calendar are not drawn (the page lists them).
+
+Scale: up to ``MAX_POINTS`` events are drawn one by one with WebGL traces; above that, the view
+shows counts (per lane and day, week or month, whichever suits the span shown) and the page asks
+for a fresh figure when the reader zooms in, so a browser never receives 100,000 markers.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.data import NO_ACTOR, POINT_GRANULARITIES, dated
+
+MAX_POINTS = 5000
+MAX_LANES = 30
+# Okabe-Ito, then a few more: distinct for colour-blind readers, readable on white.
+PALETTE = (
+    "#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#8C6D1F", "#000000",
+    "#7F3C8D", "#3969AC", "#11A579", "#E73F74",
+)
+COUNT_COLOUR = "#4C5B6B"
+OTHER_LANE = "Other"
+_DAY = pd.Timedelta(days=1)
+_HOVER = (
+    "%{customdata[1]}<br><b>%{customdata[2]}</b> · written “%{customdata[3]}”"
+    "<br><i>%{customdata[4]}</i><extra></extra>"
+)
+
+
+def colour(index: int) -> str:
+    return PALETTE[int(index) % len(PALETTE)]
+
+
+def lane_rows(frame: pd.DataFrame, lanes: str) -> pd.DataFrame:
+    """``frame`` with a ``lane`` column: the document, or each actor (one row per actor)."""
+    if lanes == "actor":
+        rows = frame.assign(lane=[a if a else (NO_ACTOR,) for a in frame["actor_list"]])
+        return rows.explode("lane")
+    return frame.assign(lane=frame["doc"])
+
+
+def lane_order(rows: pd.DataFrame, max_lanes: int = MAX_LANES) -> list[str]:
+    """Lanes top to bottom: the busiest ``max_lanes - 1`` (all when they fit), in order of
+    their first date; the rest share an ``Other`` lane at the bottom."""
+    if rows.empty:
+        return []
+    sizes = rows.groupby("lane", sort=False).size().sort_values(ascending=False, kind="stable")
+    kept = list(sizes.index) if len(sizes) <= max_lanes else list(sizes.index[: max_lanes - 1])
+    first = rows[rows["lane"].isin(kept)].groupby("lane")["lo"].min()
+    ordered = sorted(kept, key=lambda lane: (first.get(lane, pd.NaT) is pd.NaT,
+                                             first.get(lane), str(lane)))
+    if len(sizes) > len(kept):
+        ordered.append(OTHER_LANE)
+    return ordered
+
+
+def build_figure(
+    view: pd.DataFrame,
+    *,
+    lanes: str = "document",
+    xrange: Sequence | None = None,
+    selected: str | None = None,
+    max_points: int = MAX_POINTS,
+    max_lanes: int = MAX_LANES,
+    uirevision: str | None = None,
+    empty_message: str = "No events to show",
+) -> go.Figure:
+    """The figure for the events in ``view``.
+
+    ``xrange`` (two dates) is the span the reader zoomed to: events outside it are left out
+    and the choice between single events and counts is made on what is inside. The figure's
+    ``layout.meta`` says what was drawn: ``{"lanes": [...], "mode": "events"|"counts",
+    "shown": n, "bin": "day"|"week"|"month"|None}``.
+    """
+    fig = go.Figure()
+    fig.add_trace(_highlight_trace())
+    rows = lane_rows(dated(view), lanes)
+    order = lane_order(rows, max_lanes)
+    if order:
+        rows = rows.assign(lane=rows["lane"].where(rows["lane"].isin(order), OTHER_LANE))
+        rows = rows.assign(y=rows["lane"].map({lane: i for i, lane in enumerate(order)}))
+    if xrange and len(rows):
+        x0, x1 = (pd.Timestamp(x) for x in xrange)
+        rows = rows[(rows["hi"] + _DAY > x0) & (rows["lo"] <= x1)]
+    mode, unit = "events", None
+    if len(rows):
+        _add_overview(fig, rows)
+    if len(rows) > max_points:
+        mode = "counts"
+        unit = _bin_unit(rows, xrange)
+        _add_counts(fig, rows, unit, lanes)
+    elif len(rows):
+        _add_events(fig, rows, step=min(0.12, 12 / _lane_pixels(len(order))))
+    _layout(fig, order, uirevision)
+    fig.update_layout(meta={"lanes": order, "mode": mode, "shown": int(rows["key"].nunique())
+                            if len(rows) else 0, "bin": unit})
+    if mode == "counts":
+        fig.add_annotation(
+            text=f"{rows['key'].nunique():,} events shown as counts per {unit}: "
+                 "zoom in or filter to see each one",
+            xref="paper", yref="paper", x=0, y=1.0, yanchor="bottom", xanchor="left",
+            showarrow=False, font={"size": 12, "color": "#444"},
+        )
+    if not order:
+        fig.add_annotation(text=empty_message, xref="paper", yref="paper", x=0.5, y=0.5,
+                           showarrow=False, font={"size": 16, "color": "#666"})
+        fig.update_xaxes(visible=False, rangeslider={"visible": False})
+        fig.update_layout(yaxis2={"visible": False})
+    if selected is not None:
+        x, y = highlight_points(view, selected, order, lanes)
+        fig.data[0].x, fig.data[0].y = x, y
+    return fig
+
+
+def highlight_points(view: pd.DataFrame, key: str, order: Sequence[str],
+                     lanes: str) -> tuple[list, list]:
+    """Where the ring marking the chosen event goes (several places in actor lanes)."""
+    hit = view[view["key"] == key]
+    if hit.empty or hit["lo"].isna().all():
+        return [], []
+    rows = lane_rows(hit, lanes)
+    index = {lane: i for i, lane in enumerate(order)}
+    xs, ys = [], []
+    for _, row in rows.iterrows():
+        y = index.get(row["lane"], index.get(OTHER_LANE))
+        if y is not None:
+            xs.append(_middle(row).isoformat())
+            ys.append(y)
+    return xs, ys
+
+
+def _middle(row) -> pd.Timestamp:
+    return _middles(pd.DataFrame([row]))[0]
+
+
+def _middles(rows: pd.DataFrame) -> pd.Series:
+    """Where each event is drawn: a day at its noon, a period at its middle."""
+    point = rows["granularity"].isin(POINT_GRANULARITIES)
+    noon = rows["lo"] + pd.Timedelta(hours=12)
+    middle = rows["lo"] + (rows["hi"] + _DAY - rows["lo"]) / 2
+    return noon.where(point, middle).reset_index(drop=True)
+
+
+def _highlight_trace() -> go.Scatter:
+    return go.Scatter(
+        x=[], y=[], yaxis="y2", mode="markers", name="chosen", showlegend=False, hoverinfo="skip",
+        marker={"symbol": "circle-open", "size": 22, "color": "#111", "line": {"width": 3}},
+    )
+
+
+def _spread(rows: pd.DataFrame, by: list[str], step: float, width: int) -> np.ndarray:
+    """Small vertical offsets so events on the same lane and date do not hide each other."""
+    rank = rows.groupby(by, sort=False).cumcount().to_numpy()
+    return (rank % width - (width - 1) / 2) * step
+
+
+def _height(lanes: int) -> int:
+    return min(900, max(300, 150 + 34 * lanes))
+
+
+def _lane_pixels(lanes: int) -> float:
+    return (_height(lanes) - 130) / max(1, lanes)
+
+
+def _add_events(fig: go.Figure, rows: pd.DataFrame, step: float = 0.12) -> None:
+    points = rows[rows["granularity"].isin(POINT_GRANULARITIES)]
+    spans = rows[~rows["granularity"].isin(POINT_GRANULARITIES)]
+    if len(spans):
+        spans = spans.assign(y=spans["y"] + _spread(spans, ["y"], step, 5))
+        for slot, group in spans.groupby(spans["colour"] % len(PALETTE), sort=True):
+            xs, ys = [], []
+            for lo, hi, y in zip(group["lo"], group["hi"], group["y"], strict=True):
+                xs += [lo, hi + _DAY, None]
+                ys += [y, y, None]
+            fig.add_trace(go.Scattergl(
+                yaxis="y2", x=xs, y=ys, mode="lines", line={"width": 9, "color": colour(slot)},
+                opacity=0.45, hoverinfo="skip", showlegend=False, name="periods",
+            ))
+        fig.add_trace(go.Scattergl(
+            yaxis="y2", x=_middles(spans),
+            y=spans["y"], mode="markers", name="periods",
+            marker={"symbol": "line-ns-open", "size": 14, "line": {"width": 2},
+                    "color": [colour(c) for c in spans["colour"]]},
+            customdata=_customdata(spans), hovertemplate=_HOVER, showlegend=False,
+        ))
+    if len(points):
+        points = points.assign(y=points["y"] + _spread(points, ["y", "lo"], step, 5))
+        fig.add_trace(go.Scattergl(
+            yaxis="y2", x=_middles(points),
+            y=points["y"], mode="markers", name="days",
+            marker={"size": 10, "color": [colour(c) for c in points["colour"]],
+                    "line": {"width": 1, "color": "white"}},
+            customdata=_customdata(points), hovertemplate=_HOVER, showlegend=False,
+        ))
+
+
+def _customdata(rows: pd.DataFrame) -> np.ndarray:
+    """Per event: key, description, resolved date, expression, document (HTML-escaped:
+    Plotly reads a few tags in hover text, and an article must never inject any)."""
+    def clean(values, limit):
+        return [html.escape(_cut(str(v), limit)) for v in values]
+
+    when = [_when(d, g) for d, g in zip(rows["date"], rows["granularity"], strict=True)]
+    return np.column_stack([
+        rows["key"].to_numpy(), clean(rows["event"], 140), clean(when, 60),
+        clean(rows["timex_text"], 60), clean(rows["doc"], 80),
+    ])
+
+
+def _when(value: str, granularity) -> str:
+    return f"{value} ({granularity})" if granularity and granularity != "day" else value
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _bin_unit(rows: pd.DataFrame, xrange) -> str:
+    if xrange:
+        span = (pd.Timestamp(xrange[1]) - pd.Timestamp(xrange[0])).days
+    else:
+        span = (rows["hi"].max() - rows["lo"].min()).days
+    if span > 3 * 365:
+        return "month"
+    if span > 120:
+        return "week"
+    return "day"
+
+
+def _bin_start(days: pd.Series, unit: str) -> pd.Series:
+    if unit == "month":
+        return days.dt.to_period("M").dt.start_time
+    if unit == "week":
+        return days - pd.to_timedelta(days.dt.day_of_week, unit="D")
+    return days
+
+
+def _add_counts(fig: go.Figure, rows: pd.DataFrame, unit: str, lanes: str) -> None:
+    points = rows[rows["granularity"].isin(POINT_GRANULARITIES)]
+    spans = rows[~rows["granularity"].isin(POINT_GRANULARITIES)]
+    by_doc = lanes != "actor"
+    if len(spans):
+        groups = spans.groupby(["y", "lo", "hi"], sort=False).agg(
+            n=("key", "size"), colour=("colour", "first"), lane=("lane", "first"),
+            granularity=("granularity", "first")).reset_index()
+        xs, ys = [], []
+        for lo, hi, y in zip(groups["lo"], groups["hi"], groups["y"], strict=True):
+            xs += [lo, hi + _DAY, None]
+            ys += [y, y, None]
+        fig.add_trace(go.Scattergl(
+            yaxis="y2", x=xs, y=ys, mode="lines", line={"width": 9, "color": COUNT_COLOUR},
+            opacity=0.35, hoverinfo="skip", showlegend=False, name="periods",
+        ))
+        fig.add_trace(go.Scattergl(
+            yaxis="y2", x=groups["lo"] + (groups["hi"] + _DAY - groups["lo"]) / 2, y=groups["y"],
+            mode="markers", name="periods",
+            marker={"symbol": "line-ns-open", "size": 14, "line": {"width": 2},
+                    "color": [colour(c) if by_doc else COUNT_COLOUR for c in groups["colour"]]},
+            customdata=np.column_stack([
+                groups["n"].map("{:,}".format),
+                [f"{lo:%Y-%m-%d} – {hi:%Y-%m-%d}" for lo, hi in zip(groups["lo"],
+                                                                   groups["hi"], strict=True)],
+                [html.escape(_cut(str(lane), 80)) for lane in groups["lane"]],
+            ]),
+            hovertemplate="<b>%{customdata[0]} events</b> over %{customdata[1]}"
+                          "<br><i>%{customdata[2]}</i><extra></extra>",
+            showlegend=False,
+        ))
+    if len(points):
+        binned = points.assign(bin=_bin_start(points["lo"], unit))
+        groups = binned.groupby(["y", "bin"], sort=False).agg(
+            n=("key", "size"), colour=("colour", "first"), lane=("lane", "first"),
+        ).reset_index()
+        half = {"month": pd.Timedelta(days=15), "week": pd.Timedelta(days=3.5)}.get(
+            unit, pd.Timedelta(hours=12))
+        fig.add_trace(go.Scattergl(
+            yaxis="y2", x=groups["bin"] + half, y=groups["y"], mode="markers", name="counts",
+            marker={"size": [min(28.0, 6 + 3 * math.sqrt(n)) for n in groups["n"]],
+                    "color": [colour(c) if by_doc else COUNT_COLOUR for c in groups["colour"]],
+                    "opacity": 0.75, "line": {"width": 0}},
+            customdata=np.column_stack([
+                groups["n"].map("{:,}".format), [_bin_label(b, unit) for b in groups["bin"]],
+                [html.escape(_cut(str(lane), 80)) for lane in groups["lane"]],
+            ]),
+            hovertemplate="<b>%{customdata[0]} events</b> in %{customdata[1]}"
+                          "<br><i>%{customdata[2]}</i><extra></extra>",
+            showlegend=False,
+        ))
+
+
+def _add_overview(fig: go.Figure, rows: pd.DataFrame) -> None:
+    """A small count-over-time line for the range slider (which draws only SVG traces). It
+    lives on the hidden primary y axis, whose range keeps it out of the main plot; the lanes
+    are on ``y2``."""
+    middles = _middles(rows)
+    span = (middles.max() - middles.min()).days
+    unit = "month" if span > 3 * 365 else "week" if span > 120 else "day"
+    bins = _bin_start(middles.dt.normalize(), unit)
+    counts = bins.value_counts().sort_index()
+    if unit != "day" or span < 4000:  # zeros in between, so quiet periods read as quiet
+        every = {"month": "MS", "week": "W-MON", "day": "D"}[unit]
+        counts = counts.reindex(pd.date_range(bins.min(), bins.max(), freq=every),
+                                fill_value=0)
+    fig.add_trace(go.Scatter(
+        x=counts.index, y=counts.to_numpy(), yaxis="y", mode="lines", name="overview",
+        line={"width": 1, "color": COUNT_COLOUR, "shape": "hvh"}, fill="tozeroy",
+        hoverinfo="skip", showlegend=False,
+    ))
+    fig.update_xaxes(rangeslider={"yaxis": {"rangemode": "auto"}})
+
+
+def _bin_label(start: pd.Timestamp, unit: str) -> str:
+    if unit == "month":
+        return f"{start:%B %Y}"
+    if unit == "week":
+        return f"the week of {start:%Y-%m-%d}"
+    return f"{start:%Y-%m-%d}"
+
+
+def _layout(fig: go.Figure, order: Sequence[str], uirevision: str | None) -> None:
+    height = _height(len(order))
+    fig.update_layout(
+        height=height, margin={"l": 10, "r": 20, "t": 36, "b": 10},
+        plot_bgcolor="white", paper_bgcolor="white", hovermode="closest",
+        dragmode="zoom", uirevision=uirevision or "timeline", showlegend=False,
+        font={"family": "system-ui, -apple-system, Segoe UI, sans-serif", "size": 12},
+        hoverlabel={"align": "left", "namelength": -1},
+    )
+    fig.update_xaxes(
+        type="date", showgrid=True, gridcolor="#eee", rangeslider={"visible": True,
+                                                                   "thickness": 0.07},
+        showline=True, linecolor="#bbb",
+    )
+    fig.update_layout(
+        yaxis={"visible": False, "range": [-2, -1], "fixedrange": True},  # the overview's
+        yaxis2={
+            "overlaying": "y", "side": "left", "anchor": "x",
+            "tickmode": "array", "tickvals": list(range(len(order))),
+            "ticktext": [_cut(str(lane), 36) for lane in order],
+            "range": [len(order) - 0.5, -0.5], "fixedrange": True, "showgrid": True,
+            "gridcolor": "#f2f2f2", "zeroline": False, "automargin": True,
+        },
+    )
+
+
+def figure_html(fig: go.Figure, title: str = "timeline") -> str:
+    """The figure as one standalone interactive HTML page (Plotly's JavaScript inlined, so it
+    opens without a network)."""
+    fig = go.Figure(fig)
+    fig.update_layout(title={"text": html.escape(title), "x": 0.01})
+    fig.update_layout(margin={"t": 60})
+    return fig.to_html(include_plotlyjs=True, full_html=True,
+                       config={"displaylogo": False, "scrollZoom": True})
