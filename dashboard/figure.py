@@ -89,19 +89,33 @@ def build_figure(
     if order:
         rows = rows.assign(lane=rows["lane"].where(rows["lane"].isin(order), OTHER_LANE))
         rows = rows.assign(y=rows["lane"].map({lane: i for i, lane in enumerate(order)}))
+    focus = None
     if xrange and len(rows):
         x0, x1 = (pd.Timestamp(x) for x in xrange)
         rows = rows[(rows["hi"] + _DAY > x0) & (rows["lo"] <= x1)]
+    elif len(rows):
+        focus = focus_range(rows)
     mode, unit = "events", None
     if len(rows):
         _add_overview(fig, rows)
     if len(rows) > max_points:
         mode = "counts"
-        unit = _bin_unit(rows, xrange)
+        unit = _bin_unit(rows, xrange or focus)
         _add_counts(fig, rows, unit, lanes)
     elif len(rows):
         _add_events(fig, rows, step=min(0.12, 12 / _lane_pixels(len(order))))
     _layout(fig, order, uirevision)
+    if focus is not None:
+        fig.update_xaxes(range=[x.isoformat() for x in focus])
+        middles = _middles(rows)
+        outside = int(((middles < focus[0]) | (middles > focus[1])).sum())
+        if outside:
+            fig.add_annotation(
+                text=f"{outside:,} more outside this view: drag the slider below, or "
+                     "double-click to see all",
+                xref="paper", yref="paper", x=1.0, y=1.0, yanchor="bottom", xanchor="right",
+                showarrow=False, font={"size": 12, "color": "#444"},
+            )
     fig.update_layout(meta={"lanes": order, "mode": mode, "shown": int(rows["key"].nunique())
                             if len(rows) else 0, "bin": unit})
     if mode == "counts":
@@ -120,6 +134,20 @@ def build_figure(
         x, y = highlight_points(view, selected, order, lanes)
         fig.data[0].x, fig.data[0].y = x, y
     return fig
+
+
+def focus_range(rows: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """Where most events are, when a few far-off dates ("the 11th century") would squeeze
+    them into a sliver: the 10th to 90th percentile of their middles, padded. None when the
+    whole span is already a fair view; the range slider always shows everything."""
+    middles = _middles(rows)
+    first, last = rows["lo"].min(), rows["hi"].max() + _DAY
+    low, high = middles.quantile(0.10), middles.quantile(0.90)
+    pad = max(pd.Timedelta(days=30), (high - low) * 0.15)
+    low, high = max(first, low - pad), min(last, high + pad)
+    if (high - low) > (last - first) * 0.5:
+        return None
+    return low.normalize(), high.normalize() + _DAY
 
 
 def highlight_points(view: pd.DataFrame, key: str, order: Sequence[str],
@@ -316,7 +344,8 @@ def _add_overview(fig: go.Figure, rows: pd.DataFrame) -> None:
         line={"width": 1, "color": COUNT_COLOUR, "shape": "hvh"}, fill="tozeroy",
         hoverinfo="skip", showlegend=False,
     ))
-    fig.update_xaxes(rangeslider={"yaxis": {"rangemode": "auto"}})
+    top = float(counts.max()) * 1.15 if len(counts) else 1.0
+    fig.update_xaxes(rangeslider={"yaxis": {"rangemode": "fixed", "range": [0, top]}})
 
 
 def _bin_label(start: pd.Timestamp, unit: str) -> str:
@@ -337,8 +366,9 @@ def _layout(fig: go.Figure, order: Sequence[str], uirevision: str | None) -> Non
         hoverlabel={"align": "left", "namelength": -1},
     )
     fig.update_xaxes(
-        type="date", showgrid=True, gridcolor="#eee", rangeslider={"visible": True,
-                                                                   "thickness": 0.07},
+        type="date", showgrid=True, gridcolor="#eee",
+        rangeslider={"visible": True, "thickness": 0.07, "bgcolor": "#f7f8fa",
+                     "bordercolor": "#d5dbe1", "borderwidth": 1},
         showline=True, linecolor="#bbb",
     )
     fig.update_layout(
