@@ -18,7 +18,7 @@ from dash import Dash, dcc, html
 
 from dashboard import ids
 from dashboard.callbacks import register_callbacks
-from dashboard.corpus import UPLOAD_TYPES, Corpus
+from dashboard.corpus import Corpus
 from dashboard.data import actor_options, document_options, granularity_choices
 from dashboard.figure import build_figure
 from timeline.records import Event
@@ -62,6 +62,7 @@ def layout(corpus: Corpus, title: str, upload_limit: int) -> html.Div:
         dcc.Store(id=ids.SELECTED),
         dcc.Store(id=ids.SHOWN_LANES),
         dcc.Store(id=ids.GRID_TARGET),
+        dcc.Store(id=ids.CLIENT_DONE),
         dcc.Download(id=ids.DOWNLOAD),
         html.Header(className="tl-header", children=[
             html.H1(title),
@@ -142,8 +143,9 @@ def _add_article(upload_limit: int) -> html.Section:
     return html.Section(className="tl-add", children=[
         html.H2("Add an article"),
         dcc.Upload(
-            id=ids.UPLOAD, className="tl-upload", accept=",".join(UPLOAD_TYPES),
-            multiple=False,
+            # no ``accept``: the browser would drop another kind of file silently, and the
+            # server says why it cannot read it
+            id=ids.UPLOAD, className="tl-upload", multiple=False,
             children=html.Div(["Drop a file here or ", html.A("choose one"),
                                html.Br(), html.Small(f".txt, .html, .jsonl; up to {megabytes}")]),
         ),

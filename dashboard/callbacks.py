@@ -97,7 +97,9 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
     def draw(token, lanes, relayout, selected):
         view = view_of(token)
         xrange = None
-        if ctx.triggered_id == ids.FIGURE:
+        # A zoom alone redraws only when counts stand for events; a change of view or lanes
+        # (even one arriving together with a zoom) always redraws.
+        if set(ctx.triggered_prop_ids.values()) == {ids.FIGURE}:
             zoom = zoomed_range(relayout)
             if zoom is None or len(dated(view)) <= MAX_POINTS:
                 return no_update, no_update  # everything is drawn already: Plotly zooms alone
@@ -123,7 +125,7 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
 
     app.clientside_callback(
         ClientsideFunction("timeline", "refreshGrid"),
-        Output(ids.GRID, "id"),
+        Output(ids.CLIENT_DONE, "data"),
         Input(ids.VIEW, "data"),
         State(ids.GRID, "id"),
         prevent_initial_call=True,
@@ -178,7 +180,7 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
 
     app.clientside_callback(
         ClientsideFunction("timeline", "selectRow"),
-        Output(ids.GRID_TARGET, "id"),
+        Output(ids.CLIENT_DONE, "data", allow_duplicate=True),
         Input(ids.GRID_TARGET, "data"),
         State(ids.GRID, "id"),
         prevent_initial_call=True,
@@ -186,7 +188,7 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
 
     app.clientside_callback(
         ClientsideFunction("timeline", "revealMark"),
-        Output(ids.SOURCE, "id"),
+        Output(ids.CLIENT_DONE, "data", allow_duplicate=True),
         Input(ids.SOURCE, "children"),
         prevent_initial_call=True,
     )

@@ -31,3 +31,4 @@ VIEW = "view-store"           # a token naming the current filtered view
 SELECTED = "selected-store"   # {"key": ..., "from": "figure" | "table"}
 SHOWN_LANES = "lanes-store"   # the lanes the figure drew, top to bottom
 GRID_TARGET = "grid-target"   # {"key": ..., "index": n}: the row to scroll to and select
+CLIENT_DONE = "client-done"   # the output of clientside callbacks that only act on the page
