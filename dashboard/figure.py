@@ -376,7 +376,7 @@ def _layout(fig: go.Figure, order: Sequence[str], uirevision: str | None) -> Non
         yaxis2={
             "overlaying": "y", "side": "left", "anchor": "x",
             "tickmode": "array", "tickvals": list(range(len(order))),
-            "ticktext": [_cut(str(lane), 36) for lane in order],
+            "ticktext": [html.escape(_cut(str(lane), 36)) for lane in order],
             "range": [len(order) - 0.5, -0.5], "fixedrange": True, "showgrid": True,
             "gridcolor": "#f2f2f2", "zeroline": False, "automargin": True,
         },

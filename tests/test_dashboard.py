@@ -190,6 +190,7 @@ def test_hover_text_is_escaped():
     row = list(days.customdata[0])
     assert "<img" not in row[1] and "&lt;img src=x onerror=alert(1)&gt;" in row[1]
     assert row[4] == "&lt;script&gt;x&lt;/script&gt;"
+    assert list(build_figure(frame).layout.yaxis2.ticktext) == ["&lt;script&gt;x&lt;/script&gt;"]
 
 
 def test_lanes_by_document_or_actor_with_an_other_lane():
