@@ -19,7 +19,7 @@ from dash import Dash, dcc, html
 from dashboard import ids
 from dashboard.callbacks import register_callbacks
 from dashboard.corpus import Corpus
-from dashboard.data import actor_options, document_options, granularity_choices
+from dashboard.data import OPTIONS_SHOWN, actor_options, document_options, granularity_choices
 from dashboard.figure import build_figure
 from timeline.records import Event
 
@@ -46,13 +46,17 @@ def create_app(
     )
     # Refuse request bodies far above the upload limit before reading them (base64 adds 1/3).
     app.server.config["MAX_CONTENT_LENGTH"] = upload_limit * 2 + 1_000_000
-    app.layout = lambda: layout(corpus, title, upload_limit)
+    # The served events never change: their filter choices are made once, not per page load.
+    choices = (document_options(corpus.base, limit=OPTIONS_SHOWN),
+               actor_options(corpus.base, limit=OPTIONS_SHOWN),
+               granularity_choices(corpus.base))
+    app.layout = lambda: layout(corpus, title, upload_limit, choices)
     register_callbacks(app, corpus, upload_limit=upload_limit, title=title)
     app.corpus = corpus  # for tests and the command line
     return app
 
 
-def layout(corpus: Corpus, title: str, upload_limit: int) -> html.Div:
+def layout(corpus: Corpus, title: str, upload_limit: int, choices: tuple) -> html.Div:
     """The page; called on every page load, so each page gets its own session id."""
     frame = corpus.base
     empty = frame.empty
@@ -70,7 +74,7 @@ def layout(corpus: Corpus, title: str, upload_limit: int) -> html.Div:
         ]),
         html.Div(className="tl-body", children=[
             html.Aside(className="tl-side", children=[
-                _filters(frame),
+                _filters(*choices),
                 _add_article(upload_limit),
                 _export(),
             ]),
@@ -111,7 +115,7 @@ def layout(corpus: Corpus, title: str, upload_limit: int) -> html.Div:
     ])
 
 
-def _filters(frame) -> html.Section:
+def _filters(documents: list, actors: list, granularities: list) -> html.Section:
     return html.Section(className="tl-filters", children=[
         html.H2("Filter"),
         html.Label("Search", htmlFor=ids.SEARCH),
@@ -123,13 +127,13 @@ def _filters(frame) -> html.Section:
                             end_date_placeholder_text="to"),
         html.Label("Documents", htmlFor=ids.DOCUMENTS),
         dcc.Dropdown(id=ids.DOCUMENTS, multi=True, placeholder="all documents",
-                     options=document_options(frame)),
+                     options=documents),
         html.Label("Actors", htmlFor=ids.ACTORS),
         dcc.Dropdown(id=ids.ACTORS, multi=True, placeholder="all actors",
-                     options=actor_options(frame)),
+                     options=actors),
         html.Label("Granularity"),
         dcc.Checklist(id=ids.GRANULARITY, className="tl-checks", inline=True,
-                      options=granularity_choices(frame)),
+                      options=granularities),
         html.Label("Lanes"),
         dcc.RadioItems(id=ids.LANES, value="document", inline=True, className="tl-checks",
                        options=[{"label": "by document", "value": "document"},

@@ -13,6 +13,7 @@ from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, dcc
 from dashboard import ids
 from dashboard.corpus import Corpus, UploadError, decode_upload, read_upload
 from dashboard.data import (
+    OPTIONS_SHOWN,
     Filters,
     actor_options,
     counts,
@@ -86,31 +87,43 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
         summary = shown.sentence() if total else "No events yet"
         return token, summary, undated_list(view), empty
 
-    @app.callback(
-        Output(ids.FIGURE, "figure"),
-        Output(ids.SHOWN_LANES, "data"),
-        Input(ids.VIEW, "data"),
-        Input(ids.LANES, "value"),
-        Input(ids.FIGURE, "relayoutData"),
-        State(ids.SELECTED, "data"),
-    )
-    def draw(token, lanes, relayout, selected):
-        view = view_of(token)
-        xrange = None
-        # A zoom alone redraws only when counts stand for events; a change of view or lanes
-        # (even one arriving together with a zoom) always redraws.
-        if set(ctx.triggered_prop_ids.values()) == {ids.FIGURE}:
-            zoom = zoomed_range(relayout)
-            if zoom is None or len(dated(view)) <= MAX_POINTS:
-                return no_update, no_update  # everything is drawn already: Plotly zooms alone
-            xrange = None if zoom == "all" else zoom
+    def figure_for(token, lanes, selected, xrange=None):
         figure = build_figure(
-            view, lanes=lanes or "document", xrange=xrange,
+            view_of(token), lanes=lanes or "document", xrange=xrange,
             selected=(selected or {}).get("key"), uirevision=json.dumps([token, lanes]),
             empty_message="No events match the filters" if len(corpus.frame(
                 (token or {}).get("session"))) else "No events yet",
         )
         return figure, figure.layout.meta["lanes"]
+
+    @app.callback(
+        Output(ids.FIGURE, "figure"),
+        Output(ids.SHOWN_LANES, "data"),
+        Input(ids.VIEW, "data"),
+        Input(ids.LANES, "value"),
+        State(ids.SELECTED, "data"),
+    )
+    def draw(token, lanes, selected):
+        return figure_for(token, lanes, selected)
+
+    # Zooming has a callback of its own. As an input of ``draw``, the relayout Plotly reports
+    # once it has drawn the page's first (empty) figure superseded the first real figure when
+    # that was still on its way (Dash keeps only the latest call of a callback), and the
+    # answer to the relayout, "no update", left the timeline empty.
+    @app.callback(
+        Output(ids.FIGURE, "figure", allow_duplicate=True),
+        Output(ids.SHOWN_LANES, "data", allow_duplicate=True),
+        Input(ids.FIGURE, "relayoutData"),
+        State(ids.VIEW, "data"),
+        State(ids.LANES, "value"),
+        State(ids.SELECTED, "data"),
+        prevent_initial_call=True,
+    )
+    def zoom(relayout, token, lanes, selected):
+        zoom = zoomed_range(relayout)
+        if zoom is None or len(dated(view_of(token))) <= MAX_POINTS:
+            return no_update, no_update  # everything is drawn already: Plotly zooms alone
+        return figure_for(token, lanes, selected, None if zoom == "all" else zoom)
 
     @app.callback(
         Output(ids.GRID, "getRowsResponse"),
@@ -244,7 +257,31 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
     )
     def options(session):
         frame = corpus.frame(session)
-        return document_options(frame), actor_options(frame), granularity_choices(frame)
+        return (document_options(frame, limit=OPTIONS_SHOWN),
+                actor_options(frame, limit=OPTIONS_SHOWN), granularity_choices(frame))
+
+    # The dropdowns offer OPTIONS_SHOWN choices; what the reader types finds the others.
+    @app.callback(
+        Output(ids.DOCUMENTS, "options", allow_duplicate=True),
+        Input(ids.DOCUMENTS, "search_value"),
+        State(ids.DOCUMENTS, "value"),
+        State(ids.SESSION, "data"),
+        prevent_initial_call=True,
+    )
+    def find_documents(search, chosen, session):
+        return document_options(corpus.frame(session), (search or "").strip(),
+                                keep=chosen or (), limit=OPTIONS_SHOWN)
+
+    @app.callback(
+        Output(ids.ACTORS, "options", allow_duplicate=True),
+        Input(ids.ACTORS, "search_value"),
+        State(ids.ACTORS, "value"),
+        State(ids.SESSION, "data"),
+        prevent_initial_call=True,
+    )
+    def find_actors(search, chosen, session):
+        return actor_options(corpus.frame(session), (search or "").strip(),
+                             keep=chosen or (), limit=OPTIONS_SHOWN)
 
     @app.callback(
         Output(ids.SEARCH, "value"),

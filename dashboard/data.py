@@ -24,6 +24,8 @@ GRANULARITY_ORDER = (
     "none",
 )
 NO_ACTOR = "(no named actor)"
+# How many documents (actors) a filter dropdown offers at once; typing finds the others.
+OPTIONS_SHOWN = 100
 DERIVED = ("key", "doc", "colour", "lo", "hi", "actor_list", "actors_text", "haystack")
 
 
@@ -208,7 +210,7 @@ def counts(view: pd.DataFrame, total: int) -> Counts:
     )
 
 
-def actor_counts(frame: pd.DataFrame, limit: int = 1000) -> list[tuple[str, int]]:
+def actor_counts(frame: pd.DataFrame, limit: int | None = 1000) -> list[tuple[str, int]]:
     """The most frequent actors, most frequent first (ties by name), at most ``limit``."""
     if frame.empty:
         return []
@@ -219,19 +221,45 @@ def actor_counts(frame: pd.DataFrame, limit: int = 1000) -> list[tuple[str, int]
 
 
 def granularity_options(frame: pd.DataFrame) -> list[str]:
-    present = set(frame["granularity"].fillna("none")) if len(frame) else set()
+    present = set(frame["granularity"].fillna("none").unique()) if len(frame) else set()
     return [g for g in GRANULARITY_ORDER if g in present] + sorted(
         present - set(GRANULARITY_ORDER))
 
 
-def document_options(frame: pd.DataFrame) -> list[dict]:
+def document_options(frame: pd.DataFrame, search: str = "", keep: Iterable[str] = (),
+                     limit: int | None = None) -> list[dict]:
+    """The documents a reader can pick: those whose label holds ``search`` (any case), the
+    ones with most events first when there are more than ``limit``, and always those in
+    ``keep`` (already picked). A dropdown indexes every option it is given in the browser,
+    so the page offers a few and asks for more as the reader types."""
     documents = frame.drop_duplicates("doc_id")
-    return [{"label": label, "value": doc_id}
-            for doc_id, label in zip(documents["doc_id"], documents["doc"], strict=True)]
+    if search:
+        documents = documents[documents["doc"].str.lower().str.contains(search.lower(),
+                                                                         regex=False)]
+    if limit is not None and len(documents) > limit:
+        sizes = frame["doc_id"].value_counts()
+        documents = documents.assign(n=documents["doc_id"].map(sizes)).sort_values(
+            "n", ascending=False, kind="stable").head(limit)
+    options = [{"label": label, "value": doc_id}
+               for doc_id, label in zip(documents["doc_id"], documents["doc"], strict=True)]
+    keep = list(keep)
+    chosen = frame[frame["doc_id"].isin(keep)].drop_duplicates("doc_id")
+    return _keep(options, keep, dict(zip(chosen["doc_id"], chosen["doc"], strict=True)))
 
 
-def actor_options(frame: pd.DataFrame) -> list[dict]:
-    return [{"label": f"{actor} ({n})", "value": actor} for actor, n in actor_counts(frame)]
+def actor_options(frame: pd.DataFrame, search: str = "", keep: Iterable[str] = (),
+                  limit: int | None = None) -> list[dict]:
+    """The actors a reader can pick, most frequent first; like ``document_options``."""
+    pairs = actor_counts(frame, limit=None if search else (limit or 1000))
+    if search:
+        pairs = [(a, n) for a, n in pairs if search.lower() in a.lower()][:limit]
+    options = [{"label": f"{actor} ({n})", "value": actor} for actor, n in pairs]
+    return _keep(options, keep, {})
+
+
+def _keep(options: list[dict], keep: Iterable[str], labels: Mapping) -> list[dict]:
+    shown = {o["value"] for o in options}
+    return options + [{"label": labels.get(v, v), "value": v} for v in keep if v not in shown]
 
 
 def granularity_choices(frame: pd.DataFrame) -> list[dict]:
