@@ -17,10 +17,15 @@ import dash_ag_grid as dag
 from dash import Dash, dcc, html
 
 from dashboard import ids
-from dashboard.callbacks import register_callbacks
+from dashboard.callbacks import opening, register_callbacks, view_token
 from dashboard.corpus import Corpus
-from dashboard.data import OPTIONS_SHOWN, actor_options, document_options, granularity_choices
-from dashboard.figure import build_figure
+from dashboard.data import (
+    OPTIONS_SHOWN,
+    Filters,
+    actor_options,
+    document_options,
+    granularity_choices,
+)
 from timeline.records import Event
 
 UPLOAD_LIMIT = 5_000_000
@@ -50,27 +55,29 @@ def create_app(
     choices = (document_options(corpus.base, limit=OPTIONS_SHOWN),
                actor_options(corpus.base, limit=OPTIONS_SHOWN),
                granularity_choices(corpus.base))
-    app.layout = lambda: layout(corpus, title, upload_limit, choices)
+    first = opening(corpus)
+    app.layout = lambda: layout(corpus, title, upload_limit, choices, first)
     register_callbacks(app, corpus, upload_limit=upload_limit, title=title)
     app.corpus = corpus  # for tests and the command line
     return app
 
 
-def layout(corpus: Corpus, title: str, upload_limit: int, choices: tuple) -> html.Div:
-    """The page; called on every page load, so each page gets its own session id."""
-    frame = corpus.base
-    empty = frame.empty
+def layout(corpus: Corpus, title: str, upload_limit: int, choices: tuple,
+           first: dict) -> html.Div:
+    """The page, complete with the opening view (``first``); called on every page load, so
+    each page gets its own session id."""
+    session = {"id": corpus.new_session_id(), "version": 0}
     return html.Div(className="tl-page", children=[
-        dcc.Store(id=ids.SESSION, data={"id": corpus.new_session_id(), "version": 0}),
-        dcc.Store(id=ids.VIEW),
+        dcc.Store(id=ids.SESSION, data=session),
+        dcc.Store(id=ids.VIEW, data=view_token(session, Filters())),
         dcc.Store(id=ids.SELECTED),
-        dcc.Store(id=ids.SHOWN_LANES),
+        dcc.Store(id=ids.SHOWN_LANES, data=first["lanes"]),
         dcc.Store(id=ids.GRID_TARGET),
         dcc.Store(id=ids.CLIENT_DONE),
         dcc.Download(id=ids.DOWNLOAD),
         html.Header(className="tl-header", children=[
             html.H1(title),
-            html.Div(id=ids.COUNTS, className="tl-counts", role="status"),
+            html.Div(first["summary"], id=ids.COUNTS, className="tl-counts", role="status"),
         ]),
         html.Div(className="tl-body", children=[
             html.Aside(className="tl-side", children=[
@@ -81,7 +88,7 @@ def layout(corpus: Corpus, title: str, upload_limit: int, choices: tuple) -> htm
             html.Main(className="tl-main", children=[
                 html.Div(
                     id=ids.EMPTY, className="tl-empty",
-                    style={} if empty else {"display": "none"},
+                    style=first["empty"],
                     children=[
                         html.H2("No events yet"),
                         html.P("Add an article on the left: paste its text or upload a file "
@@ -90,7 +97,7 @@ def layout(corpus: Corpus, title: str, upload_limit: int, choices: tuple) -> htm
                 ),
                 dcc.Graph(
                     id=ids.FIGURE, className="tl-figure",
-                    figure=build_figure(frame.iloc[0:0]),
+                    figure=first["figure"],
                     config={"displaylogo": False, "scrollZoom": True,
                             "modeBarButtonsToRemove": ["select2d", "lasso2d"]},
                 ),
@@ -108,7 +115,7 @@ def layout(corpus: Corpus, title: str, upload_limit: int, choices: tuple) -> htm
                 ]),
                 html.Section(className="tl-undated", children=[
                     html.H2("Not on the calendar"),
-                    html.Div(id=ids.UNDATED),
+                    html.Div(first["undated"], id=ids.UNDATED),
                 ]),
             ]),
         ]),
