@@ -185,8 +185,9 @@ def _gl(**properties) -> go.Scattergl:
     return go.Scattergl(_validate=False, **properties)
 
 
-def _highlight_trace() -> go.Scatter:
-    return go.Scatter(
+def _highlight_trace() -> go.Scattergl:
+    # WebGL like the events, so the range slider (which draws only SVG traces) leaves it out
+    return go.Scattergl(
         x=[], y=[], yaxis="y2", mode="markers", name="chosen", showlegend=False, hoverinfo="skip",
         marker={"symbol": "circle-open", "size": 22, "color": "#111", "line": {"width": 3}},
     )

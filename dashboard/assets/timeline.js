@@ -36,7 +36,8 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
         var panel = document.getElementById("source-panel");
         var mark = panel && panel.querySelector("mark");
         if (mark) {
-          panel.scrollTop = Math.max(0, mark.offsetTop - panel.offsetTop - panel.clientHeight / 2);
+          // the panel is positioned, so a mark's offsetTop is measured from the panel's top
+          panel.scrollTop = Math.max(0, mark.offsetTop - panel.clientHeight / 2);
         }
       }, 0);
       return window.dash_clientside.no_update;
