@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
+import threading
+from collections import OrderedDict
 from pathlib import Path
 
 import pandas as pd
@@ -21,6 +23,7 @@ from dashboard.data import (
     document_options,
     event_row,
     granularity_choices,
+    grid_order,
     grid_query,
     grid_rows,
     row_index,
@@ -124,10 +127,9 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
     def draw(token, lanes, selected):
         return figure_for(token, lanes, selected)
 
-    # Zooming has a callback of its own. As an input of ``draw``, the relayout Plotly reports
-    # once it has drawn the page's first (empty) figure superseded the first real figure when
-    # that was still on its way (Dash keeps only the latest call of a callback), and the
-    # answer to the relayout, "no update", left the timeline empty.
+    # Zooming has a callback of its own. As an input of ``draw``, a relayout Plotly reported
+    # while a new figure was on its way superseded that figure (Dash keeps only the latest
+    # call of a callback), and the answer to the relayout, "no update", left the old one.
     @app.callback(
         Output(ids.FIGURE, "figure", allow_duplicate=True),
         Output(ids.SHOWN_LANES, "data", allow_duplicate=True),
@@ -151,8 +153,27 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
     def rows(request, token):
         if not request:
             return no_update
-        chunk, total = grid_query(view_of(token), request)
+        chunk, total = grid_query(view_of(token), request, ordered_rows(token, request))
         return {"rowData": grid_rows(chunk), "rowCount": total}
+
+    orders: OrderedDict[str, object] = OrderedDict()
+    orders_lock = threading.Lock()
+
+    def ordered_rows(token, request):
+        """The table's order of a view, kept for the next blocks of rows (sorting 100,000
+        events again for each block of 100 would cost most of each request)."""
+        key = json.dumps([token, request.get("sortModel"), request.get("filterModel")],
+                         sort_keys=True)
+        with orders_lock:
+            if key in orders:
+                orders.move_to_end(key)
+                return orders[key]
+        rows = grid_order(view_of(token), request)
+        with orders_lock:
+            orders[key] = rows
+            while len(orders) > 8:
+                orders.popitem(last=False)
+        return rows
 
     app.clientside_callback(
         ClientsideFunction("timeline", "refreshGrid"),
@@ -205,7 +226,7 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
         ring["data"][0]["y"] = y
         target = no_update
         if selected.get("from") == "figure":
-            index = row_index(view, request, key)
+            index = row_index(view, request, key, ordered_rows(token, request or {}))
             target = {"key": key, "index": index}
         return panel, ring, target
 

@@ -283,10 +283,12 @@ _TEXT_TESTS = {
 }
 
 
-def grid_query(view: pd.DataFrame, request: Mapping | None) -> tuple[pd.DataFrame, int]:
-    """The rows the table asked for (AG Grid ``getRowsRequest``) and how many match in all."""
+def grid_query(view: pd.DataFrame, request: Mapping | None,
+               ordered: pd.DataFrame | None = None) -> tuple[pd.DataFrame, int]:
+    """The rows the table asked for (AG Grid ``getRowsRequest``) and how many match in all;
+    ``ordered`` is ``grid_order(view, request)`` when the caller has it already."""
     request = request or {}
-    rows = grid_order(view, request)
+    rows = grid_order(view, request) if ordered is None else ordered
     start = max(0, int(request.get("startRow") or 0))
     end = int(request.get("endRow") or start + 100)
     return rows.iloc[start:max(start, end)], len(rows)
@@ -347,9 +349,10 @@ def grid_rows(rows: pd.DataFrame) -> list[dict]:
     return out.to_dict("records")
 
 
-def row_index(view: pd.DataFrame, request: Mapping | None, key: str) -> int | None:
+def row_index(view: pd.DataFrame, request: Mapping | None, key: str,
+              ordered: pd.DataFrame | None = None) -> int | None:
     """Where the event ``key`` sits in the table's current order, or None when filtered out."""
-    rows = grid_order(view, request)
+    rows = grid_order(view, request) if ordered is None else ordered
     where = (rows["key"] == key).to_numpy().nonzero()[0]
     return int(where[0]) if len(where) else None
 

@@ -477,7 +477,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_extracts_articles_then_serves_them_until_interrupted():
+def test_serve_extracts_articles_then_serves_them_until_stopped():
     port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "timeline", "serve", str(EXAMPLE), "--port", str(port)],
@@ -497,9 +497,11 @@ def test_serve_extracts_articles_then_serves_them_until_interrupted():
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/") as r:
             assert r.status == 200
     finally:
-        server.send_signal(signal.SIGINT)
+        # SIGTERM, as a service manager stops it (a shell's background jobs ignore SIGINT)
+        server.send_signal(signal.SIGTERM)
         _, stderr = server.communicate(timeout=30)
     assert server.returncode == 0, stderr
+    assert "timeline: stopped" in stderr
     assert "1 document, 12 events" in stderr and f"127.0.0.1:{port}" in stderr
     assert "Traceback" not in stderr
 

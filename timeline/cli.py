@@ -12,6 +12,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -372,12 +373,17 @@ def _run_serve(args: argparse.Namespace, report: _Report) -> int:
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"timeline: serving {len(loaded.events):,} events on http://{host}:{args.port}/ "
           "(Ctrl+C to stop)", file=sys.stderr, flush=True)
+    def stop(signum, frame):  # SIGTERM (a service manager, kill) stops it like Ctrl+C
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
     try:
-        server.serve_forever()
+        server.serve_forever()  # werkzeug's returns on Ctrl+C
     except KeyboardInterrupt:
-        print("timeline: stopped", file=sys.stderr)
+        pass
     finally:
         server.server_close()
+    print("timeline: stopped", file=sys.stderr)
     return 0
 
 
