@@ -162,8 +162,11 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
     def ordered_rows(token, request):
         """The table's order of a view, kept for the next blocks of rows (sorting 100,000
         events again for each block of 100 would cost most of each request)."""
-        key = json.dumps([token, request.get("sortModel"), request.get("filterModel")],
-                         sort_keys=True)
+        session, filters = token_filters(token)
+        if corpus.session(session) is None:  # nothing added: the same rows for every page
+            token = view_token(None, filters)
+        key = json.dumps([token, request.get("sortModel") or [],
+                          request.get("filterModel") or {}], sort_keys=True)
         with orders_lock:
             if key in orders:
                 orders.move_to_end(key)
@@ -174,6 +177,8 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
             while len(orders) > 8:
                 orders.popitem(last=False)
         return rows
+
+    ordered_rows(view_token(None, Filters()), {})  # the opening table, ready for every page
 
     app.clientside_callback(
         ClientsideFunction("timeline", "refreshGrid"),
