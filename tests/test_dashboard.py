@@ -499,7 +499,11 @@ def test_serve_extracts_articles_then_serves_them_until_stopped():
     finally:
         # SIGTERM, as a service manager stops it (a shell's background jobs ignore SIGINT)
         server.send_signal(signal.SIGTERM)
-        _, stderr = server.communicate(timeout=30)
+        try:
+            _, stderr = server.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()  # never leave a server behind
+            raise
     assert server.returncode == 0, stderr
     assert "timeline: stopped" in stderr
     assert "1 document, 12 events" in stderr and f"127.0.0.1:{port}" in stderr
