@@ -105,6 +105,9 @@ def build_figure(
     elif len(rows):
         _add_events(fig, rows, step=min(0.12, 12 / _lane_pixels(len(order))))
     _layout(fig, order, uirevision)
+    if len(rows):  # the slider spans every event shown, whatever the view
+        fig.update_xaxes(rangeslider={"autorange": False, "range": [
+            rows["lo"].min().isoformat(), (rows["hi"].max() + _DAY).isoformat()]})
     if focus is not None:
         fig.update_xaxes(range=[x.isoformat() for x in focus])
         middles = _middles(rows)
