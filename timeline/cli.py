@@ -1,4 +1,5 @@
-"""The ``timeline`` command: extract events, tag texts, annotate TimeML files, score them.
+"""The ``timeline`` command: extract events, tag texts, annotate TimeML files, score them,
+serve the dashboard over events, draw them into one HTML file.
 
 A thin layer over the library: it finds files, reports problems one line each on stderr, and
 keeps going. Exit status: 0 when everything was processed, 1 when some input failed (the rest
@@ -373,6 +374,7 @@ def _run_serve(args: argparse.Namespace, report: _Report) -> int:
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"timeline: serving {len(loaded.events):,} events on http://{host}:{args.port}/ "
           "(Ctrl+C to stop)", file=sys.stderr, flush=True)
+
     def stop(signum, frame):  # SIGTERM (a service manager, kill) stops it like Ctrl+C
         raise KeyboardInterrupt
 
