@@ -42,8 +42,10 @@ from dashboard.corpus import (
 from dashboard.data import (
     NO_ACTOR,
     Filters,
+    actor_options,
     apply_filters,
     counts,
+    document_options,
     event_row,
     events_frame,
     grid_query,
@@ -151,6 +153,19 @@ def test_grid_query_sorts_filters_and_slices_on_the_server():
     assert row_index(frame, request, "b0") == 2
     assert row_index(frame, {"filterModel": {"event": {"type": "equals", "filter": "x"}}},
                      "b0") is None
+
+
+def test_dropdowns_offer_the_busiest_and_find_the_rest():
+    frame = events_frame([event(i, doc=d, title=t, actors=(a,)) for i, (d, t, a) in enumerate(
+        [("a", "Summit", "Kim"), ("b", "Storm", "Putin"), ("b", "Storm", "Putin"),
+         ("c", "Budget", "Lee")])])
+    assert [o["value"] for o in document_options(frame, limit=1)] == ["b"]
+    assert [o["value"] for o in document_options(frame, "SUM", limit=1)] == ["a"]
+    # what is already picked stays offered, whatever is typed
+    assert [o["value"] for o in document_options(frame, "budget", keep=["a"], limit=1)] == [
+        "c", "a"]
+    assert [o["value"] for o in actor_options(frame, limit=1)] == ["Putin"]
+    assert [o["label"] for o in actor_options(frame, "le", keep=["Kim"])] == ["Lee (1)", "Kim"]
 
 
 def test_frame_round_trips_to_events():
