@@ -7,6 +7,7 @@ import json
 import tempfile
 import threading
 from collections import OrderedDict
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -21,7 +22,6 @@ from dashboard.data import (
     counts,
     dated,
     document_options,
-    event_row,
     granularity_choices,
     grid_order,
     grid_query,
@@ -101,7 +101,7 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
         filters = Filters.from_inputs(start, end, documents, actors, granularities, text)
         token = view_token(session, filters)
         view = corpus.view(session, filters)
-        total = len(corpus.frame(session))
+        total = corpus.total(session)
         shown = counts(view, total)
         empty = {} if total == 0 else {"display": "none"}
         summary = shown.sentence() if total else "No events yet"
@@ -111,8 +111,8 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
         figure = build_figure(
             view_of(token), lanes=lanes or "document", xrange=xrange,
             selected=(selected or {}).get("key"), uirevision=json.dumps([token, lanes]),
-            empty_message="No events match the filters" if len(corpus.frame(
-                (token or {}).get("session"))) else "No events yet",
+            empty_message="No events match the filters" if corpus.total(
+                (token or {}).get("session")) else "No events yet",
         )
         return figure, figure.layout.meta["lanes"]
 
@@ -202,7 +202,7 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
         else:
             key = (cell or {}).get("rowId")
             origin = "table"
-        if not key or event_row(corpus.frame(session), key) is None:
+        if not key or corpus.event(session, key) is None:
             return no_update
         return {"key": key, "from": origin}
 
@@ -220,7 +220,7 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
     def show(selected, token, shown_lanes, lanes, request):
         key = (selected or {}).get("key")
         session = (token or {}).get("session")
-        row = event_row(corpus.frame(session), key)
+        row = corpus.event(session, key)
         if row is None:
             return no_update, no_update, no_update
         panel = source_panel(row, corpus.text(session, row["doc_id"]))
@@ -305,27 +305,18 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
                 actor_options(frame, limit=OPTIONS_SHOWN), granularity_choices(frame))
 
     # The dropdowns offer OPTIONS_SHOWN choices; what the reader types finds the others.
-    @app.callback(
-        Output(ids.DOCUMENTS, "options", allow_duplicate=True),
-        Input(ids.DOCUMENTS, "search_value"),
-        State(ids.DOCUMENTS, "value"),
-        State(ids.SESSION, "data"),
-        prevent_initial_call=True,
-    )
-    def find_documents(search, chosen, session):
-        return document_options(corpus.frame(session), (search or "").strip(),
-                                keep=chosen or (), limit=OPTIONS_SHOWN)
+    for dropdown, choices in ((ids.DOCUMENTS, document_options), (ids.ACTORS, actor_options)):
+        def find(search, chosen, session, choices=choices):
+            return choices(corpus.frame(session), (search or "").strip(), keep=chosen or (),
+                           limit=OPTIONS_SHOWN)
 
-    @app.callback(
-        Output(ids.ACTORS, "options", allow_duplicate=True),
-        Input(ids.ACTORS, "search_value"),
-        State(ids.ACTORS, "value"),
-        State(ids.SESSION, "data"),
-        prevent_initial_call=True,
-    )
-    def find_actors(search, chosen, session):
-        return actor_options(corpus.frame(session), (search or "").strip(),
-                             keep=chosen or (), limit=OPTIONS_SHOWN)
+        app.callback(
+            Output(dropdown, "options", allow_duplicate=True),
+            Input(dropdown, "search_value"),
+            State(dropdown, "value"),
+            State(ids.SESSION, "data"),
+            prevent_initial_call=True,
+        )(find)
 
     @app.callback(
         Output(ids.SEARCH, "value"),
@@ -390,8 +381,6 @@ def published_date(text: str | None) -> dt.date | None:
 
 
 def _pasted(document, title):
-    from dataclasses import replace
-
     title = (title or "").strip()
     doc_id = "pasted" if not title else "-".join(title.lower().split())[:40]
     return replace(document, doc_id=doc_id, title=title or document.title, source="pasted text")

@@ -22,7 +22,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard.data import Filters, apply_filters, combine, empty_frame, events_frame
+from dashboard.data import (
+    Filters,
+    apply_filters,
+    combine,
+    empty_frame,
+    event_row,
+    events_frame,
+)
 from timeline.events import extract_documents, load_pipeline
 from timeline.export import ExportError, read_events
 from timeline.readers import read_documents
@@ -217,6 +224,17 @@ class Corpus:
         """The served events followed by the session's own."""
         session = self.session(ref)
         return combine(self.base, session.frame if session else None)
+
+    def total(self, ref: dict | None) -> int:
+        """How many events the page sees, without putting the two frames together."""
+        session = self.session(ref)
+        return len(self.base) + (len(session.frame) if session else 0)
+
+    def event(self, ref: dict | None, key: str | None) -> dict | None:
+        """One event by its key: served events are ``b...``, the session's own ``u...``."""
+        session = self.session(ref)
+        frame = session.frame if session and str(key).startswith("u") else self.base
+        return event_row(frame, key)
 
     def text(self, ref: dict | None, doc_id: str) -> str | None:
         session = self.session(ref)

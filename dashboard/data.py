@@ -26,7 +26,6 @@ GRANULARITY_ORDER = (
 NO_ACTOR = "(no named actor)"
 # How many documents (actors) a filter dropdown offers at once; typing finds the others.
 OPTIONS_SHOWN = 100
-DERIVED = ("key", "doc", "colour", "lo", "hi", "actor_list", "actors_text", "haystack")
 
 
 def events_frame(

@@ -88,7 +88,8 @@ def build_figure(
     order = lane_order(rows, max_lanes)
     if order:
         rows = rows.assign(lane=rows["lane"].where(rows["lane"].isin(order), OTHER_LANE))
-        rows = rows.assign(y=rows["lane"].map({lane: i for i, lane in enumerate(order)}))
+        rows = rows.assign(y=rows["lane"].map({lane: i for i, lane in enumerate(order)}),
+                           mid=_middles(rows))
     focus = None
     if xrange and len(rows):
         x0, x1 = (pd.Timestamp(x) for x in xrange)
@@ -110,8 +111,7 @@ def build_figure(
             rows["lo"].min().isoformat(), (rows["hi"].max() + _DAY).isoformat()]})
     if focus is not None:
         fig.update_xaxes(range=[x.isoformat() for x in focus])
-        middles = _middles(rows)
-        outside = int(((middles < focus[0]) | (middles > focus[1])).sum())
+        outside = int(((rows["mid"] < focus[0]) | (rows["mid"] > focus[1])).sum())
         if outside:
             fig.add_annotation(
                 text=f"{outside:,} more outside this view: drag the slider below, or "
@@ -141,9 +141,9 @@ def build_figure(
 
 def focus_range(rows: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     """Where most events are, when a few far-off dates ("the 11th century") would squeeze
-    them into a sliver: the 10th to 90th percentile of their middles, padded. None when the
-    whole span is already a fair view; the range slider always shows everything."""
-    middles = _middles(rows)
+    them into a sliver: the 10th to 90th percentile of their middles (``mid``), padded. None
+    when the whole span is already a fair view; the range slider always shows everything."""
+    middles = rows["mid"]
     first, last = rows["lo"].min(), rows["hi"].max() + _DAY
     low, high = middles.quantile(0.10), middles.quantile(0.90)
     pad = max(pd.Timedelta(days=30), (high - low) * 0.15)
@@ -162,16 +162,12 @@ def highlight_points(view: pd.DataFrame, key: str, order: Sequence[str],
     rows = lane_rows(hit, lanes)
     index = {lane: i for i, lane in enumerate(order)}
     xs, ys = [], []
-    for _, row in rows.iterrows():
-        y = index.get(row["lane"], index.get(OTHER_LANE))
+    for lane, middle in zip(rows["lane"], _middles(rows), strict=True):
+        y = index.get(lane, index.get(OTHER_LANE))
         if y is not None:
-            xs.append(_middle(row).isoformat())
+            xs.append(middle.isoformat())
             ys.append(y)
     return xs, ys
-
-
-def _middle(row) -> pd.Timestamp:
-    return _middles(pd.DataFrame([row]))[0]
 
 
 def _middles(rows: pd.DataFrame) -> pd.Series:
@@ -179,7 +175,7 @@ def _middles(rows: pd.DataFrame) -> pd.Series:
     point = rows["granularity"].isin(POINT_GRANULARITIES)
     noon = rows["lo"] + pd.Timedelta(hours=12)
     middle = rows["lo"] + (rows["hi"] + _DAY - rows["lo"]) / 2
-    return noon.where(point, middle).reset_index(drop=True)
+    return noon.where(point, middle)
 
 
 def _gl(**properties) -> go.Scattergl:
@@ -222,7 +218,7 @@ def _add_events(fig: go.Figure, rows: pd.DataFrame, step: float = 0.12) -> None:
                 opacity=0.45, hoverinfo="skip", showlegend=False, name="periods",
             ))
         fig.add_trace(_gl(
-            yaxis="y2", x=_middles(spans),
+            yaxis="y2", x=spans["mid"],
             y=spans["y"], mode="markers", name="periods",
             marker={"symbol": "line-ns-open", "size": 14, "line": {"width": 2},
                     "color": [colour(c) for c in spans["colour"]]},
@@ -231,7 +227,7 @@ def _add_events(fig: go.Figure, rows: pd.DataFrame, step: float = 0.12) -> None:
     if len(points):
         points = points.assign(y=points["y"] + _spread(points, ["y", "lo"], step, 5))
         fig.add_trace(_gl(
-            yaxis="y2", x=_middles(points),
+            yaxis="y2", x=points["mid"],
             y=points["y"], mode="markers", name="days",
             marker={"size": 10, "color": [colour(c) for c in points["colour"]],
                     "line": {"width": 1, "color": "white"}},
@@ -351,7 +347,7 @@ def _add_overview(fig: go.Figure, rows: pd.DataFrame) -> None:
     """A small count-over-time line for the range slider (which draws only SVG traces). It
     lives on the hidden primary y axis, whose range keeps it out of the main plot; the lanes
     are on ``y2``."""
-    middles = _middles(rows)
+    middles = rows["mid"]
     span = (middles.max() - middles.min()).days
     # The slider is about a thousand pixels wide: more bins than that only add bytes.
     unit = ("day" if span <= 1000 else "week" if span <= 7000 else "month" if span <= 30000
