@@ -9,11 +9,16 @@ Also pins the package's public API, so that a change to it is a deliberate one.
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import timeline
+from timeline.readers import read_documents
 from timeline.temporal.rules import RULES
+from timeline.temporal.tagger import _candidates, _candidates_everywhere
 
 EXAMPLES = [(rule, example) for rule in RULES for example in rule.examples]
 
@@ -43,3 +48,39 @@ def test_rule_names_are_unique():
 def test_public_api_is_pinned():
     assert sorted(timeline.__all__) == [
         "Document", "Event", "Timex", "extract", "read_documents", "tag"]
+
+
+# --- the tagger runs each rule only near its core words: it must find what running it everywhere
+# finds.
+
+CORPORA = Path(__file__).resolve().parents[1].parent / "shared" / "corpora"
+_WORDS = (  # noqa: SIM905 (a line of words reads better than a list)
+    "the on in of at about some more than last next this past early late mid- a an and or so ago "
+    "later earlier before after from now every each per twice times once fiscal year years day "
+    "days week weekend month months quarter decade century half hour minute Monday Tue. Sept. May "
+    "may March march June spring fall Christmas Eve Day New Year's today tonight yesterday "
+    "morning night noon midnight recently currently future present daily annually 1998 2023 13 "
+    "9:43 p.m. 2023-09-13 9/13/23 '80s 1990s Q3 first third 13th twenty-five forty several few "
+    "said troops miles , . ; ( ) - — \n"
+).split(" ")
+
+
+def _found(candidates):
+    return sorted((c.start, c.end, c.rule.name, repr(c.spec)) for c in candidates)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_WORDS), st.sampled_from([" ", "  ", "\n", "", " \n "])),
+                max_size=60))
+def test_rules_near_their_cores_find_what_rules_everywhere_find(pieces):
+    text = "".join(word + space for word, space in pieces)
+    assert _found(_candidates(text)) == _found(_candidates_everywhere(text))
+
+
+@pytest.mark.skipif(not CORPORA.is_dir(), reason="needs ../shared/corpora")
+@pytest.mark.parametrize("corpus", ["TBAQ-cleaned", "wikiwars-train", "tweets-train"])
+def test_rules_near_their_cores_on_the_corpora(corpus):
+    files = sorted(str(p) for p in (CORPORA / corpus).rglob("*.tml"))
+    different = [d.doc_id for d in read_documents(files, error=print, warn=lambda m: None)
+                 if _found(_candidates(d.text)) != _found(_candidates_everywhere(d.text))]
+    assert files and different == []

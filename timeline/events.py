@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc
 
 from timeline import temporal
 from timeline.records import Document, Event
@@ -41,11 +41,12 @@ from timeline.syntax import (
     PUNCT,
     SCONJ,
     VERB,
+    Words,
     guess_classes,
     lexicon,
 )
 from timeline.temporal import Timex
-from timeline.temporal.context import sentence_bounds
+from timeline.temporal.context import sentence_bounds, sentence_of
 
 # Entity labels of a trained pipeline that name participants: people, groups, places.
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
@@ -118,8 +119,10 @@ def extract_document(
     document: Document, *, nlp: Language | None = None, mode: str = "auto"
 ) -> list[Event]:
     """The dated events of one document."""
-    doc = (nlp or blank_pipeline())(document.text)
-    return events_from_doc(doc, document, mode=mode)
+    nlp = nlp or blank_pipeline()
+    if not nlp.pipe_names:
+        return _events_of_text(document, nlp, mode)
+    return events_from_doc(nlp(document.text), document, mode=mode)
 
 
 def extract_documents(
@@ -131,6 +134,10 @@ def extract_documents(
 ) -> Iterator[tuple[Document, list[Event]]]:
     """Each document with its events, in order, through ``nlp.pipe`` (lazily)."""
     nlp = nlp or blank_pipeline()
+    if not nlp.pipe_names:  # a tokenizer alone: only the sentences with a date need it
+        for document in documents:
+            yield document, _events_of_text(document, nlp, mode)
+        return
     pairs = ((d.text, d) for d in documents)
     for doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
         yield document, events_from_doc(doc, document, mode=mode)
@@ -145,10 +152,39 @@ def events_from_doc(
 ) -> list[Event]:
     """The events of a spaCy ``doc`` of ``document.text``; ``timexes`` when already found."""
     if timexes is None:
-        if document.published is None and mode == "auto":
-            mode = "news"  # no date to anchor to: relative dates stay unresolved, as warned
-        timexes = temporal.tag(document.text, document.published, mode=mode)
-    reader = _Reader(doc, timexes)
+        timexes = _tag(document, mode)
+    return _events(_Reader(doc, timexes, document.text), document, timexes)
+
+
+def _tag(document: Document, mode: str) -> list[Timex]:
+    if document.published is None and mode == "auto":
+        mode = "news"  # no date to anchor to: relative dates stay unresolved, as warned
+    return temporal.tag(document.text, document.published, mode=mode)
+
+
+def _events_of_text(document: Document, nlp: Language, mode: str) -> list[Event]:
+    """The events of ``document`` with a pipeline that only tokenizes: the sentences that
+    hold an expression are tokenized, and nothing else (the same tokens as the whole text
+    would give them: spaCy splits at whitespace first, and sentences start after it)."""
+    timexes = _tag(document, mode)
+    if not timexes:
+        return []
+    text = document.text
+    bounds = sentence_bounds(text)
+    sentences = sorted({sentence_of(bounds, text, offset) for t in timexes
+                        for offset in (t.start, max(t.start, t.end - 1))})
+    pieces: list[list[int]] = []  # runs of adjacent sentences, tokenized as one text
+    for start, end in sentences:
+        if pieces and pieces[-1][1] == start:
+            pieces[-1][1] = end
+        else:
+            pieces.append([start, end])
+    words = Words.of_pieces(nlp.tokenizer, text, pieces)
+    firsts = [bisect.bisect_left(words.idx, start) for start, _ in sentences]
+    return _events(_Reader(None, timexes, text, (words, firsts)), document, timexes)
+
+
+def _events(reader: _Reader, document: Document, timexes: Sequence[Timex]) -> list[Event]:
     found = []
     for timex in timexes:
         when = _when(timex, document.published)
@@ -156,7 +192,7 @@ def events_from_doc(
             continue
         for event in reader.read(timex, when[:2], document.published):
             found.append((timex, when, event))
-    found.sort(key=lambda f: (f[0].start, -1 if f[2].trigger is None else f[2].trigger.idx))
+    found.sort(key=lambda f: (f[0].start, -1 if f[2].trigger is None else f[2].trigger[1]))
     return [_event(document, n, timex, when, event)
             for n, (timex, when, event) in enumerate(found, 1)]
 
@@ -227,22 +263,34 @@ def _in_header(text: str, timex: Timex) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _Found:
-    trigger: Token | None
+    trigger: tuple[str, int] | None  # the word and its offset
     description: str
     actors: tuple[str, ...]
-    sentence: Span
+    sentence: str
 
 
 class _Reader:
     """Finds triggers, clauses and actors in one spaCy Doc, with tags when it has them."""
 
-    def __init__(self, doc: Doc, timexes: Sequence[Timex]) -> None:
+    def __init__(self, doc: Doc | None, timexes: Sequence[Timex], text: str | None = None,
+                 words: tuple[Words, list[int]] | None = None) -> None:
+        """Read ``doc``; or, with no doc, ``words``: the tokens of some sentences of ``text``
+        (all those holding an expression of ``timexes``) and the token index each starts at."""
         self.doc = doc
-        self.parsed = doc.has_annotation("DEP")
-        self.tagged = doc.has_annotation("TAG") or doc.has_annotation("POS")
-        self.named = doc.has_annotation("ENT_IOB")
-        self._starts = [t.idx for t in doc]
-        self._sentences = self._sentence_spans()
+        # ``doc.text`` joins every token again on each call: take the text as read when known.
+        self.text = doc.text if text is None else text
+        self.parsed = doc is not None and doc.has_annotation("DEP")
+        self.tagged = doc is not None and (doc.has_annotation("TAG") or doc.has_annotation("POS"))
+        self.named = doc is not None and doc.has_annotation("ENT_IOB")
+        if words is None:
+            self.words = Words.of(doc, self.text)  # plain lists: doc[i] makes a Token each time
+            self._starts = self.words.idx
+            self._sentences = self._sentence_spans()
+        else:
+            self.words, starts = words
+            self._starts = self.words.idx
+            ends = [*starts[1:], len(self._starts)]
+            self._sentences = [range(a, b) for a, b in zip(starts, ends, strict=True) if b > a]
         self._classes: dict[int, list[str]] = {}
         self._sentence_starts = [s.start for s in self._sentences]
         self._names: list[tuple[int, int, str]] | None = None  # found when first needed
@@ -271,7 +319,7 @@ class _Reader:
         found = [self._found(trigger, first, last, sentence, classes)]
         if trigger is not None:
             for other in self._same_date(trigger, first, last, sentence, classes):
-                if not _tense_conflict(self.doc, other, span, published):
+                if not _tense_conflict(self.words, other, span, published):
                     found.append(self._found(other, first, last, sentence, classes))
         return found
 
@@ -282,17 +330,20 @@ class _Reader:
         anchor = trigger if trigger is not None else first
         lo, hi = self._clause(anchor, sentence, classes, self.dates)
         if trigger is not None and last < trigger:  # "In early trading Monday, X fell": X fell
-            comma = next((i for i in range(last + 1, trigger) if self.doc[i].text == ","), None)
+            comma = next((i for i in range(last + 1, trigger) if self.words.text[i] == ","),
+                         None)
             lo = max(lo, comma + 1) if comma is not None else lo
         if trigger is None:  # no event word: describe what surrounds the date
             lo, hi = min(lo, first), max(hi, last + 1)
         cut = self.cut + [range(first, last + 1)]
         description, kept = self._describe(lo, hi, sentence, classes, cut, trigger)
+        words, starts = self.words.text, self._starts
+        last_word = sentence.stop - 1
         return _Found(
-            None if trigger is None else self.doc[trigger],
+            None if trigger is None else (words[trigger], starts[trigger]),
             description,
             self._actors(kept),
-            self.doc[sentence.start:sentence.stop],
+            self.text[starts[sentence.start]:starts[last_word] + len(words[last_word])],
         )
 
     def _same_date(self, trigger: int, first: int, last: int, sentence: range,
@@ -326,7 +377,7 @@ class _Reader:
 
     def _token_at(self, offset: int) -> int | None:
         i = bisect.bisect_right(self._starts, offset) - 1
-        return i if 0 <= i < len(self.doc) else None
+        return i if 0 <= i < len(self._starts) else None
 
     def _token_range(self, timex: Timex) -> range:
         a, b = self._token_at(timex.start), self._token_at(timex.end - 1)
@@ -335,9 +386,9 @@ class _Reader:
     def _sentence_spans(self) -> list[range]:
         if self.doc.has_annotation("SENT_START"):
             return [range(s.start, s.end) for s in self.doc.sents]
-        starts = [self._token_at(c) for c in sentence_bounds(self.doc.text)]
+        starts = [self._token_at(c) for c in sentence_bounds(self.text)]
         starts = sorted({s for s in starts if s is not None} | {0})
-        ends = starts[1:] + [len(self.doc)]
+        ends = starts[1:] + [len(self._starts)]
         return [range(a, b) for a, b in zip(starts, ends, strict=True) if b > a]
 
     def _sentence_of(self, token: int) -> range:
@@ -349,25 +400,25 @@ class _Reader:
         if self.tagged:
             return [t.pos_ or NOUN for t in self.doc[sentence.start:sentence.stop]]
         if sentence.start not in self._classes:
-            tokens = list(self.doc[sentence.start:sentence.stop])
-            self._classes[sentence.start] = guess_classes(tokens)
+            self._classes[sentence.start] = guess_classes(self.words, sentence.start,
+                                                          sentence.stop)
         return self._classes[sentence.start]
 
     # triggers
 
-    def _is_trigger(self, token: Token, cls: str) -> bool:
+    def _is_trigger(self, word: str, cls: str) -> bool:
+        """Whether a word of class ``cls`` (``word`` in lower case) can be an event."""
         if cls == VERB:
             return True
         if cls == NOUN:
             nouns = lexicon()["event_nouns"]
-            word = token.lower_
             return word in nouns or (word.endswith("s") and word[:-1] in nouns)
         return False
 
     def _participle_cost(self, i: int, s0: int, classes: list[str]) -> float:
         """A bare -ing form without an auxiliary ("a town bordering Ireland") is seldom the
         event a date goes with."""
-        word = self.doc[i].lower_
+        word = self.words.lower[i]
         if self.tagged or not word.endswith("ing") or i == s0:
             return 0.0
         return 0.0 if classes[i - 1 - s0] in (AUX, "ADV") else 3.0
@@ -379,7 +430,7 @@ class _Reader:
         for _ in range(8):
             if head.i in range(a, b):
                 break
-            if self._is_trigger(head, head.pos_):
+            if self._is_trigger(head.lower_, head.pos_):
                 return head.i
             if head.head.i == head.i:
                 return head.i if head.pos_ == AUX else None
@@ -389,7 +440,7 @@ class _Reader:
     def _possessed_noun(self, b: int, sentence: range, classes: list[str]) -> int | None:
         """"Tuesday's declaration", "Friday's stock market plunge": the noun the date owns."""
         s0 = sentence.start
-        if b >= sentence.stop or self.doc[b].lower_ not in ("'s", "’s"):
+        if b >= sentence.stop or self.words.lower[b] not in ("'s", "’s"):
             return None
         last = None
         for i in range(b + 1, min(b + 6, sentence.stop)):
@@ -404,10 +455,10 @@ class _Reader:
         "In early trading in Tokyo Monday, ..."): its event is in the main clause after it."""
         s0 = sentence.start
         comma = next((i for i in range(b, min(b + 3, sentence.stop))
-                      if self.doc[i].text == ","), None)
+                      if self.words.text[i] == ","), None)
         if comma is None:
             return False
-        return all(classes[i - s0] not in (VERB, AUX) or self.doc[i].lower_.endswith("ing")
+        return all(classes[i - s0] not in (VERB, AUX) or self.words.lower[i].endswith("ing")
                    for i in range(sentence.start, a))
 
     def _nearest_trigger(self, a: int, b: int, sentence: range, classes: list[str],
@@ -419,28 +470,28 @@ class _Reader:
             return owned
         opening = self._introduces(a, b, sentence, classes)
         modifies_noun = a > s0 and (
-            classes[a - 1 - s0] == DET or self.doc[a - 1].lower_ in ("'s", "’s")
-        ) or (b < sentence.stop and self.doc[b].lower_ in ("'s", "’s"))
+            classes[a - 1 - s0] == DET or self.words.lower[a - 1] in ("'s", "’s")
+        ) or (b < sentence.stop and self.words.lower[b] in ("'s", "’s"))
         best, best_score = None, None
         for direction in (1,) if opening else (-1, 1):
             i = a - 1 if direction < 0 else b
             cost = 0.0 if direction < 0 or opening else 1.5
             steps = 0
             while sentence.start <= i < sentence.stop:
-                token, cls = self.doc[i], classes[i - s0]
-                if token.text in _BREAKS or (token.lower_ in _CLAUSE_OPENERS and direction > 0):
+                word, lower, cls = self.words.text[i], self.words.lower[i], classes[i - s0]
+                if word in _BREAKS or (lower in _CLAUSE_OPENERS and direction > 0):
                     break
                 if cls == CCONJ and self._opens_clause(i + 1, sentence, classes):
                     break
                 if any(i in d for d in dates):
                     cost += 4
-                elif token.text == ",":
+                elif word == ",":
                     cost += 0 if opening else 3
                 elif cls != PUNCT:
                     steps += 1
-                    if self._is_trigger(token, cls):
+                    if self._is_trigger(lower, cls):
                         score = cost + steps + self._participle_cost(i, s0, classes)
-                        if direction > 0 and i > s0 and self.doc[i - 1].lower_ == "to":
+                        if direction > 0 and i > s0 and self.words.lower[i - 1] == "to":
                             score += 2  # "fell 50 cents Friday to close at $20": fell
                         if modifies_noun and direction > 0 and cls == NOUN and steps <= 3:
                             score -= 3
@@ -456,26 +507,27 @@ class _Reader:
                 dates: list[range]) -> tuple[int, int]:
         """The token range of the clause around ``anchor`` inside its sentence."""
         s0 = sentence.start
-        doc = self.doc
+        text, lower = self.words.text, self.words.lower
+        reporting = lexicon()["reporting"]
         lo = anchor
         while lo > sentence.start:
-            token, cls = doc[lo - 1], classes[lo - 1 - s0]
-            if token.text in _BREAKS or token.lower_ in _CLAUSE_OPENERS:
+            cls = classes[lo - 1 - s0]
+            if text[lo - 1] in _BREAKS or lower[lo - 1] in _CLAUSE_OPENERS:
                 break
             if cls == CCONJ and self._opens_clause(lo, sentence, classes):
                 break
-            if token.lower_ in lexicon()["reporting"] and lo - 1 != anchor and (
-                    cls == VERB or token.lower_ == "according"):
+            if lower[lo - 1] in reporting and lo - 1 != anchor and (
+                    cls == VERB or lower[lo - 1] == "according"):
                 break
             lo -= 1
         hi = anchor + 1
         while hi < sentence.stop:
-            token, cls = doc[hi], classes[hi - s0]
-            if token.text in _BREAKS or token.lower_ in _CLAUSE_OPENERS:
+            cls = classes[hi - s0]
+            if text[hi] in _BREAKS or lower[hi] in _CLAUSE_OPENERS:
                 break
             if cls == CCONJ and self._opens_clause(hi + 1, sentence, classes):
                 break
-            if token.text == "," and self._reported_tail(hi + 1, sentence, classes):
+            if text[hi] == "," and self._reported_tail(hi + 1, sentence, classes):
                 break
             hi += 1
         return lo, hi
@@ -484,11 +536,12 @@ class _Reader:
         """Whether a conjunction before token ``i`` opens a new clause: a verb follows it
         ("... and met Putin"), or, after a comma, a subject and its verb do."""
         s0 = sentence.start
-        if i >= s0 + 2 and self.doc[i - 2].text == ",":
+        text = self.words.text
+        if i >= s0 + 2 and text[i - 2] == ",":
             for j in range(i, min(i + 8, sentence.stop)):
                 if classes[j - s0] in (VERB, AUX):
                     return True
-                if self.doc[j].text in _BREAKS or self.doc[j].text == ",":
+                if text[j] in _BREAKS or text[j] == ",":
                     return False
             return False
         for j in range(i, min(i + 2, sentence.stop)):
@@ -503,7 +556,7 @@ class _Reader:
         """Whether ", state media said." follows: the attribution, not the event."""
         reporting = lexicon()["reporting"]
         for j in range(i, min(i + 6, sentence.stop)):
-            if self.doc[j].lower_ in reporting:
+            if self.words.lower[j] in reporting:
                 return True
             if classes[j - sentence.start] in (VERB, PUNCT):
                 return False
@@ -513,40 +566,40 @@ class _Reader:
                   dates: list[range], trigger: int | None) -> tuple[str, list[int]]:
         """The clause's words without the dates (and the prepositions that bring them), and
         the kept token indices."""
-        doc = self.doc
+        words = self.words
         drop: set[int] = set()
         for d in dates:
             if d and lo <= d.start < hi:
                 drop.update(d)
                 before = d.start - 1
-                while before > lo and doc[before].is_space:
+                while before > lo and words.blank[before]:
                     before -= 1
-                if before >= lo and doc[before].lower_ in _DATE_PREPOSITIONS:
+                if before >= lo and words.lower[before] in _DATE_PREPOSITIONS:
                     drop.add(before)
-                if d.stop < hi and doc[d.stop].lower_ in ("'s", "’s"):
+                if d.stop < hi and words.lower[d.stop] in ("'s", "’s"):
                     drop.add(d.stop)
-        kept = [i for i in range(lo, hi) if i not in drop and not doc[i].is_space]
+        kept = [i for i in range(lo, hi) if i not in drop and not words.blank[i]]
         if lo == sentence.start:
             kept = self._without_dateline(kept)
-        kept = _trim(kept, doc, classes, sentence.start)
+        kept = _trim(kept, words, classes, sentence.start)
         if (kept and classes[kept[0] - sentence.start] in (VERB, AUX)
-                and doc[kept[0] - 1].lower_ not in ("to", "according")):
+                and words.lower[kept[0] - 1] not in ("to", "according")):
             kept = self._subject(kept[0], sentence, classes) + kept
         if len(kept) > MAX_WORDS:
             centre = trigger if trigger is not None else kept[0]
             at = kept.index(centre) if centre in kept else 0
             left = max(0, at - MAX_WORDS // 3)
             kept = kept[left:left + MAX_WORDS]
-        return _join(doc, kept), kept
+        return _join(words, kept), kept
 
     def _without_dateline(self, kept: list[int]) -> list[int]:
         """The words after a wire dateline ("VLADIVOSTOK, Sept. 13 -"), which is no part of
         the event."""
-        doc = self.doc
+        text = self.words.text
         for n, i in enumerate(kept[:12]):
-            if doc[i].text in ("-", "--", "—", "–", "_") and doc[kept[0]].text.isupper():
+            if text[i] in ("-", "--", "—", "–", "_") and text[kept[0]].isupper():
                 return kept[n + 1:]
-            if doc[i].text[:1].islower():
+            if text[i][:1].islower():
                 break
         return kept
 
@@ -557,8 +610,8 @@ class _Reader:
         for j in range(sentence.start, verb):
             if classes[j - s0] in (VERB, AUX):
                 words = [i for i in range(sentence.start, j) if classes[i - s0] != PUNCT
-                         or self.doc[i].text in "-'’"]
-                words = _trim(words, self.doc, classes, s0)
+                         or self.words.text[i] in "-'’"]
+                words = _trim(words, self.words, classes, s0)
                 if 0 < len(words) <= 8 and any(classes[i - s0] in (PROPN, NOUN, PRON)
                                                 for i in words):
                     return words
@@ -568,7 +621,7 @@ class _Reader:
     def _actors(self, kept: list[int]) -> tuple[str, ...]:
         if not kept:
             return ()
-        lo, hi = self.doc[kept[0]].idx, self.doc[kept[-1]].idx + len(self.doc[kept[-1]])
+        lo, hi = self._starts[kept[0]], self._starts[kept[-1]] + len(self.words.text[kept[-1]])
         inside = set(kept)
         names: list[str] = []
         if self.named:
@@ -577,22 +630,22 @@ class _Reader:
                     names.append(ent.text)
         else:
             if self._names is None:
-                self._names = _names_in_text(self.doc)
+                self._names = _names_in_text(self.text)
             for start, end, name in self._names:
                 if lo <= start and end <= hi and self._token_at(start) in inside:
                     names.append(name)
         return tuple(dict.fromkeys(names))
 
 
-def _tense_conflict(doc: Doc, i: int, span: tuple[str | None, str | None],
+def _tense_conflict(words: Words, i: int, span: tuple[str | None, str | None],
                     published: dt.date | None) -> bool:
     """Whether the verb at ``i`` cannot happen in ``span``: a past form for a day after
     publication, or a future one ("will resign", "to resign") for a day before it."""
     first, last = span
     if published is None or first is None or last is None:
         return False
-    word = doc[i].lower_
-    before = doc[i - 1].lower_ if i > 0 else ""
+    word = words.lower[i]
+    before = words.lower[i - 1] if i > 0 else ""
     future = before in ("will", "would", "to", "'ll", "shall")
     past = ((word in lexicon()["irregular_past"] or word.endswith("ed"))
             and before not in ("be", "been", "being", "will", "to", "would", "is", "are"))
@@ -600,38 +653,37 @@ def _tense_conflict(doc: Doc, i: int, span: tuple[str | None, str | None],
     return (past and first > day) or (future and last < day)
 
 
-def _trim(kept: list[int], doc: Doc, classes: list[str], s0: int) -> list[int]:
+def _trim(kept: list[int], words: Words, classes: list[str], s0: int) -> list[int]:
     """Drop leading conjunctions, "that" and punctuation, and trailing punctuation."""
     while kept and ((classes[kept[0] - s0] in (PUNCT, CCONJ, SCONJ, ADP)
-                     and doc[kept[0]].text not in ('"', "“")) or doc[kept[0]].lower_ == "that"):
+                     and words.text[kept[0]] not in ('"', "“"))
+                    or words.lower[kept[0]] == "that"):
         kept = kept[1:]
     while kept and classes[kept[-1] - s0] in (PUNCT, CCONJ, SCONJ, ADP, DET):
         kept = kept[:-1]
     return kept
 
 
-def _join(doc: Doc, kept: list[int]) -> str:
+def _join(words: Words, kept: list[int]) -> str:
     """The words of ``kept`` as text, with their own spacing; a gap becomes one space."""
     parts = []
     for n, i in enumerate(kept):
-        token = doc[i]
-        parts.append(token.text)
+        parts.append(words.text[i])
         nxt = kept[n + 1] if n + 1 < len(kept) else None
         if nxt is not None:
-            parts.append(token.whitespace_ if nxt == i + 1 else " ")
+            parts.append((" " if words.space_after[i] else "") if nxt == i + 1 else " ")
     text = " ".join("".join(parts).split())
     text = re.sub(r"\s+([,.;:!?])", r"\1", text)
     return re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
 
 
-def _names_in_text(doc: Doc) -> list[tuple[int, int, str]]:
+def _names_in_text(text: str) -> list[tuple[int, int, str]]:
     """Capitalised runs of words that look like names, with their character offsets.
 
     Function words and month or weekday names are not names. A capitalised word opening a
     sentence counts only in a run of several words or when it also appears capitalised
     mid-sentence elsewhere in the text.
     """
-    text = doc.text
     words = lexicon()
     skip = (words["determiners"] | words["prepositions"] | words["pronouns"]
             | words["conjunctions"] | words["auxiliary"] | _calendar_words())
@@ -701,16 +753,16 @@ def _event(document: Document, number: int, timex: Timex,
         end=end,
         granularity=granularity,
         event=found.description,
-        trigger=None if trigger is None else trigger.text,
-        trigger_start=None if trigger is None else trigger.idx,
-        trigger_end=None if trigger is None else trigger.idx + len(trigger),
+        trigger=None if trigger is None else trigger[0],
+        trigger_start=None if trigger is None else trigger[1],
+        trigger_end=None if trigger is None else trigger[1] + len(trigger[0]),
         actors=found.actors,
         timex_text=timex.text,
         timex_type=timex.type,
         timex_value=timex.value,
         timex_start=timex.start,
         timex_end=timex.end,
-        sentence=" ".join(found.sentence.text.split()),
+        sentence=" ".join(found.sentence.split()),
         published=None if document.published is None else document.published.isoformat(),
         title=document.title,
         source=document.source,

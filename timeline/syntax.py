@@ -11,11 +11,13 @@ reads it works the same with a real tagger.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from spacy.tokens import Token
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, LIKE_NUM, SENT_START, SPACY
+from spacy.tokens import Doc
 
 VERB, AUX, NOUN, PROPN, ADP, DET, PRON, CCONJ, SCONJ, PUNCT, NUM, ADV = (
     "VERB", "AUX", "NOUN", "PROPN", "ADP", "DET", "PRON", "CCONJ", "SCONJ", "PUNCT", "NUM", "ADV"
@@ -48,43 +50,96 @@ def lexicon() -> dict[str, frozenset[str]]:
     return words
 
 
-def guess_classes(tokens: Sequence[Token]) -> list[str]:
-    """A universal part-of-speech tag for each token of a sentence, guessed from the words."""
-    words = lexicon()
-    lowers = [t.lower_ for t in tokens]
+@dataclass(frozen=True, slots=True)
+class Words:
+    """The tokens of a spaCy Doc as plain lists, read in one pass.
+
+    Reading tokens one at a time builds a ``Token`` object on every ``doc[i]``, which cost
+    more than everything else the event reader does; these lists are indexed like the Doc."""
+
+    text: list[str]
+    lower: list[str]
+    idx: list[int]
+    space_after: list[int]  # 1 or 0, as spaCy's arrays give them
+    blank: list[int]  # whitespace tokens
+    punct: list[int]
+    number: list[int]  # like_num
+    sent_start: list[int]  # 1: starts a sentence; 0: unknown; -1: does not
+
+    @classmethod
+    def of(cls, doc: Doc, text: str) -> Words:
+        """The words of ``doc``, whose text is ``text``."""
+        if not len(doc):
+            return cls([], [], [], [], [], [], [], [])
+        rows = doc.to_array([IDX, LENGTH, SPACY, IS_SPACE, IS_PUNCT, LIKE_NUM, SENT_START])
+        idx, length, space, blank, punct, number, start = rows.T.tolist()
+        words = [text[i:i + n] for i, n in zip(idx, length, strict=True)]
+        return cls(words, [w.lower() for w in words], idx, space, blank, punct, number, start)
+
+    @classmethod
+    def of_pieces(cls, tokenizer: Callable[[str], Doc], text: str,
+                  pieces: Sequence[Sequence[int]]) -> Words:
+        """The words of the (start, end) ``pieces`` of ``text`` (in order, apart) tokenized
+        each on its own, with offsets into ``text``."""
+        rows: list[list[int]] = [[] for _ in range(7)]
+        for start, end in pieces:
+            doc = tokenizer(text[start:end])
+            if not len(doc):
+                continue
+            columns = doc.to_array([IDX, LENGTH, SPACY, IS_SPACE, IS_PUNCT, LIKE_NUM,
+                                    SENT_START]).T.tolist()
+            columns[0] = [i + start for i in columns[0]]
+            for row, column in zip(rows, columns, strict=True):
+                row.extend(column)
+        idx, length, space, blank, punct, number, first = rows
+        words = [text[i:i + n] for i, n in zip(idx, length, strict=True)]
+        return cls(words, [w.lower() for w in words], idx, space, blank, punct, number, first)
+
+
+def guess_classes(words: Words, start: int, stop: int) -> list[str]:
+    """A universal part-of-speech tag for each token of the sentence ``start``..``stop``,
+    guessed from the words."""
+    lexicon_words = lexicon()
+    lowers = words.lower[start:stop]
     classes: list[str] = []
-    for i, token in enumerate(tokens):
-        classes.append(_guess(token, lowers[i], i, lowers, classes, words))
+    for i in range(stop - start):
+        classes.append(_guess(words, start + i, lowers[i], i, lowers, classes, lexicon_words))
     return classes
 
 
-def _guess(token: Token, w: str, i: int, lowers: list[str], classes: list[str],
+@cache
+def _closed_classes() -> dict[str, str]:
+    """The class of each word of a closed class (auxiliaries, determiners ...), whatever its
+    neighbours; a word in several lists takes the first of AUX, DET, PRON, CCONJ, SCONJ, ADP,
+    ADV."""
+    words = lexicon()
+    ordered = [(AUX, words["auxiliary"] | {"wo", "ca"}), (DET, words["determiners"]),
+               (PRON, words["pronouns"]), (CCONJ, _COORDINATING),
+               (SCONJ, words["conjunctions"]), (ADP, words["prepositions"]), (ADV, _ADVERBS)]
+    classes: dict[str, str] = {}
+    for cls, members in reversed(ordered):
+        classes.update(dict.fromkeys(members, cls))
+    return classes
+
+
+def _guess(tokens: Words, t: int, w: str, i: int, lowers: list[str], classes: list[str],
            words: dict[str, frozenset[str]]) -> str:
-    if token.is_punct or token.is_space:
+    if tokens.punct[t] or tokens.blank[t]:
         return PUNCT
-    if token.like_num:
+    if tokens.number[t]:
         return NUM
-    before = _previous_word(lowers, classes, i)
-    if w in words["auxiliary"] or w in ("wo", "ca"):
-        # "has" and "had" stand alone as verbs too ("had talks"), but rarely date anything.
-        return AUX
-    if w in words["determiners"]:
-        return DET
-    if w in words["pronouns"]:
-        return PRON
-    if w in _COORDINATING:
-        return CCONJ
-    if w in words["conjunctions"]:
-        return SCONJ
-    if w in words["prepositions"]:
-        return ADP
-    if w in _ADVERBS or (w.endswith("ly") and len(w) > 4):
+    # "has" and "had" stand alone as verbs too ("had talks"), but rarely date anything: AUX.
+    closed = _closed_classes().get(w)
+    if closed is not None:
+        return closed
+    if w.endswith("ly") and len(w) > 4:
         return ADV
-    capitalised = token.text[:1].isupper()
-    if capitalised and i > 0 and not token.is_sent_start:
+    capitalised = tokens.text[t][:1].isupper()
+    if capitalised and i > 0 and tokens.sent_start[t] != 1:
         return PROPN
     if w in words["not_verbs"]:
         return NOUN
+    before = _previous_word(lowers, classes, i)
     after_determiner = before in words["determiners"] or before.endswith("'s")
     if w in words["reporting"] or w in words["irregular_past"]:
         return VERB

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from functools import cache
+from collections.abc import Sequence
+from functools import cache, lru_cache
 
 from timeline.temporal.lexicon import tables
 
@@ -26,7 +27,8 @@ _BOUNDARY = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|[;:—]|--")
 
 
-def sentence_bounds(text: str) -> list[int]:
+@lru_cache(maxsize=4)  # the tagger and the event reader ask for the same text in turn
+def sentence_bounds(text: str) -> tuple[int, ...]:
     """Start offsets of the sentences of ``text`` (the first is 0)."""
     starts = [0]
     for m in _BOUNDARY.finditer(text):
@@ -39,7 +41,7 @@ def sentence_bounds(text: str) -> list[int]:
             if w in _ABBREVIATIONS or len(w) == 1:
                 continue
         starts.append(m.end())
-    return starts
+    return tuple(starts)
 
 
 def _wrapped(text: str, newline: int) -> bool:
@@ -50,7 +52,7 @@ def _wrapped(text: str, newline: int) -> bool:
     return len(line) >= 60 and line[-1:] not in ".!?:\"”'’)"
 
 
-def sentence_of(starts: list[int], text: str, offset: int) -> tuple[int, int]:
+def sentence_of(starts: Sequence[int], text: str, offset: int) -> tuple[int, int]:
     """The (start, end) offsets of the sentence holding ``offset``."""
     i = bisect.bisect_right(starts, offset) - 1
     end = starts[i + 1] if i + 1 < len(starts) else len(text)

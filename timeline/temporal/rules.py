@@ -892,3 +892,89 @@ RULES: list[Rule] = [
          ("every two weeks", "every six months")),
     Rule("frequency", r"(?P<w>{frequency_adverb})", b_frequency, ("daily", "annually")),
 ]
+
+
+# --------------------------------------------------------------------------- where rules can match
+# Every match of a rule holds at least one of its core words (or, for "#", a run of digits), so
+# the tagger runs a rule only near those words instead of over the whole text. The words are
+# compared in lower case, as the runs of letters the text splits into ("Sept." -> "sept",
+# "year's" -> "year", "2nite" -> "2" + "nite"). tests/test_rules.py checks that this finds
+# exactly what running every rule everywhere finds, over the development corpora.
+DIGITS, YEAR_DIGITS = "#", "#4"  # a run of digits; a run of exactly four
+
+
+def _core_classes() -> dict[str, frozenset[str]]:
+    t = lx.tables()
+    weekdays = [*t["weekday"], *t["weekday_abbr"]]
+    units = t["unit"]
+
+    def longest_word(phrase: str) -> str:  # "christmas day" -> "christmas"
+        return max(re.findall(r"[^\W\d_]+", phrase.replace("'s", "").replace("’s", "")),
+                   key=len)
+
+    return {
+        "month": frozenset([*t["month"], *t["month_abbr"]]),
+        "weekday": frozenset([*weekdays, *(w + "s" for w in t["weekday"])]),
+        "unit": frozenset([*units, "weekend", "weekends", "period", "qtr"]),
+        "units": frozenset(u for u in units if u.endswith("s") or u == "centuries"),
+        "day": frozenset({"day"}),
+        "century": frozenset({"century", "centuries"}),
+        "quarter": frozenset({"quarter", "quarters", "qtr"}),
+        "weekend": frozenset({"weekend", "weekends"}),
+        "times": frozenset({"once", "twice", "thrice", "times"}),
+        "every": frozenset({"every", "each", "per"}),
+        "before": frozenset({"before", "after"}),
+        "end": frozenset({"end"}),
+        "earlier": frozenset({"earlier", "ago", "prior"}),  # "year-earlier", "prior-year"
+        "season": frozenset(t["season"]),
+        "part": frozenset([*t["part_of_day"], "noon", "midnight"]),
+        "holiday": frozenset(longest_word(h) for h in t["holiday"]),
+        "frequency": frozenset(t["frequency_adverb"]),
+        "vague": frozenset({"now", "present", "future", "past", "nowadays", "currently",
+                            "recently", "recent", "lately", "formerly", "someday", "these"}),
+        "deictic": frozenset({"today", "yesterday", "tomorrow", "tonight", "tonite", "nite",
+                              "tmrw", "tmr", "tmw", "moro", "morrow", "tomorow", "yday", "tdy",
+                              "day"}),  # "2day" -> "2" + "day"
+        "half": frozenset({"half"}),
+        "decade": frozenset({"twenties", "thirties", "forties", "fifties", "sixties",
+                             "seventies", "eighties", "nineties"}),
+        "q": frozenset({"q"}),  # "Q3"
+        "ampm": frozenset({"am", "pm", "m"}),  # "10am", "9:43 PM", "10 a.m."
+        "era": frozenset({"bc", "bce", "ad", "ce", "c", "d"}),  # "B.C." -> "b" + "c"
+    }
+
+
+_RULE_CORES = {
+    "iso_date": "#4", "numeric_date": "#", "bc_year": "era", "year": "#4", "year_period": "#4",
+    "q_quarter": "q", "clock": "ampm", "clock_24": "#",
+    "month_day_year": "month", "day_month_year": "month", "month_year": "month",
+    "month": "month", "month_of_that_year": "month", "month_rel_year": "month",
+    "decade": "# decade", "century": "century", "quarter": "quarter", "rel_quarter": "quarter",
+    "comparable_period": "earlier", "half": "half", "season": "season", "holiday": "holiday",
+    "weekday": "weekday", "weekday_short": "weekday", "weekday_plural": "weekday",
+    "bare_part_of_day": "part", "part_of_day": "part", "named_time": "part",
+    "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "unit",
+    "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_day": "day",
+    "year_end": "end", "duration": "unit", "half_unit": "half", "bare_units": "units",
+    "vague": "vague", "set": "every", "set_times": "times", "set_every_n": "every", "frequency": "frequency",
+}
+
+
+def rule_cores() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...], tuple[int, ...]]:
+    """Which rules (indices into ``RULES``) to run near each core word, near any run of
+    digits, and near a run of four."""
+    classes = _core_classes()
+    by_word: dict[str, set[int]] = {}
+    digits: set[int] = set()
+    year_digits: set[int] = set()
+    for index, rule in enumerate(RULES):
+        for name in _RULE_CORES[rule.name].split():
+            if name in (DIGITS, YEAR_DIGITS):
+                year_digits.add(index)
+                if name == DIGITS:
+                    digits.add(index)
+                continue
+            for word in classes[name]:
+                by_word.setdefault(word, set()).add(index)
+    return ({w: tuple(sorted(r)) for w, r in by_word.items()}, tuple(sorted(digits)),
+            tuple(sorted(year_digits)))

@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import cache
 
 from timeline.temporal.calendar import When
 from timeline.temporal.context import (
@@ -24,7 +26,7 @@ from timeline.temporal.context import (
 )
 from timeline.temporal.model import Timex
 from timeline.temporal.resolve import Reference, resolve
-from timeline.temporal.rules import RULES, Rule, preceding_word
+from timeline.temporal.rules import RULES, Rule, preceding_word, rule_cores
 from timeline.temporal.spec import ANAPHORIC, Spec
 
 MODES = ("auto", "news", "narrative")
@@ -40,7 +42,72 @@ class _Candidate:
     spec: Spec
 
 
+# How far a match may reach before its first core word and after its last one ("about the
+# past forty-five" ... "years"; "days" ... "or so ago").
+_BEFORE, _AFTER = 80, 60
+_WORDS = re.compile(r"[^\W\d_]+|\d+")
+
+
+@cache
+def _cores() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...], tuple[int, ...]]:
+    return rule_cores()
+
+
 def _candidates(text: str) -> list[_Candidate]:
+    """What every rule matches, each rule run only in the stretches around its core words.
+
+    Running the 44 rules over every character costs five times what tokenizing does; most of
+    a news text holds no word any given rule needs."""
+    by_word, digits, year_digits = _cores()
+    windows: list[list[list[int]]] = [[] for _ in RULES]
+    for m in _WORDS.finditer(text):
+        word = m.group()
+        if word[0].isdigit():
+            rules = year_digits if len(word) == 4 else digits
+        else:
+            rules = by_word.get(word.lower())
+        if not rules:
+            continue
+        lo, hi = m.start() - _BEFORE, m.end() + _AFTER
+        for index in rules:
+            spans = windows[index]
+            if spans and spans[-1][1] >= lo:
+                spans[-1][1] = hi
+            else:
+                spans.append([lo, hi])
+    found = []
+    for rule, spans in zip(RULES, windows, strict=True):
+        for m in _matches_near(rule.regex, text, spans):
+            spec = rule.build(m, text)
+            if spec is not None:
+                found.append(_Candidate(m.start(), m.end(), rule, spec))
+    return found
+
+
+def _matches_near(regex: re.Pattern, text: str, spans: list[list[int]]) -> Iterator[re.Match]:
+    """The non-empty matches ``regex.finditer(text)`` gives that start inside ``spans``."""
+    n = len(text)
+    pos = 0
+    for lo, hi in spans:
+        pos, hi = max(pos, lo, 0), min(hi, n)
+        while pos < hi:
+            m = regex.search(text, pos, hi)
+            if m is None:
+                break
+            if m.end() == hi < n:  # cut off by the window's end: match the whole text there
+                m = regex.match(text, m.start())
+                if m is None:
+                    pos += 1
+                    continue
+            if m.end() == m.start():
+                pos = m.end() + 1
+                continue
+            yield m
+            pos = m.end()
+
+
+def _candidates_everywhere(text: str) -> list[_Candidate]:
+    """Every rule over the whole text: what ``_candidates`` must equal (for the tests)."""
     found = []
     for rule in RULES:
         for m in rule.regex.finditer(text):
