@@ -5,6 +5,7 @@ hand, so no model has to be installed)."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 import spacy
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.tokens import Doc
 
+import timeline.events
 from timeline import temporal
 from timeline.events import events_from_doc, extract, extract_document, extract_documents
 from timeline.records import Document, Event
@@ -396,3 +398,49 @@ def test_extract_never_breaks_its_contract(pieces, joiner, published):
             assert event.start <= event.end
     assert [e.event_id for e in events] == [f"p-{n}" for n in range(1, len(events) + 1)]
     assert extract(text, published, doc_id="p") == events
+
+
+# --- documents longer than a part (spaCy's max_length): read in parts, offsets kept ------------
+
+LONG = (Path(__file__).parents[1] / "examples" / "article.txt").read_text(encoding="utf-8")
+
+
+def _placed(events):
+    return [(e.timex_start, e.timex_end, e.date, e.trigger_start) for e in events]
+
+
+@pytest.mark.parametrize("with_pipes", [False, True], ids=["tokenizer only", "with a pipe"])
+def test_a_document_longer_than_a_part_is_read_in_parts(monkeypatch, with_pipes):
+    nlp = spacy.blank("en")
+    if with_pipes:
+        nlp.add_pipe("sentencizer")
+    text = "\n\n".join([LONG] * 6)
+    whole = extract_document(Document("d", text, dt.date(2023, 9, 13)), nlp=nlp)
+    monkeypatch.setattr(timeline.events, "MAX_PART", len(LONG) + 500)
+    document = Document("d", text, dt.date(2023, 9, 13))
+    parts = extract_document(document, nlp=nlp)
+    streamed = [e for _, found in extract_documents([document], nlp=nlp) for e in found]
+    assert len(whole) == 6 * 12 and _placed(parts) == _placed(whole) and streamed == parts
+    assert [e.event_id for e in parts] == [f"d-{n}" for n in range(1, len(parts) + 1)]
+    for e in parts:
+        assert text[e.timex_start:e.timex_end] == e.timex_text
+        assert e.trigger is None or text[e.trigger_start:e.trigger_end] == e.trigger
+
+
+def test_spacy_max_length_is_respected_with_a_trained_style_pipeline():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = 2000  # nlp(text) refuses anything longer
+    text = "\n\n".join([LONG] * 3)
+    events = extract_document(Document("d", text, dt.date(2023, 9, 13)), nlp=nlp)
+    assert len(events) == 36
+
+
+@given(st.text(alphabet="ab .\n!", max_size=400), st.integers(min_value=8, max_value=60))
+@settings(max_examples=300, deadline=None)
+def test_text_parts_cover_the_text_in_pieces_no_longer_than_asked(text, size):
+    parts = timeline.events.text_parts(text, size)
+    assert parts[0][0] == 0 and parts[-1][1] == len(text)
+    assert all(a < b or len(text) == 0 for a, b in parts)
+    assert all(b - a <= size for a, b in parts)
+    assert all(parts[i][1] == parts[i + 1][0] for i in range(len(parts) - 1))

@@ -21,7 +21,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from spacy.language import Language
@@ -73,6 +73,10 @@ _LOOKING_BACK = re.compile(r"\b(?:past|last|previous|recent|preceding)\b", re.I)
 _LOOKING_AHEAD = re.compile(r"\b(?:next|coming|following|upcoming)\b", re.I)
 _GRANULARITY = {"Y": "year", "M": "month", "W": "week", "D": "day"}
 MAX_WORDS = 30
+# Longer documents are read in parts of at most this many characters (spaCy's own default
+# limit), so that a 50 MB text costs the memory of a 1 MB one.
+MAX_PART = 1_000_000
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*\s+")
 
 
 @cache
@@ -120,9 +124,48 @@ def extract_document(
 ) -> list[Event]:
     """The dated events of one document."""
     nlp = nlp or blank_pipeline()
+    if len(document.text) > min(MAX_PART, nlp.max_length):
+        return _events_in_parts(document, nlp, mode)
     if not nlp.pipe_names:
         return _events_of_text(document, nlp, mode)
     return events_from_doc(nlp(document.text), document, mode=mode)
+
+
+def _events_in_parts(document: Document, nlp: Language, mode: str) -> list[Event]:
+    """The events of a document longer than ``MAX_PART`` (or spaCy's ``max_length``): each
+    part, cut at a paragraph or sentence break, is read on its own, so memory stays bounded;
+    offsets stay those of the whole text. (A relative date at the start of a part is anchored
+    without the dates of the part before it.)"""
+    found: list[Event] = []
+    for start, end in text_parts(document.text, min(MAX_PART, nlp.max_length)):
+        part = replace(document, text=document.text[start:end])
+        for event in extract_document(part, nlp=nlp, mode=mode):
+            found.append(replace(
+                event, event_id=f"{document.doc_id}-{len(found) + 1}",
+                timex_start=event.timex_start + start, timex_end=event.timex_end + start,
+                trigger_start=None if event.trigger_start is None
+                else event.trigger_start + start,
+                trigger_end=None if event.trigger_end is None else event.trigger_end + start))
+    return found
+
+
+def text_parts(text: str, size: int) -> list[tuple[int, int]]:
+    """(start, end) parts of ``text`` of at most ``size`` characters that cover it, each cut
+    after a paragraph break when one lies in the part's second half, else after a sentence's
+    end, else at a space, else where the size runs out."""
+    parts, start = [], 0
+    while len(text) - start > size:
+        limit, half = start + size, start + size // 2
+        cut = text.rfind("\n\n", half, limit)
+        if cut >= 0:
+            cut += 2
+        else:
+            ends = [m.end() for m in _SENTENCE_END.finditer(text, half, limit)]
+            cut = ends[-1] if ends else text.rfind(" ", half, limit) + 1 or limit
+        parts.append((start, cut))
+        start = cut
+    parts.append((start, len(text)))
+    return parts
 
 
 def extract_documents(
@@ -136,11 +179,25 @@ def extract_documents(
     nlp = nlp or blank_pipeline()
     if not nlp.pipe_names:  # a tokenizer alone: only the sentences with a date need it
         for document in documents:
-            yield document, _events_of_text(document, nlp, mode)
+            yield document, extract_document(document, nlp=nlp, mode=mode)
         return
-    pairs = ((d.text, d) for d in documents)
-    for doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        yield document, events_from_doc(doc, document, mode=mode)
+    pending: list[Document] = []  # long documents go in parts, between batches
+
+    def batch() -> Iterator[tuple[Document, list[Event]]]:
+        pairs = ((d.text, d) for d in pending)
+        for doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+            yield document, events_from_doc(doc, document, mode=mode)
+        pending.clear()
+
+    for document in documents:
+        if len(document.text) > min(MAX_PART, nlp.max_length):
+            yield from batch()
+            yield document, _events_in_parts(document, nlp, mode)
+        else:
+            pending.append(document)
+            if len(pending) >= batch_size:
+                yield from batch()
+    yield from batch()
 
 
 def events_from_doc(

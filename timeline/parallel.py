@@ -55,11 +55,16 @@ def _extract_batch(
     batch: list[Document], mode: str
 ) -> list[tuple[Document, list[Event], str | None]]:
     from timeline.events import extract_document
+    from timeline.limits import TooSlow, limit_for, time_limit
 
     results = []
     for document in batch:
         try:
-            results.append((document, extract_document(document, nlp=_nlp, mode=mode), None))
+            with time_limit(limit_for(document.text)):
+                events = extract_document(document, nlp=_nlp, mode=mode)
+            results.append((document, events, None))
+        except TooSlow as error:
+            results.append((document, [], str(error)))
         except Exception as error:  # one bad article must not lose the batch
             results.append((document, [], f"could not extract events (internal error: "
                                           f"{type(error).__name__}: {error}); please report it"))
