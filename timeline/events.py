@@ -351,11 +351,23 @@ class _Reader:
         self._classes: dict[int, list[str]] = {}
         self._sentence_starts = [s.start for s in self._sentences]
         self._names: list[tuple[int, int, str]] | None = None  # found when first needed
+        self._name_starts: list[int] = []
         self.dates = [self._token_range(t) for t in timexes]
         # What a description leaves out: dates and times, not durations ("after forty years")
         # or vague references ("to discuss the future of the site").
         self.cut = [d for d, t in zip(self.dates, timexes, strict=True)
                     if t.type in ("DATE", "TIME") and not t.value.endswith("_REF")]
+        self._indexed = (_Ranges(self.dates), _Ranges(self.cut))
+        self._near: dict[int, tuple[list[range], list[range]]] = {}
+
+    def _dates_near(self, sentence: range) -> tuple[list[range], list[range]]:
+        """The expressions (all, and those a description leaves out) that overlap
+        ``sentence``: looking through all of a long document's for each event would cost
+        the square of its length."""
+        if sentence.start not in self._near:
+            dates, cut = self._indexed
+            self._near[sentence.start] = (dates.overlapping(sentence), cut.overlapping(sentence))
+        return self._near[sentence.start]
 
     def read(self, timex: Timex, span: tuple[str | None, str | None],
              published: dt.date | None) -> list[_Found]:
@@ -372,7 +384,8 @@ class _Reader:
         if self.parsed:
             trigger = self._parsed_trigger(first, last + 1, sentence)
         if trigger is None:
-            trigger = self._nearest_trigger(first, last + 1, sentence, classes, self.dates)
+            trigger = self._nearest_trigger(first, last + 1, sentence, classes,
+                                            self._dates_near(sentence)[0])
         found = [self._found(trigger, first, last, sentence, classes)]
         if trigger is not None:
             for other in self._same_date(trigger, first, last, sentence, classes):
@@ -385,14 +398,14 @@ class _Reader:
         """The description and actors of the event at ``trigger`` dated by tokens
         ``first``..``last``."""
         anchor = trigger if trigger is not None else first
-        lo, hi = self._clause(anchor, sentence, classes, self.dates)
+        lo, hi = self._clause(anchor, sentence, classes)
         if trigger is not None and last < trigger:  # "In early trading Monday, X fell": X fell
             comma = next((i for i in range(last + 1, trigger) if self.words.text[i] == ","),
                          None)
             lo = max(lo, comma + 1) if comma is not None else lo
         if trigger is None:  # no event word: describe what surrounds the date
             lo, hi = min(lo, first), max(hi, last + 1)
-        cut = self.cut + [range(first, last + 1)]
+        cut = self._dates_near(sentence)[1] + [range(first, last + 1)]
         description, kept = self._describe(lo, hi, sentence, classes, cut, trigger)
         words, starts = self.words.text, self._starts
         last_word = sentence.stop - 1
@@ -411,12 +424,12 @@ class _Reader:
         if self.parsed:  # the parse says which verbs share the date: the trigger's conjuncts
             head = self.doc[trigger]
             return [c.i for c in head.children if c.dep_ == "conj" and c.pos_ == VERB
-                    and not any(i in d for d in self.dates for i in range(c.left_edge.i,
-                                                                           c.right_edge.i + 1))]
-        lo, hi = self._clause(trigger, sentence, classes, self.dates)
+                    and not any(i in d for d in self._dates_near(sentence)[0]
+                                for i in range(c.left_edge.i, c.right_edge.i + 1))]
+        lo, hi = self._clause(trigger, sentence, classes)
         own = range(first, last + 1)
-        others = [d for d in self.dates if d and d.start != first and sentence.start <= d.start
-                  < sentence.stop]
+        others = [d for d in self._dates_near(sentence)[0]
+                  if d.start != first and sentence.start <= d.start < sentence.stop]
         found = []
         for i in range(lo, hi):
             if (i == trigger or i in own or classes[i - sentence.start] != VERB
@@ -560,8 +573,7 @@ class _Reader:
 
     # the clause and its description
 
-    def _clause(self, anchor: int, sentence: range, classes: list[str],
-                dates: list[range]) -> tuple[int, int]:
+    def _clause(self, anchor: int, sentence: range, classes: list[str]) -> tuple[int, int]:
         """The token range of the clause around ``anchor`` inside its sentence."""
         s0 = sentence.start
         text, lower = self.words.text, self.words.lower
@@ -680,18 +692,34 @@ class _Reader:
             return ()
         lo, hi = self._starts[kept[0]], self._starts[kept[-1]] + len(self.words.text[kept[-1]])
         inside = set(kept)
-        names: list[str] = []
-        if self.named:
-            for ent in self.doc.ents:
-                if ent.label_ in ACTOR_LABELS and ent.start in inside:
-                    names.append(ent.text)
-        else:
-            if self._names is None:
-                self._names = _names_in_text(self.text)
-            for start, end, name in self._names:
-                if lo <= start and end <= hi and self._token_at(start) in inside:
-                    names.append(name)
+        if self._names is None:  # found once, in text order
+            self._names = ([(e.start, e.start, e.text) for e in self.doc.ents
+                            if e.label_ in ACTOR_LABELS] if self.named
+                           else _names_in_text(self.text))
+            self._name_starts = [start for start, _, _ in self._names]
+        if self.named:  # entities by token: (first token, first token, text)
+            first = bisect.bisect_left(self._name_starts, kept[0])
+            last = bisect.bisect_right(self._name_starts, kept[-1])
+            names = [name for start, _, name in self._names[first:last] if start in inside]
+        else:  # names by character offsets
+            first = bisect.bisect_left(self._name_starts, lo)
+            last = bisect.bisect_right(self._name_starts, hi)
+            names = [name for start, end, name in self._names[first:last]
+                     if end <= hi and self._token_at(start) in inside]
         return tuple(dict.fromkeys(names))
+
+
+class _Ranges:
+    """Token ranges in reading order (none inside another), found by where they lie."""
+
+    def __init__(self, ranges: list[range]) -> None:
+        self.ranges = [r for r in ranges if r]
+        self.starts = [r.start for r in self.ranges]
+        self.stops = [r.stop for r in self.ranges]
+
+    def overlapping(self, span: range) -> list[range]:
+        first = bisect.bisect_right(self.stops, span.start)
+        return self.ranges[first:bisect.bisect_left(self.starts, span.stop)]
 
 
 def _tense_conflict(words: Words, i: int, span: tuple[str | None, str | None],

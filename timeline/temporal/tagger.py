@@ -8,6 +8,7 @@ tense of its clause (``_resolve_all``).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 import statistics
@@ -123,12 +124,15 @@ def _select(cands: list[_Candidate]) -> list[_Candidate]:
     """Longest first, then rule priority; keep those that overlap nothing already kept."""
     cands.sort(key=lambda c: (-(c.end - c.start), -c.rule.priority, c.start))
     taken: list[_Candidate] = []
-    occupied: list[tuple[int, int]] = []
+    starts: list[int] = []  # of the spans taken, in text order; they never overlap
+    ends: list[int] = []
     for c in cands:
-        if any(c.start < e and s < c.end for s, e in occupied):
+        i = bisect.bisect_right(starts, c.start)
+        if (i > 0 and ends[i - 1] > c.start) or (i < len(starts) and starts[i] < c.end):
             continue
         taken.append(c)
-        occupied.append((c.start, c.end))
+        starts.insert(i, c.start)
+        ends.insert(i, c.end)
     taken.sort(key=lambda c: c.start)
     return taken
 
