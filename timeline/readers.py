@@ -226,7 +226,10 @@ class _Reader:
                 continue
             source = f"{name}:{number}"
             try:
-                document = self._record(_json_object(line), f"{stem}-{number}", source)
+                record = _json_object(line)
+                if _LONE_SURROGATE.search(line.decode("utf-8", "replace")):
+                    record = _without_lone_surrogates(record, source, self.warn)
+                document = self._record(record, f"{stem}-{number}", source)
             except InputProblem as problem:
                 self.error(f"{source}: {problem}")
                 continue
@@ -369,6 +372,31 @@ def _id_field(record: dict[str, Any]) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     return _string_field(record, "id")
+
+
+# A JSON escape of half a UTF-16 pair ("\ud800") with no other half: not a character.
+_LONE_SURROGATE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_lone_surrogates(record: Any, source: str, warn: Callable[[str], None]) -> Any:
+    """``record`` with each lone surrogate in its strings replaced by U+FFFD (one character
+    for one, so offsets hold), and a warning when there was any."""
+    replaced: set[str] = set()
+
+    def clean(value: Any, name: str) -> Any:
+        if isinstance(value, str) and _SURROGATE.search(value):
+            replaced.add(name)
+            return _SURROGATE.sub("\ufffd", value)
+        return value
+
+    if isinstance(record, dict):
+        record = {k: clean(v, k) for k, v in record.items()}
+    if replaced:
+        fields = ", ".join(f'"{name}"' for name in sorted(replaced))
+        warn(f"{source}: a lone surrogate escape (\\ud800-\\udfff) in {fields} is not a "
+             "character; replaced by U+FFFD")
+    return record
 
 
 def _string_field(record: dict[str, Any], name: str) -> str | None:
