@@ -763,8 +763,9 @@ RULES: list[Rule] = [
          lambda m, t: None if _capitalised_name(t, m.start(), m.end()) else b_quarter(m, t),
          ("Q3 2013", "Q4")),
     Rule("rel_quarter",
-         r"(?:the )?(?P<rel>this|current|same|latest|recent|most recent|last|past|previous|prior"
-         r"|next|coming|year-earlier|year-ago|comparable|prior-year|fiscal)? ?(?-i:quarter)",
+         r"(?:the )?(?:(?P<rel>this|current|same|latest|recent|most recent|last|past|previous"
+         r"|prior|next|coming|year-earlier|year-ago|comparable|prior-year|fiscal) )?"
+         r"(?-i:quarter)",
          b_rel_quarter, ("the quarter", "the latest quarter", "last quarter", "the current quarter",
                          "the year-earlier quarter"), priority=-1),
     Rule("comparable_period",
