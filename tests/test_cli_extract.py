@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -22,6 +23,7 @@ import pytest
 from files import write
 
 import timeline.cli
+import timeline.limits
 import timeline.parallel
 from timeline.cli import main
 from timeline.events import extract_document
@@ -587,3 +589,99 @@ def test_sentence_starting_with_a_sign(
                   if row[FIELDS.index("timex_text")] == "Monday")
     assert monday[FIELDS.index("sentence")] == "'-5 percent was the drop on Monday."
     assert monday[FIELDS.index("trigger")] != "rose"
+
+
+def test_workers_default_to_one_per_core_only_for_large_inputs(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(timeline.cli.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert timeline.cli._auto_workers([str(ARTICLE)]) == 1
+    assert timeline.cli._auto_workers(["-"]) == 1  # standard input: size unknown
+    monkeypatch.setattr(timeline.cli, "AUTO_WORKERS_MB", 0)
+    assert timeline.cli._auto_workers([str(ARTICLE.parent)]) == 2
+    calls = []
+    real = timeline.parallel.extract_in_processes
+
+    def spy(documents, workers, model, mode):
+        calls.append(workers)
+        return real(documents, workers, model, mode)
+
+    monkeypatch.setattr(timeline.parallel, "extract_in_processes", spy)
+    out = tmp_path / "events.jsonl"
+    assert run(["extract", str(ARTICLE), "-o", str(out), "-q"], capsys)[0] == 0
+    assert calls == [2] and out.read_text(encoding="utf-8").count("\n") == 12
+
+
+def test_a_document_over_its_time_limit_is_reported_and_the_rest_go_on(
+        tmp_path, monkeypatch, capsys):
+    corpus = tmp_path / "corpus.jsonl"
+    text = ARTICLE.read_text(encoding="utf-8")
+    corpus.write_text("".join(json.dumps({"id": name, "text": text, "published": "2023-09-13"})
+                              + "\n" for name in ("first", "stalls", "last")), encoding="utf-8")
+    monkeypatch.setattr(timeline.limits, "BASE_SECONDS", 0.5)
+    real = timeline.cli.extract_document
+
+    def extract(document, **options):  # stands in for text that sends the engine astray
+        if document.doc_id == "stalls":
+            re.match(r"(a+)+b", "a" * 64)  # catastrophic backtracking: hours
+        return real(document, **options)
+
+    monkeypatch.setattr(timeline.cli, "extract_document", extract)
+    out = tmp_path / "events.jsonl"
+    status, _, err = run(["extract", str(corpus), "-o", str(out)], capsys)
+    assert status == 1
+    assert lines(err, "error") == [
+        f"timeline: error: {corpus}:2: skipped: not done within its time limit (1 s)"]
+    ids = {json.loads(line)["doc_id"] for line in out.read_text(encoding="utf-8").splitlines()}
+    assert ids == {"first", "last"}
+
+
+def test_the_time_limit_grows_with_the_document_and_leaves_no_timer_behind():
+    assert timeline.limits.limit_for("x" * 2_000_000) == timeline.limits.BASE_SECONDS + 60
+    with timeline.limits.time_limit(5):
+        pass
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
+
+
+def test_a_lone_surrogate_escape_in_jsonl_becomes_a_replacement_character(tmp_path, capsys):
+    corpus = tmp_path / "corpus.jsonl"
+    line = ('{"id": "a", "title": "Bad \\ud800 title", "published": "2023-09-13", '
+            '"text": "Kim \\udfff arrived on Tuesday. Emoji \\ud83d\\ude00 are fine."}\n')
+    corpus.write_text(line, encoding="utf-8")
+    for fmt in ("jsonl", "csv"):
+        out = tmp_path / f"events.{fmt}"
+        status, _, err = run(["extract", str(corpus), "-o", str(out)], capsys)
+        assert status == 0
+        assert lines(err, "warning") == [
+            f'timeline: warning: {corpus}:1: a lone surrogate escape (\\ud800-\\udfff) in '
+            '"text", "title" is not a character; replaced by U+FFFD']
+    event = json.loads((tmp_path / "events.jsonl").read_text(encoding="utf-8"))
+    assert event["title"] == "Bad \ufffd title" and event["date"] == "2023-09-12"
+    assert event["sentence"] == "Kim \ufffd arrived on Tuesday."
+
+
+def test_a_bug_is_one_line_and_exit_70_and_verbose_shows_the_traceback(
+        tmp_path, monkeypatch, capsys):
+    def broken(args, report, *rest):
+        raise RuntimeError("the sky fell\nin two lines")
+
+    monkeypatch.setattr(timeline.cli, "_write_extracted", broken)
+    argv = ["extract", str(ARTICLE), "-o", str(tmp_path / "e.csv")]
+    assert main(argv) == 70
+    err = capsys.readouterr().err
+    assert err == ("timeline: internal error: RuntimeError: the sky fell in two lines; please "
+                   "report it (--verbose shows the details)\n")
+    assert main([*argv, "--verbose"]) == 70
+    err = capsys.readouterr().err
+    assert err.startswith("Traceback (most recent call last):") and "the sky fell" in err
+
+
+def test_verbose_shows_the_details_of_an_error_on_one_document(tmp_path, monkeypatch, capsys):
+    def broken(document, **options):
+        raise ValueError("no good")
+
+    monkeypatch.setattr(timeline.cli, "extract_document", broken)
+    argv = ["extract", str(ARTICLE), "-o", str(tmp_path / "e.csv"), "-q"]
+    status, _, err = run(argv, capsys)
+    assert status == 1 and "internal error: ValueError: no good" in err
+    assert main([*argv, "-v"]) == 1
+    assert "Traceback (most recent call last)" in capsys.readouterr().err

@@ -4,29 +4,36 @@ serve the dashboard over events, draw them into one HTML file.
 A thin layer over the library: it finds files, reports problems one line each on stderr, and
 keeps going. Exit status: 0 when everything was processed, 1 when some input failed (the rest
 is still processed and written), 2 for a usage error (bad option value, unknown model, an
-output that cannot be written), 130 when interrupted.
+output that cannot be written), 70 for an internal error (a bug: one line, and with
+``--verbose`` the traceback), 130 when interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
 import signal
 import sys
 import time
+import traceback
+from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from timeline import temporal
 from timeline.anchoring import AnchoringScore, gold_anchors, score_anchoring
+from timeline.cluster import ClusterError, connect, extract_on_cluster, write_parts
 from timeline.evaluate import combine, format_errors, format_table, pair_files, score_document
 from timeline.events import extract_document, load_pipeline
 from timeline.export import FORMATS, SUFFIXES, ExportError, open_writer
+from timeline.limits import TooSlow, limit_for, time_limit
 from timeline.published import find_published, parse_date
 from timeline.readers import read_documents
 from timeline.records import Document
+from timeline.store import StoreError, extraction_settings, open_store
 from timeline.temporal import Timex
 from timeline.timeml import (
     TimeMLDocument,
@@ -38,17 +45,23 @@ from timeline.timeml import (
 
 MODES = ("auto", "news", "narrative")
 TAG_COLUMNS = ("file", "start", "end", "text", "type", "value", "mod", "first_day", "last_day")
+# Inputs this large (in all) are extracted in one process per core unless --workers says.
+AUTO_WORKERS_MB = 20
+INTERNAL_ERROR = 70  # sysexits' EX_SOFTWARE: a bug in timeline, never the user's mistake
 
 
 class _Report:
     """Writes one-line errors and warnings to stderr and remembers whether any input failed."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, verbose: bool = False) -> None:
         self.failed = False
+        self.verbose = verbose
 
     def error(self, message: str) -> None:
         self.failed = True
         print(f"timeline: error: {_one_line(message)}", file=sys.stderr)
+        if self.verbose and sys.exc_info()[0] is not None:  # handling an exception: show it
+            traceback.print_exc(file=sys.stderr)
 
     def warn(self, message: str) -> None:
         print(f"timeline: warning: {_one_line(message)}", file=sys.stderr)
@@ -61,7 +74,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exit_:
         return int(exit_.code or 0)
-    report = _Report()
+    report = _Report(verbose=args.verbose)
     try:
         status = args.run(args, report)
     except BrokenPipeError:  # the reader went away ("timeline tag ... | head"): not an error
@@ -70,6 +83,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("timeline: interrupted", file=sys.stderr)
         return 130
+    except Exception as error:  # a bug, not a user mistake: one line, the details on request
+        if args.verbose:
+            traceback.print_exc(file=sys.stderr)
+        print(f"timeline: internal error: {type(error).__name__}: {_one_line(str(error))}; "
+              "please report it" + ("" if args.verbose else " (--verbose shows the details)"),
+              file=sys.stderr)
+        return INTERNAL_ERROR
     return status or (1 if report.failed else 0)
 
 
@@ -78,14 +98,23 @@ def _parser() -> argparse.ArgumentParser:
         prog="timeline", description="Find and resolve temporal expressions (TIMEX3)."
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-v", "--verbose", action="store_true",
+                        help="with an error, show its details (the Python traceback)")
 
     extract = commands.add_parser(
-        "extract", help="extract dated events from articles (text, HTML, JSONL, TimeML)"
+        "extract", parents=[common],
+        help="extract dated events from articles (text, HTML, JSONL, TimeML)",
     )
     extract.add_argument(
         "inputs", nargs="+", metavar="INPUT", help="files or folders of articles, or - for stdin"
     )
     extract.add_argument("-o", "--output", metavar="OUT", help="output file; default: stdout")
+    extract.add_argument(
+        "--db", metavar="PATH",
+        help="write the events into this SQLite store (created if missing), in place of "
+        "stdout unless -o is given; documents it holds unchanged are not extracted again",
+    )
     extract.add_argument(
         "--format",
         choices=FORMATS,
@@ -103,14 +132,21 @@ def _parser() -> argparse.ArgumentParser:
         "and actors; default: spaCy's blank English tokenizer and the tool's own rules",
     )
     extract.add_argument(
-        "--workers", type=_positive_int, default=1, metavar="N",
-        help="extract in N processes (same output, same order); default: 1",
+        "--workers", type=_workers, default="auto", metavar="N",
+        help="extract in N processes (same output, same order); default: auto, one per core "
+        f"when the inputs hold {AUTO_WORKERS_MB} MB or more, else 1",
+    )
+    extract.add_argument(
+        "--scheduler", metavar="ADDRESS",
+        help="extract on the workers of a Dask cluster (tcp://host:8786; needs timeline[dask]); "
+        "with --format parquet, an -o folder gets one part file per partition",
     )
     extract.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary")
     _add_mode(extract)
     extract.set_defaults(run=_run_extract)
 
-    tag = commands.add_parser("tag", help="tag plain-text articles, one line per expression")
+    tag = commands.add_parser("tag", parents=[common],
+                              help="tag plain-text articles, one line per expression")
     tag.add_argument("files", nargs="+", metavar="FILE", help="text files, or - for stdin")
     tag.add_argument(
         "--published",
@@ -121,14 +157,15 @@ def _parser() -> argparse.ArgumentParser:
     _add_mode(tag)
     tag.set_defaults(run=_run_tag)
 
-    annotate = commands.add_parser("annotate", help="write TIMEX3 tags into TimeML files")
+    annotate = commands.add_parser("annotate", parents=[common],
+                                   help="write TIMEX3 tags into TimeML files")
     annotate.add_argument("inputs", nargs="+", metavar="INPUT", help="TimeML files or folders")
     annotate.add_argument("-o", "--output", required=True, metavar="OUT_DIR", type=Path)
     _add_mode(annotate)
     annotate.set_defaults(run=_run_annotate)
 
     serve = commands.add_parser(
-        "serve", help="explore events in the browser (the dashboard)",
+        "serve", parents=[common], help="explore events in the browser (the dashboard)",
         description="Start the dashboard. INPUTs are articles (anything extract reads; their "
         "events are extracted now) or event files written by extract (.csv, .jsonl, "
         ".parquet, .json). With none it opens empty, ready for articles added in the page.",
@@ -142,11 +179,17 @@ def _parser() -> argparse.ArgumentParser:
         "--upload-limit", type=_megabytes, default=5_000_000, metavar="MB",
         help="largest article a reader may add in the page, in MB; default: 5",
     )
+    serve.add_argument(
+        "--db", metavar="PATH",
+        help="serve the events of this store (written by extract --db), read as the page asks, "
+        "so it may be larger than memory; INPUTs (articles) are extracted into it first, and "
+        "articles added in the page are written to it, for every reader",
+    )
     _add_reading(serve)
     serve.set_defaults(run=_run_serve)
 
     plot = commands.add_parser(
-        "plot", help="draw events as one standalone interactive HTML file",
+        "plot", parents=[common], help="draw events as one standalone interactive HTML file",
         description="Draw the timeline of INPUTs (event files written by extract, or "
         "articles) into one HTML file that opens offline.",
     )
@@ -158,7 +201,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_reading(plot)
     plot.set_defaults(run=_run_plot)
 
-    evaluate = commands.add_parser("eval", help="score TIMEX3 annotations (TempEval-3)")
+    evaluate = commands.add_parser("eval", parents=[common],
+                                   help="score TIMEX3 annotations (TempEval-3)")
     evaluate.add_argument("gold", metavar="GOLD", type=Path, help="gold TimeML file or folder")
     evaluate.add_argument(
         "system",
@@ -178,6 +222,27 @@ def _parser() -> argparse.ArgumentParser:
     _add_mode(evaluate)
     evaluate.set_defaults(run=_run_eval)
     return parser
+
+
+def _workers(text: str) -> int | str:
+    return text if text == "auto" else _positive_int(text)
+
+
+def _auto_workers(inputs: Sequence[str]) -> int:
+    """One process per core when the inputs are large enough to repay starting them."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    if not cores or cores < 2:
+        return 1
+    limit, size = AUTO_WORKERS_MB * 1024 * 1024, 0
+    for name in inputs:
+        path = Path(name)
+        paths = path.rglob("*") if path.is_dir() else [path] if path.is_file() else []
+        for item in paths:
+            with contextlib.suppress(OSError):
+                size += item.stat().st_size if item.is_file() else 0
+            if size >= limit:
+                return cores
+    return 1
 
 
 def _positive_int(text: str) -> int:
@@ -238,58 +303,208 @@ def _run_extract(args: argparse.Namespace, report: _Report) -> int:
         return 2
     output = None if args.output in (None, "-") else Path(args.output)
     fmt = args.format or (SUFFIXES.get(output.suffix.lower(), "csv") if output else "csv")
+    if args.scheduler is not None:
+        return _run_extract_on_cluster(args, report, published, output, fmt)
+    if args.workers == "auto":
+        args.workers = _auto_workers(args.inputs)
     try:
         nlp = load_pipeline(args.spacy_model)
     except (OSError, ImportError) as error:
         return _usage(f"--spacy-model {args.spacy_model}: cannot load it ({_one_line(str(error))})")
-    if output is not None and output.exists() and not output.is_file():
-        return _usage(f"-o {output}: not a regular file (a folder or a device); give a file name")
+    return _write_extracted(args, report, published, output, fmt, nlp)
+
+
+def _run_extract_on_cluster(
+    args: argparse.Namespace, report: _Report, published: dt.date | None,
+    output: Path | None, fmt: str,
+) -> int:
+    """``extract --scheduler``: the workers of a Dask cluster extract; with ``--format parquet``
+    and an ``-o`` folder, they also write the events, one part file per partition."""
+    if args.workers != "auto" and args.workers > 1:
+        return _usage("--scheduler: the cluster's workers do the work; leave out --workers")
+    folder = fmt == "parquet" and output is not None and (
+        args.output.endswith(("/", os.sep)) or output.is_dir()
+        or not (output.suffix or output.exists()))
+    if folder and args.db:
+        return _usage("--db: the workers write the -o folder themselves; give -o a file name")
+    if folder:
+        try:
+            output.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            return _usage(f"-o {output}: cannot create the folder ({error.strerror or error})")
     try:
-        writer = open_writer(output, fmt)
-    except ExportError as error:
+        client = connect(args.scheduler, args.spacy_model)
+    except ClusterError as error:
         return _usage(str(error))
+    with client:
+        if folder:
+            return _write_parts(client, output, args, report, published)
+        return _write_extracted(args, report, published, output, fmt, None, client)
+
+
+def _write_parts(
+    client, folder: Path, args: argparse.Namespace, report: _Report,
+    published: dt.date | None,
+) -> int:
+    """Extract on the cluster, each worker writing its partitions into ``folder``."""
     progress = _Progress(quiet=args.quiet)
     documents = read_documents(args.inputs, published=published, error=report.error,
                                warn=report.warn)
     try:
-        for events in _extracted(documents, nlp, args, report):
-            writer.write(events)
-            progress.step(len(events))
-        writer.close()
-    except ExportError as error:
-        writer.abort()
+        for document, count, problem in write_parts(
+            client, documents, folder, args.spacy_model, args.mode
+        ):
+            if problem:
+                report.error(f"{document.source or document.doc_id}: {problem}")
+            else:
+                progress.step(count)
+    except ClusterError as error:
         report.error(str(error))
         return 1
-    except BaseException:
-        writer.abort()
-        raise
     finally:
-        progress.done(writer.skipped if fmt == "timelinejs" else 0)
+        progress.done(0)
+    if not args.quiet:
+        parts = len(list(folder.glob("part-*.parquet")))
+        print(f"timeline: wrote {parts:,} part files to {folder}", file=sys.stderr)
     return 0
 
 
-def _extracted(documents, nlp, args: argparse.Namespace, report: _Report):
-    """Each document's events in input order, in this process or in ``args.workers``."""
-    if args.workers == 1:
+def _write_extracted(
+    args: argparse.Namespace, report: _Report, published: dt.date | None,
+    output: Path | None, fmt: str, nlp, client=None,
+) -> int:
+    """Extract the events of ``args.inputs`` and write them to ``output`` as they come."""
+    if output is not None and output.exists() and not output.is_file():
+        return _usage(f"-o {output}: not a regular file (a folder or a device); give a file name")
+    try:
+        writer = open_writer(output, fmt) if args.output is not None or not args.db else None
+    except ExportError as error:
+        return _usage(str(error))
+    try:
+        store = open_store(args.db) if args.db else None
+    except StoreError as error:
+        if writer is not None:
+            writer.abort()
+        return _usage(f"--db {error}")
+    progress = _Progress(quiet=args.quiet)
+    outputs = _Outputs(writer, store, extraction_settings(args.mode, args.spacy_model), progress)
+    documents = read_documents(args.inputs, published=published, error=report.error,
+                               warn=report.warn)
+    try:
+        for document, events in _extracted(outputs.fresh(documents), nlp, args, report, client):
+            outputs.write(document, events)
+        outputs.close()
+    except (ExportError, ClusterError, StoreError) as error:
+        outputs.abort()
+        report.error(str(error))
+        return 1
+    except BaseException:
+        outputs.abort()
+        raise
+    finally:
+        progress.done(writer.skipped if writer is not None and fmt == "timelinejs" else 0)
+    return 0
+
+
+class _Outputs:
+    """Where extract's events go, in input order: the ``-o`` writer, the ``--db`` store, or both.
+
+    Documents the store holds unchanged (same text, same settings) are not extracted again:
+    ``fresh`` leaves them out of the documents to extract, and their stored events take their
+    place in the output.
+    """
+
+    def __init__(self, writer, store, settings: str, progress: _Progress) -> None:
+        self.writer = writer
+        self.store = store
+        self.settings = settings
+        self.progress = progress
+        # Documents out for extraction, and unchanged ones that come after one of them:
+        # (doc_id, unchanged, source).
+        self._waiting: deque[tuple[str, bool, str | None]] = deque()
+
+    def fresh(self, documents: Iterator[Document]) -> Iterator[Document]:
+        """The documents to extract; unchanged ones are written as soon as their turn comes."""
+        for document in documents:
+            if self.store is None or not self.store.is_current(document, self.settings):
+                self._waiting.append((document.doc_id, False, None))
+                yield document
+            elif self._waiting:
+                self._waiting.append((document.doc_id, True, document.source))
+            else:
+                self._unchanged(document.doc_id, document.source)
+
+    def write(self, document: Document, events: list) -> None:
+        """Store and write an extracted document's events, after the unchanged ones before it."""
+        self._catch_up(document.doc_id)
+        if self.store is not None:
+            self.store.put(document, events, self.settings)
+        self._write(events, unchanged=False)
+
+    def close(self) -> None:
+        self._catch_up(None)
+        if self.writer is not None:
+            self.writer.close()
+        if self.store is not None:
+            self.store.close()
+
+    def abort(self) -> None:
+        """Give up the ``-o`` file; the store keeps the documents written in full."""
+        if self.writer is not None:
+            self.writer.abort()
+        if self.store is not None:
+            # When even that fails, the store stays as last committed; the run fails anyway.
+            with contextlib.suppress(StoreError):
+                self.store.close()
+
+    def _catch_up(self, doc_id: str | None) -> None:
+        """Write the unchanged documents waiting before ``doc_id`` (the others failed)."""
+        while self._waiting:
+            waiting, unchanged, source = self._waiting.popleft()
+            if waiting == doc_id:
+                return
+            if unchanged:
+                self._unchanged(waiting, source)
+
+    def _unchanged(self, doc_id: str, source: str | None) -> None:
+        self.store.update_source(doc_id, source)
+        self._write(list(self.store.events(doc_id)), unchanged=True)
+
+    def _write(self, events: list, *, unchanged: bool) -> None:
+        if self.writer is not None:
+            self.writer.write(events)
+        self.progress.step(len(events), unchanged=unchanged)
+
+
+def _extracted(documents, nlp, args: argparse.Namespace, report: _Report, client=None):
+    """Each document with its events, in input order (failed ones left out), in this process,
+    in ``args.workers`` or on the Dask cluster of ``client``."""
+    if client is not None:
+        results = extract_on_cluster(client, documents, args.spacy_model, args.mode)
+    elif args.workers > 1:
+        from timeline.parallel import extract_in_processes
+
+        results = extract_in_processes(documents, args.workers, args.spacy_model, args.mode)
+    else:
         for document in documents:
             events = _extract_one(document, nlp, args.mode, report)
             if events is not None:
-                yield events
+                yield document, events
         return
-    from timeline.parallel import extract_in_processes
-
-    for document, events, problem in extract_in_processes(
-        documents, args.workers, args.spacy_model, args.mode
-    ):
+    for document, events, problem in results:
         if problem:
             report.error(f"{document.source or document.doc_id}: {problem}")
         else:
-            yield events
+            yield document, events
 
 
 def _extract_one(document, nlp, mode: str, report: _Report):
     try:
-        return extract_document(document, nlp=nlp, mode=mode)
+        with time_limit(limit_for(document.text)):
+            return extract_document(document, nlp=nlp, mode=mode)
+    except TooSlow as error:
+        report.error(f"{document.source or document.doc_id}: {error}")
+        return None
     except Exception as error:  # a bug on one article must not lose the others
         report.error(
             f"{document.source or document.doc_id}: could not extract events "
@@ -307,9 +522,11 @@ class _Progress:
         self.started = time.perf_counter()
         self.last = self.started
         self.documents = 0
+        self.unchanged = 0  # documents a store already held as they are
         self.events = 0
 
-    def step(self, events: int) -> None:
+    def step(self, events: int, *, unchanged: bool = False) -> None:
+        self.unchanged += unchanged
         self.update(self.documents + 1, self.events + events)
 
     def update(self, documents: int, events: int) -> None:
@@ -332,7 +549,8 @@ class _Progress:
         seconds = time.perf_counter() - self.started
         documents = "document" if self.documents == 1 else "documents"
         events = "event" if self.events == 1 else "events"
-        return (f"{self.documents:,} {documents}, {self.events:,} {events}, "
+        unchanged = f" ({self.unchanged:,} unchanged)" if self.unchanged else ""
+        return (f"{self.documents:,} {documents}{unchanged}, {self.events:,} {events}, "
                 f"{seconds:.1f} s")
 
 
@@ -361,18 +579,25 @@ def _run_serve(args: argparse.Namespace, report: _Report) -> int:
 
     from dashboard import create_app
 
-    loaded, nlp = _load_for_view(args, report)
-    if loaded is None:
-        return 2
-    app = create_app(loaded.events, loaded.texts, title=args.title, mode=args.mode,
-                     upload_limit=args.upload_limit, nlp=nlp)
+    if args.db is not None:
+        app = _store_app(args, report)
+        if app is None:
+            return 2
+        served = app.corpus.total(None)
+    else:
+        loaded, nlp = _load_for_view(args, report)
+        if loaded is None:
+            return 2
+        app = create_app(loaded.events, loaded.texts, title=args.title, mode=args.mode,
+                         upload_limit=args.upload_limit, nlp=nlp)
+        served = len(loaded.events)
     try:
         server = make_server(args.host, args.port, app.server, threaded=True)
     except (OSError, SystemExit) as error:
         return _usage(f"--port {args.port}: cannot listen on {args.host}:{args.port} "
                       f"({_one_line(str(error)) or 'in use'}); choose another port")
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"timeline: serving {len(loaded.events):,} events on http://{host}:{args.port}/ "
+    print(f"timeline: serving {served:,} events on http://{host}:{args.port}/ "
           "(Ctrl+C to stop)", file=sys.stderr, flush=True)
 
     def stop(signum, frame):  # SIGTERM (a service manager, kill) stops it like Ctrl+C
@@ -387,6 +612,46 @@ def _run_serve(args: argparse.Namespace, report: _Report) -> int:
         server.server_close()
     print("timeline: stopped", file=sys.stderr)
     return 0
+
+
+def _store_app(args: argparse.Namespace, report: _Report):
+    """``serve --db``: the app over the store, its INPUTs extracted into it first (those it
+    holds unchanged are not extracted again); None, reported, on a usage error."""
+    from dashboard import create_app
+    from dashboard.corpus import is_event_file
+    from dashboard.store import fill_store
+
+    db = Path(args.db)
+    if not args.inputs and not db.exists():
+        _usage(f"--db {db}: no such file; write one with: timeline extract INPUT... --db {db} "
+               "(or give serve the articles to put in it)")
+        return None
+    event_files = [path for path in args.inputs if is_event_file(path)]
+    if event_files:
+        _usage(f"--db: {event_files[0]} holds events, not articles; a store is written from "
+               "articles (their text is what the page shows): serve it without --db")
+        return None
+    published = _published_option(args.published)
+    if published is False:
+        return None
+    try:
+        nlp = load_pipeline(args.spacy_model)
+    except (OSError, ImportError) as error:
+        _usage(f"--spacy-model {args.spacy_model}: cannot load it ({_one_line(str(error))})")
+        return None
+    try:
+        if args.inputs:
+            progress = _Progress(quiet=args.quiet)
+            fill_store(db, args.inputs, published=published, mode=args.mode, nlp=nlp,
+                       model=args.spacy_model, error=report.error, warn=report.warn,
+                       progress=lambda events, unchanged: progress.step(events,
+                                                                        unchanged=unchanged))
+            progress.done(0)
+        return create_app(db=db, title=args.title, mode=args.mode,
+                          upload_limit=args.upload_limit, nlp=nlp, model=args.spacy_model)
+    except StoreError as error:
+        _usage(f"--db {error}")
+        return None
 
 
 def _run_plot(args: argparse.Namespace, report: _Report) -> int:

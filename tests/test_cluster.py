@@ -1,0 +1,180 @@
+"""``timeline extract --scheduler``: a real local Dask cluster (a scheduler and 2 worker
+processes on loopback) gives the same events as a local run, built once per worker.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import sys
+import time
+from pathlib import Path
+
+import pyarrow.dataset
+import pytest
+
+import timeline.cluster
+from timeline.cli import main
+from timeline.export import read_events
+from timeline.records import Document
+from timeline.timeml import read_timeml
+
+distributed = pytest.importorskip("distributed")
+
+ARTICLE = Path(__file__).parents[1] / "examples" / "article.txt"
+TE3 = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "te3-silver"
+ARTICLES = 40
+PARTITION = 4  # 41 documents: 11 partitions, several in flight on each worker
+PARTITIONS = 11
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """(scheduler address, a client of it) for the module: 2 single-thread worker processes."""
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                 host="127.0.0.1", dashboard_address=None) as local,
+        distributed.Client(local, set_as_default=False) as client,
+    ):
+        yield local.scheduler_address, client
+
+
+@pytest.fixture
+def inputs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The example article and 40 te3-silver articles in a JSONL file, in small partitions."""
+    if not TE3.is_dir():
+        pytest.skip(f"corpus folder {TE3} is not available")
+    corpus = tmp_path / "te3.jsonl"
+    with corpus.open("w", encoding="utf-8") as lines:
+        for path in sorted(TE3.glob("*.tml"))[:ARTICLES]:
+            document = read_timeml(path)
+            lines.write(json.dumps({"id": document.doc_id, "text": document.text,
+                                    "published": document.dct}) + "\n")
+    monkeypatch.setattr(timeline.cluster, "PARTITION", PARTITION)
+    return [str(ARTICLE), str(corpus)]
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    """Run the command; return the exit status and stderr (checked for tracebacks)."""
+    status = main(argv)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return status, err
+
+
+def local_run(inputs: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    local = tmp_path / "local.jsonl"
+    assert run(["extract", *inputs, "-o", str(local), "-q"], capsys) == (0, "")
+    return local
+
+
+def test_the_cluster_writes_the_same_bytes_as_a_local_run(
+    cluster, inputs: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    address, _ = cluster
+    remote = tmp_path / "cluster.jsonl"
+    assert run(["extract", *inputs, "--scheduler", address, "-o", str(remote), "-q"],
+               capsys) == (0, "")
+    local = local_run(inputs, tmp_path, capsys)
+    assert remote.read_bytes() == local.read_bytes()
+    events = list(read_events(local))
+    assert len({event.doc_id for event in events}) > ARTICLES * 3 // 4
+    assert len(events) > 200
+
+
+def test_a_parquet_folder_holds_the_same_events_one_part_per_partition(
+    cluster, inputs: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    address, _ = cluster
+    folder = tmp_path / "parts"
+    folder.mkdir()
+    (folder / "part-00099.parquet").write_bytes(b"left by an earlier, longer run")
+    status, err = run(["extract", *inputs, "--scheduler", address, "-o", f"{folder}/",
+                       "--format", "parquet"], capsys)
+    expected = list(read_events(local_run(inputs, tmp_path, capsys)))
+    assert status == 0
+    parts = sorted(path.name for path in folder.iterdir())
+    assert parts == [timeline.cluster.PART.format(n) for n in range(PARTITIONS)]
+    assert [e for part in parts for e in read_events(folder / part)] == expected
+    summary, wrote = err.splitlines()
+    assert re.fullmatch(rf"timeline: {ARTICLES + 1} documents, {len(expected):,} events, [0-9.]+ s",
+                        summary)
+    assert wrote == f"timeline: wrote {PARTITIONS} part files to {folder}"
+    table = pyarrow.dataset.dataset(folder, format="parquet").to_table()
+    assert table.column("event_id").to_pylist() == [event.event_id for event in expected]
+
+
+def test_each_worker_builds_its_pipeline_once(
+    cluster, inputs: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    address, client = cluster
+    before = client.run(timeline.cluster.worker_stats)
+    for n in range(2):
+        output = tmp_path / f"run{n}.csv"
+        assert run(["extract", *inputs, "--scheduler", address, "-o", str(output), "-q"],
+                   capsys) == (0, "")
+    after = client.run(timeline.cluster.worker_stats)
+    assert len(after) == 2
+    assert [stats["pipelines_built"] for stats in after.values()] == [1, 1]
+    done = sum(after[w]["partitions"] - before[w]["partitions"] for w in after)
+    assert done == 2 * PARTITIONS
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_status_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    monkeypatch.setattr(timeline.cluster, "CONNECT_TIMEOUT", 1.0)
+    output = tmp_path / "events.csv"
+    started = time.perf_counter()
+    status, err = run(["extract", str(ARTICLE), "--scheduler", address, "-o", str(output)],
+                      capsys)
+    assert time.perf_counter() - started < 5
+    assert status == 2
+    assert err.startswith(f"timeline: error: --scheduler {address}: cannot connect (")
+    assert len(err.splitlines()) == 1
+    assert not output.exists()
+
+
+def test_without_dask_the_message_says_what_to_install(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed fails
+    status, err = run(["extract", str(ARTICLE), "--scheduler", "tcp://127.0.0.1:8786"], capsys)
+    assert status == 2
+    assert err == ('timeline: error: --scheduler needs Dask distributed: '
+                   'pip install "timeline[dask]"\n')
+
+
+def test_scheduler_and_workers_together_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, err = run(["extract", str(ARTICLE), "--scheduler", "tcp://127.0.0.1:8786",
+                       "--workers", "2"], capsys)
+    assert status == 2
+    assert err.startswith("timeline: error: --scheduler:") and len(err.splitlines()) == 1
+
+
+def test_a_document_that_fails_on_a_worker_is_reported_and_the_rest_go_on(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    extract_document = timeline.cluster.extract_document
+
+    def fragile(document, **options):
+        if document.doc_id == "bad":
+            raise RuntimeError("boom")
+        return extract_document(document, **options)
+
+    monkeypatch.setattr(timeline.cluster, "extract_document", fragile)
+    text = ARTICLE.read_text(encoding="utf-8")
+    documents = [Document("good", text), Document("bad", text), Document("after", text)]
+    results = timeline.cluster.extract_partition(documents, None, "auto")
+    assert [bool(events) for events, _ in results] == [True, False, True]
+    assert [problem for _, problem in results] == [
+        None,
+        "could not extract events (internal error: RuntimeError: boom); please report it",
+        None,
+    ]
