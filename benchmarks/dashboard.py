@@ -29,6 +29,14 @@ The medians of ``--repeat`` runs are printed, with the goals of the issue at the
 (first render < 3 s, a filter < 0.5 s at 100k events), the machine and its load average (other
 work on the machine slows the browser). ``--screenshot PATH`` saves the whole page at the
 smallest size.
+
+``--db`` compares the two ways of serving instead: the events of each size are written to a
+Parquet file and to a store (``timeline.store``, with the articles' texts), and each is served by
+``timeline serve`` in a process of its own (``serve events.parquet``: the events in memory;
+``serve --db events.db``: read as the page asks), started afresh for each run (cold caches).
+Measured: the start (until the page's layout answers), the same browser runs as above, and the
+server process's resident memory (``VmRSS``) after the start and after the runs, and its peak
+(``VmHWM``), from ``/proc``.
 """
 
 from __future__ import annotations
@@ -43,10 +51,15 @@ import logging
 import os
 import platform
 import re
+import signal
+import socket
 import statistics
+import subprocess
 import sys
+import tempfile
 import threading
 import time
+import urllib.request
 from dataclasses import replace
 from pathlib import Path
 
@@ -67,8 +80,10 @@ from dashboard.callbacks import undated_list, view_token  # noqa: E402
 from dashboard.data import Filters, counts, grid_query, grid_rows  # noqa: E402
 from dashboard.figure import MAX_POINTS, build_figure  # noqa: E402
 from timeline.events import extract_documents  # noqa: E402
+from timeline.export import write_events  # noqa: E402
 from timeline.readers import read_documents  # noqa: E402
-from timeline.records import Event  # noqa: E402
+from timeline.records import Document, Event  # noqa: E402
+from timeline.store import extraction_settings, open_store  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -286,7 +301,7 @@ def shift_when(value: str, start: str | None, end: str | None, granularity: str 
 
 def forget_views(app) -> None:
     """Empty the server's cache of filtered views, so a filter is computed afresh."""
-    views = getattr(app.corpus, "_views", None)
+    views = getattr(getattr(app, "corpus", None), "_views", None)
     if views is not None:
         views.clear()
 
@@ -531,6 +546,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="the granularity ticked (default: %(default)s)")
     parser.add_argument("--screenshot", type=Path, default=None,
                         help="save a full-page PNG of the page at the smallest size")
+    parser.add_argument("--db", action="store_true",
+                        help="compare timeline serve over a Parquet file and over a store "
+                             "(--db), each in its own process: start, browser, memory")
     args = parser.parse_args(argv)
     sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s.strip()]
     repeat = max(1, args.repeat)
@@ -546,6 +564,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(f"events: {source}; replicated to each size: copy n has doc_id suffix -c{{n}} and "
           f"its dates moved n years back")
+    if args.db:
+        return compare_serving(args, events, texts, sizes, repeat)
     filters = {"search": Filters(text=args.search),
                "granularity": Filters(granularities=(args.granularity,)),
                "all": Filters()}
@@ -587,6 +607,124 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nat the end: {load()} (other work on the machine slows the browser: compare runs "
           "made under a similar load)")
     return 0
+
+
+# Served by ``timeline serve``, from a file and from a store (--db) ----------------------------
+
+
+def compare_serving(args, events: list[Event], texts: dict, sizes: list[int], repeat: int) -> int:
+    """``--db``: each size served from a Parquet file and from a store, each run by a fresh
+    ``timeline serve`` process; the browser's timings and the server's memory."""
+    rows = []
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory(
+            prefix="timeline-bench-") as folder:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+                                             headless=True)
+        print(f"browser: Chromium {browser.version} (headless); medians of {repeat} runs, "
+              "each by a server started afresh")
+        for size in sizes:
+            made, made_texts, copies = replicate(events, texts, size)
+            started = time.perf_counter()
+            parquet, db = write_inputs(made, made_texts, Path(folder) / str(size))
+            print(f"\n{size:,} events ({copies} copies): {parquet.stat().st_size / 1e6:.1f} MB "
+                  f"of Parquet, a store of {db.stat().st_size / 1e6:.0f} MB with the texts, "
+                  f"written in {time.perf_counter() - started:.1f} s")
+            del made, made_texts
+            for backend, arguments in (("file", [str(parquet)]), ("store", ["--db", str(db)])):
+                runs = []
+                for _ in range(repeat):
+                    with Served(arguments, Path(folder) / "server.log") as server:
+                        run = browser_run(browser, None, server.url, size, args.search,
+                                          args.granularity, None)
+                        run.update(startup=server.startup, started=server.started_rss,
+                                   **server.memory())
+                    runs.append(run)
+                    if "error" in run:
+                        print(f"  {backend} run failed: {run['error']}")
+                rows.append({"size": size, "backend": backend, **{
+                    name: med(r.get(name) for r in runs)
+                    for name in ("startup", "started", "rss", "peak", "first")},
+                    "search": med(r.get("search", {}).get("total") for r in runs),
+                    "granularity": med(r.get("granularity", {}).get("total") for r in runs)})
+                print("  " + served_row(rows[-1]))
+        browser.close()
+    print("\nevents | served from | start s | RSS after start MB | RSS after runs MB | "
+          "peak RSS MB | first render s | search s | granularity s")
+    for row in rows:
+        print(served_row(row))
+    print(f"\nat the end: {load()}")
+    return 0
+
+
+def served_row(row: dict) -> str:
+    def cell(value, form):
+        return "n/a" if value is None else format(value, form)
+
+    return " | ".join([f"{row['size']:,}", row["backend"], cell(row["startup"], ".1f"),
+                       cell(row["started"], ".0f"), cell(row["rss"], ".0f"),
+                       cell(row["peak"], ".0f"), cell(row["first"], ".2f"),
+                       cell(row["search"], ".2f"), cell(row["granularity"], ".2f")])
+
+
+def write_inputs(events: list[Event], texts: dict, folder: Path) -> tuple[Path, Path]:
+    """``events`` as a Parquet file, and as a store (documents in order, with their texts)."""
+    folder.mkdir(parents=True)
+    parquet, db = folder / "events.parquet", folder / "events.db"
+    write_events(events, parquet, "parquet")
+    with open_store(db) as store:
+        for doc_id, group in itertools.groupby(events, key=lambda e: e.doc_id):
+            group = list(group)
+            published = group[0].published
+            document = Document(doc_id, texts.get(doc_id, ""), dt.date.fromisoformat(
+                published[:10]) if published else None, title=group[0].title)
+            store.put(document, group, extraction_settings("auto", None))
+    return parquet, db
+
+
+class Served:
+    """``timeline serve ARGUMENTS`` in a process of its own, on a free loopback port."""
+
+    def __init__(self, arguments: list[str], log: Path):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.arguments = arguments
+        self.log = log
+
+    def __enter__(self) -> Served:
+        started = time.perf_counter()
+        with open(self.log, "w") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "timeline", "serve", *self.arguments, "--port",
+                 str(self.port), "-q"], cwd=ROOT, stdout=log, stderr=log)
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}_dash-layout", timeout=60):
+                    break
+            except OSError:
+                if self.process.poll() is not None or time.perf_counter() - started > 600:
+                    self.__exit__()
+                    raise RuntimeError(f"timeline serve did not start: "
+                                       f"{self.log.read_text()[-2000:]}") from None
+                time.sleep(0.1)
+        self.startup = time.perf_counter() - started
+        self.started_rss = self.memory()["rss"]
+        return self
+
+    def memory(self) -> dict[str, float]:
+        """The process's resident memory now (``rss``) and at its peak (``peak``), in MB."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        found = dict(re.findall(r"^(VmRSS|VmHWM):\s+(\d+) kB", status, re.M))
+        return {"rss": int(found["VmRSS"]) / 1024, "peak": int(found["VmHWM"]) / 1024}
+
+    def __exit__(self, *_) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 def load() -> str:

@@ -2,6 +2,7 @@
 
     from dashboard import create_app
     app = create_app(events, texts)      # events: Event records; texts: doc_id -> article text
+    app = create_app(db="events.db")     # or the events of a store (timeline extract --db)
     app.run(port=8050)
 
 The page: filters and "add an article" on the left; the timeline; below it the events table
@@ -10,7 +11,9 @@ and the source panel; events not on a calendar listed at the bottom.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import dash_ag_grid as dag
@@ -19,13 +22,7 @@ from dash import Dash, dcc, html
 from dashboard import ids
 from dashboard.callbacks import opening, register_callbacks, view_token
 from dashboard.corpus import Corpus
-from dashboard.data import (
-    OPTIONS_SHOWN,
-    Filters,
-    actor_options,
-    document_options,
-    granularity_choices,
-)
+from dashboard.data import Filters
 from timeline.records import Event
 
 UPLOAD_LIMIT = 5_000_000
@@ -36,30 +33,55 @@ def create_app(
     events: Iterable[Event] = (),
     texts: dict[str, str] | None = None,
     *,
+    db: str | os.PathLike | None = None,
     title: str = "timeline",
     mode: str = "auto",
     upload_limit: int = UPLOAD_LIMIT,
     nlp=None,
+    model: str | None = None,
 ) -> Dash:
     """A new dashboard over ``events`` (``texts`` gives the articles' text for the source
-    panel). Articles added in the browser are extracted with ``nlp`` (spaCy; default: the
-    blank English pipeline) in ``mode``; uploads above ``upload_limit`` bytes are refused."""
-    corpus = Corpus(events, texts, mode=mode, nlp=nlp)
+    panel), or over the store ``db`` (written by ``timeline extract --db``; read as the page
+    asks, never whole; ``timeline.store.StoreError`` when it is not one). Articles added in
+    the browser are extracted with ``nlp`` (spaCy; default: the blank English pipeline, or
+    the one named ``model``) in ``mode``: into the page's own session, or, with ``db``, into
+    the store, for every reader. Uploads above ``upload_limit`` bytes are refused."""
+    if db is not None:
+        from dashboard.store import StoreCorpus
+
+        if events or texts:
+            raise ValueError("create_app: give events or db, not both")
+        corpus = StoreCorpus(db, mode=mode, nlp=nlp, model=model)
+    else:
+        corpus = Corpus(events, texts, mode=mode, nlp=nlp)
     app = Dash(
         __name__, title=title, assets_folder=str(ASSETS), update_title=None,
         suppress_callback_exceptions=False,
     )
     # Refuse request bodies far above the upload limit before reading them (base64 adds 1/3).
     app.server.config["MAX_CONTENT_LENGTH"] = upload_limit * 2 + 1_000_000
-    # The served events never change: their filter choices are made once, not per page load.
-    choices = (document_options(corpus.base, limit=OPTIONS_SHOWN),
-               actor_options(corpus.base, limit=OPTIONS_SHOWN),
-               granularity_choices(corpus.base))
-    first = opening(corpus)
-    app.layout = lambda: layout(corpus, title, upload_limit, choices, first)
+    front = front_page(corpus)
+    app.layout = lambda: layout(corpus, title, upload_limit, *front())
     register_callbacks(app, corpus, upload_limit=upload_limit, title=title)
     app.corpus = corpus  # for tests and the command line
     return app
+
+
+def front_page(corpus: Corpus) -> Callable[[], tuple[tuple, dict]]:
+    """The filter choices and the opening view, made once and again only when the served
+    events change (a store written to), not per page load."""
+    lock = threading.Lock()
+    made: dict = {}
+
+    def get() -> tuple[tuple, dict]:
+        version = corpus.version()
+        with lock:  # one page load makes it; the others wait for it
+            if made.get("version") != version:
+                made.update(version=version, value=(corpus.choices(None), opening(corpus)))
+            return made["value"]
+
+    get()
+    return get
 
 
 def layout(corpus: Corpus, title: str, upload_limit: int, choices: tuple,

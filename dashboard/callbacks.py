@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import tempfile
-import threading
-from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,24 +14,11 @@ from dash import ClientsideFunction, Dash, Input, Output, Patch, State, ctx, dcc
 
 from dashboard import ids
 from dashboard.corpus import Corpus, UploadError, decode_upload, read_upload
-from dashboard.data import (
-    OPTIONS_SHOWN,
-    Filters,
-    actor_options,
-    counts,
-    dated,
-    document_options,
-    granularity_choices,
-    grid_order,
-    grid_query,
-    grid_rows,
-    row_index,
-    to_events,
-    undated,
-)
-from dashboard.figure import MAX_POINTS, build_figure, figure_html, highlight_points
+from dashboard.data import Filters, to_events, undated
+from dashboard.figure import MAX_POINTS, figure_html
 from timeline.export import write_events
 from timeline.published import parse_date
+from timeline.records import Event
 
 UNDATED_SHOWN = 200
 FILTER_INPUTS = (
@@ -70,24 +56,21 @@ def token_filters(token: dict | None) -> tuple[dict | None, Filters]:
 def opening(corpus: Corpus) -> dict:
     """What the page shows before the reader does anything: the served events, unfiltered.
 
-    Built once per app and put in the layout, so a page is complete when it arrives instead
-    of after two rounds of callbacks (at 100,000 events that is most of a second).
+    Built once per app (per change of a store) and put in the layout, so a page is complete
+    when it arrives instead of after two rounds of callbacks (at 100,000 events that is most
+    of a second).
     """
-    view = corpus.base
-    total = len(view)
-    figure = build_figure(view, uirevision="opening", empty_message="No events yet")
+    shown = corpus.counts(None, Filters())
+    figure = corpus.figure(None, Filters(), uirevision="opening", empty_message="No events yet")
     return {
         "figure": figure, "lanes": figure.layout.meta["lanes"],
-        "summary": counts(view, total).sentence() if total else "No events yet",
-        "undated": undated_list(view), "empty": {} if total == 0 else {"display": "none"},
+        "summary": shown.sentence() if shown.total else "No events yet",
+        "undated": undated_items(*corpus.undated(None, Filters(), UNDATED_SHOWN)),
+        "empty": {} if shown.total == 0 else {"display": "none"},
     }
 
 
 def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: str) -> None:
-    def view_of(token):
-        session, filters = token_filters(token)
-        return corpus.view(session, filters)
-
     @app.callback(
         Output(ids.VIEW, "data"),
         Output(ids.COUNTS, "children"),
@@ -100,19 +83,19 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
     def update_view(text, start, end, documents, actors, granularities, session):
         filters = Filters.from_inputs(start, end, documents, actors, granularities, text)
         token = view_token(session, filters)
-        view = corpus.view(session, filters)
-        total = corpus.total(session)
-        shown = counts(view, total)
-        empty = {} if total == 0 else {"display": "none"}
-        summary = shown.sentence() if total else "No events yet"
-        return token, summary, undated_list(view), empty
+        shown = corpus.counts(session, filters)
+        empty = {} if shown.total == 0 else {"display": "none"}
+        summary = shown.sentence() if shown.total else "No events yet"
+        return token, summary, undated_items(*corpus.undated(session, filters,
+                                                             UNDATED_SHOWN)), empty
 
     def figure_for(token, lanes, selected, xrange=None):
-        figure = build_figure(
-            view_of(token), lanes=lanes or "document", xrange=xrange,
+        session, filters = token_filters(token)
+        figure = corpus.figure(
+            session, filters, lanes=lanes or "document", xrange=xrange,
             selected=(selected or {}).get("key"), uirevision=json.dumps([token, lanes]),
-            empty_message="No events match the filters" if corpus.total(
-                (token or {}).get("session")) else "No events yet",
+            empty_message="No events match the filters" if corpus.total(session)
+            else "No events yet",
         )
         return figure, figure.layout.meta["lanes"]
 
@@ -141,7 +124,10 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
     )
     def zoom(relayout, token, lanes, selected):
         zoom = zoomed_range(relayout)
-        if zoom is None or len(dated(view_of(token))) <= MAX_POINTS:
+        if zoom is None:
+            return no_update, no_update
+        shown = corpus.counts(*token_filters(token))
+        if shown.events - shown.undated <= MAX_POINTS:
             return no_update, no_update  # everything is drawn already: Plotly zooms alone
         return figure_for(token, lanes, selected, None if zoom == "all" else zoom)
 
@@ -153,32 +139,10 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
     def rows(request, token):
         if not request:
             return no_update
-        chunk, total = grid_query(view_of(token), request, ordered_rows(token, request))
-        return {"rowData": grid_rows(chunk), "rowCount": total}
+        rows, total = corpus.grid(*token_filters(token), request)
+        return {"rowData": rows, "rowCount": total}
 
-    orders: OrderedDict[str, object] = OrderedDict()
-    orders_lock = threading.Lock()
-
-    def ordered_rows(token, request):
-        """The table's order of a view, kept for the next blocks of rows (sorting 100,000
-        events again for each block of 100 would cost most of each request)."""
-        session, filters = token_filters(token)
-        if corpus.session(session) is None:  # nothing added: the same rows for every page
-            token = view_token(None, filters)
-        key = json.dumps([token, request.get("sortModel") or [],
-                          request.get("filterModel") or {}], sort_keys=True)
-        with orders_lock:
-            if key in orders:
-                orders.move_to_end(key)
-                return orders[key]
-        rows = grid_order(view_of(token), request)
-        with orders_lock:
-            orders[key] = rows
-            while len(orders) > 8:
-                orders.popitem(last=False)
-        return rows
-
-    ordered_rows(view_token(None, Filters()), {})  # the opening table, ready for every page
+    corpus.grid(None, Filters(), {})  # the opening table, ready for every page
 
     app.clientside_callback(
         ClientsideFunction("timeline", "refreshGrid"),
@@ -219,19 +183,18 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
     )
     def show(selected, token, shown_lanes, lanes, request):
         key = (selected or {}).get("key")
-        session = (token or {}).get("session")
+        session, filters = token_filters(token)
         row = corpus.event(session, key)
         if row is None:
             return no_update, no_update, no_update
         panel = source_panel(row, corpus.text(session, row["doc_id"]))
-        view = view_of(token)
-        x, y = highlight_points(view, key, shown_lanes or [], lanes or "document")
+        x, y = corpus.highlight(session, filters, key, shown_lanes or [], lanes or "document")
         ring = Patch()
         ring["data"][0]["x"] = x
         ring["data"][0]["y"] = y
         target = no_update
         if selected.get("from") == "figure":
-            index = row_index(view, request, key, ordered_rows(token, request or {}))
+            index = corpus.row_index(session, filters, request or {}, key)
             target = {"key": key, "index": index}
         return panel, ring, target
 
@@ -300,15 +263,12 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
         prevent_initial_call=True,
     )
     def options(session):
-        frame = corpus.frame(session)
-        return (document_options(frame, limit=OPTIONS_SHOWN),
-                actor_options(frame, limit=OPTIONS_SHOWN), granularity_choices(frame))
+        return corpus.choices(session)
 
     # The dropdowns offer OPTIONS_SHOWN choices; what the reader types finds the others.
-    for dropdown, choices in ((ids.DOCUMENTS, document_options), (ids.ACTORS, actor_options)):
-        def find(search, chosen, session, choices=choices):
-            return choices(corpus.frame(session), (search or "").strip(), keep=chosen or (),
-                           limit=OPTIONS_SHOWN)
+    for dropdown, kind in ((ids.DOCUMENTS, "documents"), (ids.ACTORS, "actors")):
+        def find(search, chosen, session, kind=kind):
+            return corpus.options(session, kind, (search or "").strip(), chosen or ())
 
         app.callback(
             Output(dropdown, "options", allow_duplicate=True),
@@ -340,11 +300,11 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
         prevent_initial_call=True,
     )
     def download(_csv, _html, token, lanes):
-        view = view_of(token)
+        session, filters = token_filters(token)
         if ctx.triggered_id == ids.DOWNLOAD_HTML:
-            figure = build_figure(view, lanes=lanes or "document")
+            figure = corpus.figure(session, filters, lanes=lanes or "document")
             return dcc.send_string(figure_html(figure, title), "timeline.html")
-        return dcc.send_bytes(csv_bytes(view), "events.csv")
+        return dcc.send_bytes(csv_bytes(corpus.export(session, filters)), "events.csv")
 
 
 def zoomed_range(relayout: dict | None):
@@ -403,7 +363,13 @@ def added_status(added, events, problems) -> html.Div:
 
 
 def undated_list(view: pd.DataFrame) -> list:
+    """The events of ``view`` not on a calendar, listed (the first ``UNDATED_SHOWN``)."""
     rows = undated(view)
+    return undated_items(rows.head(UNDATED_SHOWN), len(rows))
+
+
+def undated_items(rows: pd.DataFrame, total: int) -> list:
+    """The list of events not on a calendar: ``rows`` (the first few), of ``total``."""
     if rows.empty:
         return [html.P("None.", className="tl-hint")]
     items = [
@@ -411,10 +377,10 @@ def undated_list(view: pd.DataFrame) -> list:
                  r["event"], html.Span(f" · {r['doc']}", className="tl-hint")])
         for _, r in rows.head(UNDATED_SHOWN).iterrows()
     ]
-    more = len(rows) - UNDATED_SHOWN
+    more = total - UNDATED_SHOWN
     tail = [html.P(f"... and {more:,} more (see the table)", className="tl-hint")] if more > 0 \
         else []
-    return [html.P(f"{len(rows):,} events whose date cannot be placed on a calendar "
+    return [html.P(f"{total:,} events whose date cannot be placed on a calendar "
                    "(no publication date, or no year):", className="tl-hint"),
             html.Ul(items, className="tl-undated-list"), *tail]
 
@@ -476,9 +442,12 @@ def _no_overlap(spans):
     return kept
 
 
-def csv_bytes(view: pd.DataFrame) -> bytes:
-    """The events as the CLI's CSV (same columns, same cell rules)."""
+def csv_bytes(events: pd.DataFrame | Iterable[Event]) -> bytes:
+    """The events (a frame of them, or ``Event`` records) as the CLI's CSV (same columns,
+    same cell rules)."""
+    if isinstance(events, pd.DataFrame):
+        events = to_events(events)
     with tempfile.TemporaryDirectory(prefix="timeline-csv-") as folder:
         path = Path(folder) / "events.csv"
-        write_events(to_events(view), path, "csv")
+        write_events(events, path, "csv")
         return path.read_bytes()

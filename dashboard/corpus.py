@@ -3,6 +3,11 @@
 The served events are shared and read-only. Articles a reader adds in the browser belong to
 that page's session (a random id in the page): they are kept here, per session, in a bounded
 store (the least recently used session goes first), and no other session sees them.
+
+The page's callbacks ask a corpus questions (``counts``, ``figure``, ``grid``, ``event``,
+``choices`` ...) about a session (the page's ``{"id", "version"}``) and the reader's
+``Filters``. ``Corpus`` answers them from DataFrames in memory; ``dashboard.store.StoreCorpus``
+answers the same questions with SQL over a store (``timeline serve --db``).
 """
 
 from __future__ import annotations
@@ -21,15 +26,29 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 
 from dashboard.data import (
+    OPTIONS_SHOWN,
+    Counts,
     Filters,
+    actor_options,
     apply_filters,
     combine,
+    counts,
+    document_options,
     empty_frame,
     event_row,
     events_frame,
+    granularity_choices,
+    grid_order,
+    grid_query,
+    grid_rows,
+    row_index,
+    to_events,
+    undated,
 )
+from dashboard.figure import build_figure, highlight_points
 from timeline.events import extract_documents, load_pipeline
 from timeline.export import ExportError, read_events
 from timeline.readers import read_documents
@@ -202,6 +221,7 @@ class Corpus:
         self._lock = threading.Lock()
         self._sessions: OrderedDict[str, Session] = OrderedDict()
         self._views: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._orders: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
         self.max_sessions = max_sessions
 
     # sessions
@@ -299,6 +319,77 @@ class Corpus:
             while len(self._views) > 16:
                 self._views.popitem(last=False)
         return view
+
+    # what the page asks
+
+    def version(self) -> int:
+        """Changes when the served events do: never (what sessions add is their own)."""
+        return 0
+
+    def counts(self, ref: dict | None, filters: Filters) -> Counts:
+        """How many events, documents and undated events the view holds, of how many."""
+        return counts(self.view(ref, filters), self.total(ref))
+
+    def undated(self, ref: dict | None, filters: Filters,
+                limit: int) -> tuple[pd.DataFrame, int]:
+        """The first ``limit`` events of the view not on a calendar, and how many there are."""
+        rows = undated(self.view(ref, filters))
+        return rows.head(limit), len(rows)
+
+    def figure(self, ref: dict | None, filters: Filters, **options) -> go.Figure:
+        """The timeline of the view (``options`` as ``figure.build_figure`` takes them)."""
+        return build_figure(self.view(ref, filters), **options)
+
+    def highlight(self, ref: dict | None, filters: Filters, key: str, order: list[str],
+                  lanes: str) -> tuple[list, list]:
+        """Where the ring around the event ``key`` goes on the figure's lanes ``order``."""
+        return highlight_points(self.view(ref, filters), key, order, lanes)
+
+    def grid(self, ref: dict | None, filters: Filters, request: dict) -> tuple[list[dict], int]:
+        """The table's rows AG Grid asked for, and how many rows the table has in all."""
+        view = self.view(ref, filters)
+        chunk, total = grid_query(view, request, self._ordered(ref, filters, request))
+        return grid_rows(chunk), total
+
+    def row_index(self, ref: dict | None, filters: Filters, request: dict,
+                  key: str) -> int | None:
+        """Where the event ``key`` is in the table's order, None when the table leaves it out."""
+        return row_index(self.view(ref, filters), request, key,
+                         self._ordered(ref, filters, request))
+
+    def _ordered(self, ref: dict | None, filters: Filters, request: dict) -> pd.DataFrame:
+        """The table's order of a view, kept for the next blocks of rows (sorting 100,000
+        events again for each block of 100 would cost most of each request)."""
+        session = self.session(ref)
+        key = (str(ref.get("id")) if session else None, session.version if session else 0,
+               filters, json.dumps([request.get("sortModel") or [],
+                                    request.get("filterModel") or {}], sort_keys=True))
+        with self._lock:
+            if key in self._orders:
+                self._orders.move_to_end(key)
+                return self._orders[key]
+        rows = grid_order(self.view(ref, filters), request)
+        with self._lock:
+            self._orders[key] = rows
+            while len(self._orders) > 8:
+                self._orders.popitem(last=False)
+        return rows
+
+    def choices(self, ref: dict | None) -> tuple[list, list, list]:
+        """The filters' choices: documents, actors (the busiest), granularities."""
+        frame = self.frame(ref)
+        return (document_options(frame, limit=OPTIONS_SHOWN),
+                actor_options(frame, limit=OPTIONS_SHOWN), granularity_choices(frame))
+
+    def options(self, ref: dict | None, kind: str, search: str,
+                keep: Sequence[str]) -> list[dict]:
+        """The ``"documents"`` or ``"actors"`` a dropdown offers for what the reader typed."""
+        choose = document_options if kind == "documents" else actor_options
+        return choose(self.frame(ref), search, keep=keep, limit=OPTIONS_SHOWN)
+
+    def export(self, ref: dict | None, filters: Filters) -> list[Event]:
+        """The events of the view, for the CSV download."""
+        return to_events(self.view(ref, filters))
 
 
 def _unique(doc_id: str, taken: set[str]) -> str:

@@ -221,6 +221,12 @@ def actor_counts(frame: pd.DataFrame, limit: int | None = 1000) -> list[tuple[st
 
 def granularity_options(frame: pd.DataFrame) -> list[str]:
     present = set(frame["granularity"].fillna("none").unique()) if len(frame) else set()
+    return granularity_order(present)
+
+
+def granularity_order(present: Iterable[str]) -> list[str]:
+    """The granularities ``present``, in ``GRANULARITY_ORDER`` (others after, by name)."""
+    present = set(present)
     return [g for g in GRANULARITY_ORDER if g in present] + sorted(
         present - set(GRANULARITY_ORDER))
 
@@ -243,7 +249,8 @@ def document_options(frame: pd.DataFrame, search: str = "", keep: Iterable[str] 
                for doc_id, label in zip(documents["doc_id"], documents["doc"], strict=True)]
     keep = list(keep)
     chosen = frame[frame["doc_id"].isin(keep)].drop_duplicates("doc_id")
-    return _keep(options, keep, dict(zip(chosen["doc_id"], chosen["doc"], strict=True)))
+    return keep_chosen(options, keep,
+                       dict(zip(chosen["doc_id"], chosen["doc"], strict=True)))
 
 
 def actor_options(frame: pd.DataFrame, search: str = "", keep: Iterable[str] = (),
@@ -253,18 +260,25 @@ def actor_options(frame: pd.DataFrame, search: str = "", keep: Iterable[str] = (
     if search:
         pairs = [(a, n) for a, n in pairs if search.lower() in a.lower()][:limit]
     options = [{"label": f"{actor} ({n})", "value": actor} for actor, n in pairs]
-    return _keep(options, keep, {})
+    return keep_chosen(options, keep, {})
 
 
-def _keep(options: list[dict], keep: Iterable[str], labels: Mapping) -> list[dict]:
+def keep_chosen(options: list[dict], keep: Iterable[str], labels: Mapping) -> list[dict]:
+    """``options`` and, after them, those of ``keep`` (values already picked) not among them,
+    labelled from ``labels`` (else their value)."""
     shown = {o["value"] for o in options}
     return options + [{"label": labels.get(v, v), "value": v} for v in keep if v not in shown]
 
 
 def granularity_choices(frame: pd.DataFrame) -> list[dict]:
     """The granularity filter's choices: those present (all of them for an empty frame)."""
-    present = granularity_options(frame) or list(GRANULARITY_ORDER)
-    return [{"label": "not on calendar" if g == "none" else g, "value": g} for g in present]
+    return granularity_labels(granularity_options(frame))
+
+
+def granularity_labels(present: Sequence[str]) -> list[dict]:
+    """The granularity filter's choices for the granularities ``present`` (all when none)."""
+    return [{"label": "not on calendar" if g == "none" else g, "value": g}
+            for g in present or GRANULARITY_ORDER]
 
 
 # The events table (AG Grid's infinite row model: the server sorts, filters and slices) -------
@@ -311,7 +325,8 @@ def grid_order(view: pd.DataFrame, request: Mapping | None) -> pd.DataFrame:
 
 
 def _sort_key(column: pd.Series) -> pd.Series:
-    if column.dtype == object:
+    # text in any case, missing as empty (pandas 3 gives text its own dtype, not object)
+    if column.dtype == object or pd.api.types.is_string_dtype(column):
         return column.fillna("").astype(str).str.lower()
     return column
 

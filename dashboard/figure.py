@@ -74,32 +74,68 @@ def build_figure(
     max_lanes: int = MAX_LANES,
     uirevision: str | None = None,
     empty_message: str = "No events to show",
+    order: Sequence[str] | None = None,
 ) -> go.Figure:
     """The figure for the events in ``view``.
 
     ``xrange`` (two dates) is the span the reader zoomed to: events outside it are left out
-    and the choice between single events and counts is made on what is inside. The figure's
-    ``layout.meta`` says what was drawn: ``{"lanes": [...], "mode": "events"|"counts",
-    "shown": n, "bin": "day"|"week"|"month"|None}``.
+    and the choice between single events and counts is made on what is inside. ``order``
+    gives the lanes when they are known already (``view`` holding only the zoomed span of a
+    larger one). The figure's ``layout.meta`` says what was drawn: ``{"lanes": [...], "mode":
+    "events"|"counts", "shown": n, "bin": "day"|"week"|"month"|None}``.
+    """
+    rows = lane_rows(dated(view), lanes)
+    order = lane_order(rows, max_lanes) if order is None else list(order)
+    fig = draw(place(rows, order), order, lanes=lanes, xrange=xrange, max_points=max_points,
+               uirevision=uirevision, empty_message=empty_message)
+    if selected is not None:
+        x, y = highlight_points(view, selected, order, lanes)
+        fig.data[0].x, fig.data[0].y = x, y
+    return fig
+
+
+def place(rows: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
+    """``rows`` (with a ``lane``) on the lanes of ``order``: lanes not in it become ``Other``,
+    ``y`` is the lane's position and ``mid`` where the event is drawn."""
+    if not len(rows):
+        return rows
+    rows = rows.assign(lane=rows["lane"].where(rows["lane"].isin(order), OTHER_LANE))
+    return rows.assign(y=rows["lane"].map({lane: i for i, lane in enumerate(order)}),
+                       mid=_middles(rows))
+
+
+def draw(
+    rows: pd.DataFrame,
+    order: Sequence[str],
+    *,
+    lanes: str = "document",
+    xrange: Sequence | None = None,
+    max_points: int = MAX_POINTS,
+    uirevision: str | None = None,
+    empty_message: str = "No events to show",
+    shown: int | None = None,
+) -> go.Figure:
+    """The figure of ``rows`` placed on ``order`` (see ``place``), without a chosen event.
+
+    A row is one event on one lane, or, when the rows have a column ``n``, ``n`` events on
+    the same lane and period (so a store can hand over the counts of a view too large to
+    fetch; such rows are drawn as counts). ``shown`` is how many events the rows hold
+    (default: their distinct ``key``s).
     """
     fig = go.Figure()
     fig.add_trace(_highlight_trace())
-    rows = lane_rows(dated(view), lanes)
-    order = lane_order(rows, max_lanes)
-    if order:
-        rows = rows.assign(lane=rows["lane"].where(rows["lane"].isin(order), OTHER_LANE))
-        rows = rows.assign(y=rows["lane"].map({lane: i for i, lane in enumerate(order)}),
-                           mid=_middles(rows))
     focus = None
     if xrange and len(rows):
         x0, x1 = (pd.Timestamp(x) for x in xrange)
         rows = rows[(rows["hi"] + _DAY > x0) & (rows["lo"] <= x1)]
     elif len(rows):
         focus = focus_range(rows)
+    if shown is None:
+        shown = int(rows["key"].nunique()) if len(rows) else 0
     mode, unit = "events", None
     if len(rows):
         _add_overview(fig, rows)
-    if len(rows) > max_points:
+    if int(_weights(rows).sum()) > max_points:
         mode = "counts"
         unit = _bin_unit(rows, xrange or focus)
         _add_counts(fig, rows, unit, lanes)
@@ -111,7 +147,7 @@ def build_figure(
             rows["lo"].min().isoformat(), (rows["hi"].max() + _DAY).isoformat()]})
     if focus is not None:
         fig.update_xaxes(range=[x.isoformat() for x in focus])
-        outside = int(((rows["mid"] < focus[0]) | (rows["mid"] > focus[1])).sum())
+        outside = int(_weights(rows)[(rows["mid"] < focus[0]) | (rows["mid"] > focus[1])].sum())
         if outside:
             fig.add_annotation(
                 text=f"{outside:,} more outside this view: drag the slider below, or "
@@ -119,11 +155,10 @@ def build_figure(
                 xref="paper", yref="paper", x=1.0, y=1.0, yanchor="bottom", xanchor="right",
                 showarrow=False, font={"size": 12, "color": "#444"},
             )
-    fig.update_layout(meta={"lanes": order, "mode": mode, "shown": int(rows["key"].nunique())
-                            if len(rows) else 0, "bin": unit})
+    fig.update_layout(meta={"lanes": list(order), "mode": mode, "shown": shown, "bin": unit})
     if mode == "counts":
         fig.add_annotation(
-            text=f"{rows['key'].nunique():,} events shown as counts per {unit}: "
+            text=f"{shown:,} events shown as counts per {unit}: "
                  "zoom in or filter to see each one",
             xref="paper", yref="paper", x=0, y=1.0, yanchor="bottom", xanchor="left",
             showarrow=False, font={"size": 12, "color": "#444"},
@@ -133,10 +168,17 @@ def build_figure(
                            showarrow=False, font={"size": 16, "color": "#666"})
         fig.update_xaxes(visible=False, rangeslider={"visible": False})
         fig.update_layout(yaxis2={"visible": False})
-    if selected is not None:
-        x, y = highlight_points(view, selected, order, lanes)
-        fig.data[0].x, fig.data[0].y = x, y
     return fig
+
+
+def _weights(rows: pd.DataFrame) -> pd.Series:
+    """How many events each row stands for (one, unless the rows are counts)."""
+    return rows["n"] if "n" in rows else pd.Series(1, index=rows.index, dtype="int64")
+
+
+def _count(rows: pd.DataFrame) -> tuple[str, str]:
+    """The aggregation that counts the events of a group of rows."""
+    return ("n", "sum") if "n" in rows else ("lane", "size")
 
 
 def focus_range(rows: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
@@ -145,12 +187,31 @@ def focus_range(rows: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     when the whole span is already a fair view; the range slider always shows everything."""
     middles = rows["mid"]
     first, last = rows["lo"].min(), rows["hi"].max() + _DAY
-    low, high = middles.quantile(0.10), middles.quantile(0.90)
+    if "n" in rows:
+        low, high = (weighted_quantile(middles, rows["n"], q) for q in (0.10, 0.90))
+    else:
+        low, high = middles.quantile(0.10), middles.quantile(0.90)
     pad = max(pd.Timedelta(days=30), (high - low) * 0.15)
     low, high = max(first, low - pad), min(last, high + pad)
     if (high - low) > (last - first) * 0.5:
         return None
     return low.normalize(), high.normalize() + _DAY
+
+
+def weighted_quantile(values: pd.Series, weights: pd.Series, q: float):
+    """``values.quantile(q)`` as if each value were there ``weights`` times (linear
+    interpolation between the two nearest ranks, as pandas does)."""
+    order = np.argsort(values.to_numpy(), kind="stable")
+    ordered = values.iloc[order]
+    ends = np.cumsum(weights.to_numpy()[order])  # the rank after each value's last copy
+    rank = (int(ends[-1]) - 1) * q
+    below = math.floor(rank)
+
+    def at(n: int):
+        return ordered.iloc[int(np.searchsorted(ends, n, side="right"))]
+
+    low, high = at(below), at(min(below + 1, int(ends[-1]) - 1))
+    return low + (high - low) * (rank - below)
 
 
 def highlight_points(view: pd.DataFrame, key: str, order: Sequence[str],
@@ -299,7 +360,7 @@ def _add_counts(fig: go.Figure, rows: pd.DataFrame, unit: str, lanes: str) -> No
     by_doc = lanes != "actor"
     if len(spans):
         groups = spans.groupby(["y", "lo", "hi"], sort=False).agg(
-            n=("key", "size"), colour=("colour", "first"), lane=("lane", "first"),
+            n=_count(spans), colour=("colour", "first"), lane=("lane", "first"),
             granularity=("granularity", "first")).reset_index()
         xs, ys = _segments(groups["lo"], groups["hi"], groups["y"])
         fig.add_trace(_gl(
@@ -324,7 +385,7 @@ def _add_counts(fig: go.Figure, rows: pd.DataFrame, unit: str, lanes: str) -> No
     if len(points):
         binned = points.assign(bin=_bin_start(points["lo"], unit))
         groups = binned.groupby(["y", "bin"], sort=False).agg(
-            n=("key", "size"), colour=("colour", "first"), lane=("lane", "first"),
+            n=_count(binned), colour=("colour", "first"), lane=("lane", "first"),
         ).reset_index()
         half = {"month": pd.Timedelta(days=15), "week": pd.Timedelta(days=3.5)}.get(
             unit, pd.Timedelta(hours=12))
@@ -353,7 +414,7 @@ def _add_overview(fig: go.Figure, rows: pd.DataFrame) -> None:
     unit = ("day" if span <= 1000 else "week" if span <= 7000 else "month" if span <= 30000
             else "year")
     bins = _bin_start(middles.dt.normalize(), unit)
-    counts = bins.value_counts().sort_index()
+    counts = _weights(rows).groupby(bins).sum()
     # zeros in between, so quiet periods read as quiet
     every = {"year": "YS", "month": "MS", "week": "W-MON", "day": "D"}[unit]
     counts = counts.reindex(pd.date_range(bins.min(), bins.max(), freq=every), fill_value=0)

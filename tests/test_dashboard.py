@@ -53,6 +53,7 @@ from dashboard.data import (
     to_events,
 )
 from dashboard.figure import MAX_POINTS, OTHER_LANE, build_figure, figure_html, lane_order
+from timeline.cli import main
 from timeline.events import extract
 from timeline.export import read_events, write_events
 from timeline.records import FIELDS, Event
@@ -539,3 +540,17 @@ def test_serve_on_a_busy_port_is_a_usage_error():
 def test_serve_rejects_a_bad_port_number():
     result = run("serve", "--port", "70000")
     assert result.returncode == 2 and "not a port number" in result.stderr
+
+
+def test_the_wsgi_entry_point_serves_a_store(tmp_path, monkeypatch):
+    db = tmp_path / "events.sqlite"
+    assert main(["extract", str(EXAMPLE), "--db", str(db), "-q"]) == 0
+    monkeypatch.setenv("TIMELINE_DB", str(db))
+    monkeypatch.delenv("TIMELINE_INPUTS", raising=False)
+    sys.modules.pop("dashboard.wsgi", None)
+    wsgi = importlib.import_module("dashboard.wsgi")
+    try:
+        assert wsgi.app.corpus.total(None) == 12
+        assert wsgi.server.test_client().get("/").status_code == 200
+    finally:
+        sys.modules.pop("dashboard.wsgi", None)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from browser import browser_fixture, expect, open_page, serve  # noqa: F401  (a 
 
 from dashboard import create_app
 from dashboard.corpus import load_inputs
+from dashboard.store import fill_store
 from timeline.events import extract
 from timeline.export import read_events
 from timeline.records import FIELDS
@@ -155,6 +157,16 @@ def server(loaded):
 def small_server(loaded):
     """The same events, with uploads above 1 kB refused."""
     with serve(create_app(loaded.events, loaded.texts, upload_limit=1000)) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def store_server(articles, tmp_path_factory):
+    """The same articles extracted into a store, served from it (``timeline serve --db``)."""
+    path = tmp_path_factory.mktemp("store") / "events.db"
+    fill_store(path, articles, error=pytest.fail, warn=pytest.fail)
+    with serve(create_app(db=path)) as running:
+        running.db = path
         yield running
 
 
@@ -554,6 +566,53 @@ def test_figure_shows_an_article_added_while_zooming(server, loaded, visit, tmp_
     expect(page.locator("#counts")).to_have_text(
         counts_pattern(len(loaded.events) + len(expected)))
     page.wait_for_function(f"() => ({DRAWN_KEYS_JS})().some(k => k.startsWith('u'))")
+    no_errors(opened)
+
+
+def test_a_store_is_read_as_the_page_asks(store_server, loaded, visit):
+    """``serve --db``: the page over a store shows, filters and opens its events as over
+    the same events in memory."""
+    with sqlite3.connect(store_server.db) as db:
+        stored = dict(db.execute("SELECT trigger, 'b' || rowid FROM events "
+                                 "WHERE trigger IN ('retired', 'conduct')").fetchall())
+        on_calendar = {key for (key,) in db.execute(
+            "SELECT 'b' || rowid FROM events WHERE start IS NOT NULL")}
+    opened = visit(store_server.url)
+    page = opened.page
+    ready(opened)
+    n = len(loaded.events)
+    expect(page.locator("#counts")).to_have_text(counts_pattern(n))
+    expect(page.locator("#counts")).to_contain_text("3 documents")
+    assert set(page.evaluate(DRAWN_KEYS_JS)) == on_calendar
+    expect(page.locator(GRID_ROWS).first).to_contain_text("The two leaders last met in Vladivostok")
+
+    # A filter: the counts, the figure and the table follow it.
+    search(page, "retired")
+    expect(page.locator("#counts")).to_have_text(counts_pattern(1, n))
+    expect(page.locator(GRID_ROWS)).to_have_count(1)
+    page.wait_for_function(f"() => ({DRAWN_KEYS_JS})().length === 1")
+    assert page.evaluate(DRAWN_KEYS_JS) == [stored["retired"]]
+
+    # Clicking the row shows the article with the expression and the trigger marked.
+    _, retired = key_of(loaded, trigger="retired")
+    page.locator(GRID_ROWS).first.locator('[col-id="event"]').click()
+    panel = page.locator("#source-panel")
+    expect(panel.locator("mark.tl-timex")).to_have_text(retired.timex_text)
+    expect(panel.locator("mark.tl-trigger")).to_have_text(retired.trigger)
+    expect(panel).to_contain_text("City orchestra names new conductor")
+    page.wait_for_function(f"() => document.querySelector('{GRAPH}').data[0].x.length === 1")
+
+    # Clicking an event in the figure selects its row, wherever the table has to scroll.
+    search(page, "")
+    expect(page.locator("#counts")).to_have_text(counts_pattern(n))
+    page.wait_for_function(f"() => ({DRAWN_KEYS_JS})().length === {len(on_calendar)}")
+    _, concert = key_of(loaded, trigger="conduct")
+    page.locator(GRAPH).scroll_into_view_if_needed()
+    point = page.evaluate(POINT_JS, stored["conduct"])
+    page.mouse.move(point["x"], point["y"])
+    page.mouse.click(point["x"], point["y"])
+    expect(panel.locator("mark.tl-trigger")).to_have_text(concert.trigger)
+    expect(page.locator(SELECTED_ROW)).to_contain_text(concert.event)
     no_errors(opened)
 
 
