@@ -62,7 +62,9 @@ _WORDS = (  # noqa: SIM905 (a line of words reads better than a list)
     "morning night noon midnight recently currently future present daily annually 1998 2023 13 "
     "9:43 p.m. 2023-09-13 9/13/23 '80s 1990s Q3 first third 13th twenty-five forty several few "
     "said troops miles , . ; ( ) - — \n"
-).split(" ")
+).split(" ") + ["the very beginning of", "around the end of", "the following", "not more than",
+                "an additional", "ninety thousand and seventy", "consecutive", "this coming",
+                "late the preceding", "Wednesday,", "of the fiscal year", "or so", "from now"]
 
 
 def _found(candidates):
@@ -75,6 +77,18 @@ def _found(candidates):
 def test_rules_near_their_cores_find_what_rules_everywhere_find(pieces):
     text = "".join(word + space for word, space in pieces)
     assert _found(_candidates(text)) == _found(_candidates_everywhere(text))
+
+
+@pytest.mark.parametrize("text", [
+    "They stayed for not more than an additional twenty-five consecutive years in all.",
+    "It was not more than an additional one hundred and twenty years ago.",
+    "approximately a number of and a half more years ago",
+    "at the very beginning of the following year, and around the end of this coming March",
+    "late the preceding Wednesday, on Wednesday, the 13th of September, 2023",
+    "the third fiscal quarter of the fiscal year 2023 and next year's fourth fiscal quarter",
+])
+def test_rules_near_their_cores_reach_the_longest_expressions(text):
+    assert _found(_candidates(text)) == _found(_candidates_everywhere(text)) != []
 
 
 @pytest.mark.skipif(not CORPORA.is_dir(), reason="needs ../shared/corpora")

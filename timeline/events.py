@@ -238,7 +238,7 @@ def _events_of_text(document: Document, nlp: Language, mode: str) -> list[Event]
             pieces.append([start, end])
     words = Words.of_pieces(nlp.tokenizer, text, pieces)
     firsts = [bisect.bisect_left(words.idx, start) for start, _ in sentences]
-    return _events(_Reader(None, timexes, text, (words, firsts)), document, timexes)
+    return _events(_Reader(None, timexes, text, (words, firsts, pieces)), document, timexes)
 
 
 def _events(reader: _Reader, document: Document, timexes: Sequence[Timex]) -> list[Event]:
@@ -330,10 +330,12 @@ class _Reader:
     """Finds triggers, clauses and actors in one spaCy Doc, with tags when it has them."""
 
     def __init__(self, doc: Doc | None, timexes: Sequence[Timex], text: str | None = None,
-                 words: tuple[Words, list[int]] | None = None) -> None:
+                 words: tuple[Words, list[int], list[list[int]]] | None = None) -> None:
         """Read ``doc``; or, with no doc, ``words``: the tokens of some sentences of ``text``
-        (all those holding an expression of ``timexes``) and the token index each starts at."""
+        (all those holding an expression of ``timexes``), the token index each starts at, and
+        the (start, end) character spans they cover."""
         self.doc = doc
+        self._within = None if words is None else words[2]
         # ``doc.text`` joins every token again on each call: take the text as read when known.
         self.text = doc.text if text is None else text
         self.parsed = doc is not None and doc.has_annotation("DEP")
@@ -344,7 +346,7 @@ class _Reader:
             self._starts = self.words.idx
             self._sentences = self._sentence_spans()
         else:
-            self.words, starts = words
+            self.words, starts, _ = words
             self._starts = self.words.idx
             ends = [*starts[1:], len(self._starts)]
             self._sentences = [range(a, b) for a, b in zip(starts, ends, strict=True) if b > a]
@@ -695,7 +697,7 @@ class _Reader:
         if self._names is None:  # found once, in text order
             self._names = ([(e.start, e.start, e.text) for e in self.doc.ents
                             if e.label_ in ACTOR_LABELS] if self.named
-                           else _names_in_text(self.text))
+                           else _names_in_text(self.text, self._within))
             self._name_starts = [start for start, _, _ in self._names]
         if self.named:  # entities by token: (first token, first token, text)
             first = bisect.bisect_left(self._name_starts, kept[0])
@@ -762,16 +764,17 @@ def _join(words: Words, kept: list[int]) -> str:
     return re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", text)
 
 
-def _names_in_text(text: str) -> list[tuple[int, int, str]]:
-    """Capitalised runs of words that look like names, with their character offsets.
+def _names_in_text(text: str, within: Sequence[Sequence[int]] | None = None
+                   ) -> list[tuple[int, int, str]]:
+    """Capitalised runs of words that look like names, with their character offsets (only
+    those starting inside the (start, end) spans ``within``, in order, when given).
 
     Function words and month or weekday names are not names. A capitalised word opening a
     sentence counts only in a run of several words or when it also appears capitalised
     mid-sentence elsewhere in the text.
     """
     words = lexicon()
-    skip = (words["determiners"] | words["prepositions"] | words["pronouns"]
-            | words["conjunctions"] | words["auxiliary"] | _calendar_words())
+    skip = _not_names()
     runs = []
     mid_sentence = set()
     for m in _NAME.finditer(text):
@@ -782,7 +785,12 @@ def _names_in_text(text: str) -> list[tuple[int, int, str]]:
             mid_sentence.add(m.group().split()[0])
         runs.append((m.start(), m.group(), opens_sentence))
     found = []
+    starts = [a for a, _ in within or ()]
     for start, run, opens_sentence in runs:
+        if within is not None:  # only the names inside these spans are wanted
+            i = bisect.bisect_right(starts, start) - 1
+            if i < 0 or start >= within[i][1]:
+                continue
         parts = run.split()
         while parts and parts[0].lower() in skip:
             start = text.index(parts[1], start + len(parts[0])) if len(parts) > 1 else start
@@ -810,6 +818,14 @@ def _subject_name(word: str, after: str, words: dict[str, frozenset[str]]) -> bo
     verb = following.group(1)
     return (verb in words["auxiliary"] or verb in words["irregular_past"]
             or verb in words["reporting"] or (verb.endswith("ed") and len(verb) > 4))
+
+
+@cache
+def _not_names() -> frozenset[str]:
+    """Words that start or end no name: function words, months, weekdays."""
+    words = lexicon()
+    return (words["determiners"] | words["prepositions"] | words["pronouns"]
+            | words["conjunctions"] | words["auxiliary"] | _calendar_words())
 
 
 @cache

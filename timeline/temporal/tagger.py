@@ -43,15 +43,20 @@ class _Candidate:
     spec: Spec
 
 
-# How far a match may reach before its first core word and after its last one ("about the
-# past forty-five" ... "years"; "days" ... "or so ago").
-_BEFORE, _AFTER = 80, 60
+# How far a match may reach before its first core word and after its last one, in characters:
+# "the very beginning of the following" ... "year"; "days" ... "or so ago". A number and its
+# hedges reach further: "not more than an additional ninety thousand and seventy" ... "years".
+_BEFORE, _BEFORE_NUMBERS, _AFTER = 48, 96, 48
+_NUMBERS_BEFORE_CORE = frozenset({"duration", "ago"})
 _WORDS = re.compile(r"[^\W\d_]+|\d+")
 
 
 @cache
 def _cores() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...], tuple[int, ...]]:
     return rule_cores()
+
+
+_REACH = [_BEFORE_NUMBERS if rule.name in _NUMBERS_BEFORE_CORE else _BEFORE for rule in RULES]
 
 
 def _candidates(text: str) -> list[_Candidate]:
@@ -69,8 +74,9 @@ def _candidates(text: str) -> list[_Candidate]:
             rules = by_word.get(word.lower())
         if not rules:
             continue
-        lo, hi = m.start() - _BEFORE, m.end() + _AFTER
+        start, hi = m.start(), m.end() + _AFTER
         for index in rules:
+            lo = start - _REACH[index]
             spans = windows[index]
             if spans and spans[-1][1] >= lo:
                 spans[-1][1] = hi
