@@ -11,16 +11,19 @@ and the source panel; events not on a calendar listed at the bottom.
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import dash_ag_grid as dag
+import flask
 from dash import Dash, dcc, html
+from plotly.utils import PlotlyJSONEncoder
 
 from dashboard import ids
-from dashboard.callbacks import opening, register_callbacks, view_token
+from dashboard.callbacks import opening, register_callbacks, status, view_token
 from dashboard.corpus import Corpus
 from dashboard.data import Filters
 from timeline.records import Event
@@ -60,11 +63,29 @@ def create_app(
     )
     # Refuse request bodies far above the upload limit before reading them (base64 adds 1/3).
     app.server.config["MAX_CONTENT_LENGTH"] = upload_limit * 2 + 1_000_000
+    app.server.register_error_handler(413, too_large(upload_limit))
     front = front_page(corpus)
     app.layout = lambda: layout(corpus, title, upload_limit, *front())
     register_callbacks(app, corpus, upload_limit=upload_limit, title=title)
     app.corpus = corpus  # for tests and the command line
     return app
+
+
+def too_large(upload_limit: int) -> Callable:
+    """What answers a request body above ``MAX_CONTENT_LENGTH``: for a callback, that is an
+    upload far above the limit (no other callback sends as much), so the page's message, as
+    the add callback gives it, instead of a bare 413 the page would not show."""
+    def answer(error):
+        if not flask.request.path.endswith("/_dash-update-component"):
+            return error
+        size = (flask.request.content_length or 0) * 3 // 4  # base64 in JSON
+        message = status(f"the file is too large ({size / 1_000_000:.1f} MB); the limit is "
+                         f"{upload_limit / 1_000_000:g} MB", error=True)
+        response = {ids.ADD_STATUS: {"children": message}, ids.UPLOAD: {"contents": None}}
+        return flask.Response(json.dumps({"multi": True, "response": response},
+                                         cls=PlotlyJSONEncoder), mimetype="application/json")
+
+    return answer
 
 
 def front_page(corpus: Corpus) -> Callable[[], tuple[tuple, dict]]:

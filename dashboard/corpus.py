@@ -29,6 +29,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.data import (
+    GRID_COLUMNS,
     OPTIONS_SHOWN,
     Counts,
     Filters,
@@ -58,6 +59,7 @@ UPLOAD_TYPES = (".txt", ".text", ".md", ".html", ".htm", ".jsonl")
 EVENT_SUFFIXES = frozenset({".csv", ".parquet", ".pq", ".json"})
 MAX_SESSIONS = 256
 MAX_SESSION_CHARS = 50_000_000
+MAX_TOTAL_CHARS = 500_000_000  # all sessions' text: the least recently used go first
 
 
 class UploadError(Exception):
@@ -217,7 +219,7 @@ class Corpus:
         self.texts = dict(texts or {})
         self.mode = mode
         self._nlp = nlp
-        self._nlp_lock = threading.Lock()
+        self._add_lock = threading.Lock()
         self._lock = threading.Lock()
         self._sessions: OrderedDict[str, Session] = OrderedDict()
         self._views: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
@@ -267,37 +269,42 @@ class Corpus:
         session's new reference, the new events, and the documents as added (ids made unique).
         """
         session_id = str((ref or {}).get("id") or self.new_session_id())
-        with self._lock:
-            session = self._sessions.get(session_id)
-        taken = set(self.base["doc_id"]) | set(self.texts)
-        if session is not None:
-            taken |= set(session.texts) | {e.doc_id for e in session.events}
-        added = []
-        for document in documents:
-            doc_id = _unique(document.doc_id, taken)
-            taken.add(doc_id)
-            added.append(replace(document, doc_id=doc_id))
-        with self._nlp_lock:  # one pipeline, shared by the server's threads
-            if self._nlp is None:
+        # One addition at a time, from choosing the ids to storing the session: two at once in
+        # one page would choose the same ids. (Extraction, most of it, is one at a time anyway.)
+        with self._add_lock:
+            with self._lock:
+                session = self._sessions.get(session_id)
+            taken = set(self.base["doc_id"]) | set(self.texts)
+            if session is not None:
+                taken |= set(session.texts) | {e.doc_id for e in session.events}
+            added = []
+            for document in documents:
+                doc_id = _unique(document.doc_id, taken)
+                taken.add(doc_id)
+                added.append(replace(document, doc_id=doc_id))
+            if self._nlp is None:  # one pipeline, shared by the server's threads
                 self._nlp = load_pipeline(None)
             pairs = list(extract_documents(added, nlp=self._nlp, mode=self.mode))
-        new_events = [e for _, events in pairs for e in events]
-        with self._lock:
-            session = self._sessions.get(session_id) or Session(frame=empty_frame())
-            chars = session.chars + sum(len(d.text) for d in added)
-            if chars > MAX_SESSION_CHARS:
-                raise UploadError("this page already holds as much text as one session may; "
-                                  "reload the page to start afresh")
-            events = session.events + new_events
-            texts = {**session.texts, **{d.doc_id: d.text for d in added}}
-            frame = events_frame(events, prefix="u", first_colour=self.base["colour"].max() + 1
-                                 if len(self.base) else 0, taken=set(self.base["doc"]))
-            updated = Session(frame=frame, texts=texts, events=events,
-                              version=session.version + 1, chars=chars)
-            self._sessions[session_id] = updated
-            self._sessions.move_to_end(session_id)
-            while len(self._sessions) > self.max_sessions:
-                self._sessions.popitem(last=False)
+            new_events = [e for _, events in pairs for e in events]
+            with self._lock:
+                session = self._sessions.get(session_id) or Session(frame=empty_frame())
+                chars = session.chars + sum(len(d.text) for d in added)
+                if chars > MAX_SESSION_CHARS:
+                    raise UploadError("this page already holds as much text as one session "
+                                      "may; reload the page to start afresh")
+                events = session.events + new_events
+                texts = {**session.texts, **{d.doc_id: d.text for d in added}}
+                frame = events_frame(events, prefix="u",
+                                     first_colour=self.base["colour"].max() + 1
+                                     if len(self.base) else 0, taken=set(self.base["doc"]))
+                updated = Session(frame=frame, texts=texts, events=events,
+                                  version=session.version + 1, chars=chars)
+                self._sessions[session_id] = updated
+                self._sessions.move_to_end(session_id)
+                while len(self._sessions) > self.max_sessions or (
+                        len(self._sessions) > 1
+                        and sum(kept.chars for kept in self._sessions.values()) > MAX_TOTAL_CHARS):
+                    self._sessions.popitem(last=False)
         return {"id": session_id, "version": updated.version}, new_events, added
 
     # views
@@ -368,7 +375,8 @@ class Corpus:
             if key in self._orders:
                 self._orders.move_to_end(key)
                 return self._orders[key]
-        rows = grid_order(self.view(ref, filters), request)
+        # only the table's columns: a session's order is a copy of every served row
+        rows = grid_order(self.view(ref, filters), request)[["key", *GRID_COLUMNS]]
         with self._lock:
             self._orders[key] = rows
             while len(self._orders) > 8:

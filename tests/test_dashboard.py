@@ -22,6 +22,7 @@ import pandas as pd
 import pytest
 from dash import html
 
+import dashboard.corpus
 from dashboard import create_app
 from dashboard.callbacks import (
     clicked_key,
@@ -405,6 +406,17 @@ def test_sessions_are_bounded():
         corpus.add({"id": name}, documents)
     assert corpus.session({"id": "s1"}) is None
     assert corpus.session({"id": "s3"}) is not None
+
+
+def test_the_text_of_all_sessions_together_is_bounded(monkeypatch):
+    documents, _ = read_upload(b"Published: 2023-09-14\n\nThey met on Wednesday.", "a.txt",
+                               None)
+    monkeypatch.setattr(dashboard.corpus, "MAX_TOTAL_CHARS", 2.5 * len(documents[0].text))
+    corpus = Corpus()
+    for name in ("s1", "s2", "s3", "s4"):
+        corpus.add({"id": name}, documents)
+    kept = [name for name in ("s1", "s2", "s3", "s4") if corpus.session({"id": name})]
+    assert kept == ["s3", "s4"]  # the least recently used went first
 
 
 # Inputs, app, WSGI, command line ------------------------------------------------------------
