@@ -16,7 +16,8 @@ What it does:
 
    - ``tokenizer``: ``spacy.blank("en")`` and ``nlp.pipe(texts)``, the docs consumed;
    - ``extract``: ``python -m timeline extract TMP.jsonl -q --format jsonl -o OUT``, then the
-     same with ``--workers 2`` (the two outputs must be byte-identical);
+     same with ``--workers 2`` (the two outputs must be byte-identical); the ``--repeat-corpus``
+     runs too, with 1 and 2 workers;
    - ``dateparser``: ``dateparser.search.search_dates(text, languages=["en"])`` with
      ``RELATIVE_BASE`` at the document's publication date, on the same documents (or, with
      ``--dateparser-limit N``, the first N only, its words/s then extrapolated).
@@ -208,14 +209,15 @@ def main(argv: list[str] | None = None) -> None:
         corpus = workdir / "corpus.jsonl"
         write_jsonl(corpus, documents)
         out1, out2 = workdir / "events-1.jsonl", workdir / "events-2.jsonl"
-        extract = [python, "-m", "timeline", "extract", str(corpus), "-q", "--format", "jsonl"]
+        extract = [python, "-m", "timeline", "extract", str(corpus), "-q", "--format", "jsonl",
+                   "--workers", "1"]
 
         print("\nRunning (each a whole process, start-up included) ...", flush=True)
         tokenizer = run([python, "-c", TOKENIZER_CODE, str(corpus)], workdir)
         print(f"  tokenizer          {tokenizer.seconds:8.2f} s", flush=True)
         one = run([*extract, "-o", str(out1)], workdir)
         print(f"  extract            {one.seconds:8.2f} s", flush=True)
-        two = run([*extract, "--workers", "2", "-o", str(out2)], workdir)
+        two = run([*extract[:-1], "2", "-o", str(out2)], workdir)
         print(f"  extract --workers 2{two.seconds:8.2f} s", flush=True)
         dateparser = run([python, "-c", DATEPARSER_CODE, str(corpus), str(len(dateparser_docs))],
                          workdir)
@@ -226,14 +228,18 @@ def main(argv: list[str] | None = None) -> None:
             n_events = sum(1 for _ in f)
         sums = (digest(out1), digest(out2))
 
-        big = None
+        big = big_two = None
         if args.repeat_corpus > 1:
             repeated = workdir / "corpus-repeated.jsonl"
             write_jsonl(repeated, documents, args.repeat_corpus)
             big_extract = [python, "-m", "timeline", "extract", str(repeated), "-q",
-                           "--format", "jsonl", "-o", str(workdir / "events-big.jsonl")]
-            big = run(big_extract, workdir)
+                           "--format", "jsonl", "-o", str(workdir / "events-big.jsonl"),
+                           "--workers"]
+            big = run([*big_extract, "1"], workdir)
             print(f"  extract {args.repeat_corpus}x corpus  {big.seconds:8.2f} s", flush=True)
+            big_two = run([*big_extract, "2"], workdir)
+            print(f"  extract {args.repeat_corpus}x corpus, --workers 2  {big_two.seconds:8.2f} s",
+                  flush=True)
 
     def row(name: str, n: int, r: Run, note: str = "") -> None:
         print(f"  {name:<22} {n:>11,} {r.seconds:>9.2f} {n / r.seconds:>11,.0f} "
@@ -250,6 +256,7 @@ def main(argv: list[str] | None = None) -> None:
          if len(dateparser_docs) < len(documents) else "") + f"{dateparser.stdout.strip()} dates")
     if big is not None:
         row(f"extract {args.repeat_corpus}x corpus", n_words * args.repeat_corpus, big)
+        row(f"extract {args.repeat_corpus}x -w 2", n_words * args.repeat_corpus, big_two)
 
     extract_rate, tokenizer_rate = n_words / one.seconds, n_words / tokenizer.seconds
     dateparser_rate = dp_words / dateparser.seconds
@@ -266,7 +273,9 @@ def main(argv: list[str] | None = None) -> None:
     print(f"  extract words/s / dateparser's    {faster:6.1f}x [{faster_cpu:.1f}x]  (goal >= "
           f"{DATEPARSER_GOAL:g}x: {'met' if faster >= DATEPARSER_GOAL else 'NOT met'}{sample})")
     print(f"  --workers 2 speed-up              {one.seconds / two.seconds:6.2f}x  "
-          f"(outputs {'byte-identical' if identical else 'DIFFER'}, sha256 {sums[0]})")
+          f"(outputs {'byte-identical' if identical else 'DIFFER'}, sha256 {sums[0]})"
+          + (f"; {big.seconds / big_two.seconds:.2f}x at {args.repeat_corpus}x, where "
+             "starting the workers weighs less" if big_two else ""))
     print(f"  extract peak RSS                  {one.peak_rss_mb:6.0f} MB at 1x"
           + (f", {big.peak_rss_mb:.0f} MB at {args.repeat_corpus}x" if big else "")
           + "  (ru_maxrss of the process from os.wait4)")
