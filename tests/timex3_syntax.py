@@ -24,7 +24,8 @@ MODS = frozenset(
 )
 
 # Building blocks; "X" stands for an unknown digit or field (XXXX-08-24, XXXX-WXX-1, PXY).
-_YEAR = r"[0-9X]{4}"
+# A year before the common era takes the "BC" prefix of TIMEX2 and HeidelTime (BC0499).
+_YEAR = r"(?:[0-9X]{4}|BC[0-9]{4})"
 _MONTH = r"(?:0[1-9]|1[0-2]|XX)"
 _DAY = r"(?:0[1-9]|[12][0-9]|3[01]|XX)"
 _WEEK = r"(?:0[1-9]|[1-4][0-9]|5[0-3]|XX)"
