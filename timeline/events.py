@@ -286,12 +286,19 @@ def _anchored_duration(timex: Timex, published: dt.date) -> _When | None:
     if not match or "." in match[1]:
         return None
     count, unit = int(match[1]), match[2]
-    if _LOOKING_BACK.search(timex.text):
-        start = _shift(published, -count, unit) + dt.timedelta(days=1)
-        return start.isoformat(), published.isoformat(), _GRANULARITY[unit]
-    if _LOOKING_AHEAD.search(timex.text):
-        end = _shift(published, count, unit) - dt.timedelta(days=1)
-        return published.isoformat(), end.isoformat(), _GRANULARITY[unit]
+    if count < 1:  # "the past 0 days": no period
+        return None
+    try:
+        if _LOOKING_BACK.search(timex.text):
+            start = _shift(published, -count, unit) + dt.timedelta(days=1)
+            if start <= published:  # not when the calendar's first year cut it short
+                return start.isoformat(), published.isoformat(), _GRANULARITY[unit]
+        elif _LOOKING_AHEAD.search(timex.text):
+            end = _shift(published, count, unit) - dt.timedelta(days=1)
+            if end >= published:
+                return published.isoformat(), end.isoformat(), _GRANULARITY[unit]
+    except OverflowError:  # the period runs off the calendar (before year 1, after 9999)
+        return None
     return None
 
 
