@@ -50,6 +50,10 @@ def lexicon() -> dict[str, frozenset[str]]:
     return words
 
 
+# What Words reads of each token, in its fields' order after ``text`` and ``lower``.
+_ATTRIBUTES = [IDX, LENGTH, SPACY, IS_SPACE, IS_PUNCT, LIKE_NUM, SENT_START]
+
+
 @dataclass(frozen=True, slots=True)
 class Words:
     """The tokens of a spaCy Doc as plain lists, read in one pass.
@@ -71,8 +75,7 @@ class Words:
         """The words of ``doc``, whose text is ``text``."""
         if not len(doc):
             return cls([], [], [], [], [], [], [], [])
-        rows = doc.to_array([IDX, LENGTH, SPACY, IS_SPACE, IS_PUNCT, LIKE_NUM, SENT_START])
-        idx, length, space, blank, punct, number, start = rows.T.tolist()
+        idx, length, space, blank, punct, number, start = doc.to_array(_ATTRIBUTES).T.tolist()
         words = [text[i:i + n] for i, n in zip(idx, length, strict=True)]
         return cls(words, [w.lower() for w in words], idx, space, blank, punct, number, start)
 
@@ -81,13 +84,12 @@ class Words:
                   pieces: Sequence[Sequence[int]]) -> Words:
         """The words of the (start, end) ``pieces`` of ``text`` (in order, apart) tokenized
         each on its own, with offsets into ``text``."""
-        rows: list[list[int]] = [[] for _ in range(7)]
+        rows: list[list[int]] = [[] for _ in _ATTRIBUTES]
         for start, end in pieces:
             doc = tokenizer(text[start:end])
             if not len(doc):
                 continue
-            columns = doc.to_array([IDX, LENGTH, SPACY, IS_SPACE, IS_PUNCT, LIKE_NUM,
-                                    SENT_START]).T.tolist()
+            columns = doc.to_array(_ATTRIBUTES).T.tolist()
             columns[0] = [i + start for i in columns[0]]
             for row, column in zip(rows, columns, strict=True):
                 row.extend(column)
