@@ -103,7 +103,7 @@ def fuzz_one(job: tuple[int, int, bool, float]) -> Result:
     seed, number, long, timeout = job
     text, published, mode = document(seed, number, long)
     timexes, events, found, seconds = run_one(text, published, mode, timeout, twice=not long)
-    causes = [(known_bug(v, text) or "new").split(":")[0] for v in found]
+    causes = [(known_bug(v) or "new").split(":")[0] for v in found]
     return Result(number, len(text), len(timexes), len(events), found, causes, seconds)
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import re
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -364,44 +363,16 @@ def _normal(text: str) -> str:
 
 
 # --------------------------------------------------------------------------- known bugs
-# Bugs found and not fixed yet, each with the violations it causes (or the giant tokens that
-# stall on it). The property tests leave these violations out and reproduce each bug in an
+# Bugs found and not fixed yet: (name and description, a test of a violation's kind and
+# detail). The property tests leave these violations out and reproduce each bug in an
 # xfail(strict=True) test of its own; when a fix lands, that test passes (XPASS), which fails
 # the suite: delete the bug here and its mark there. The fuzzing script counts them apart.
-
-WEEKENDS = ("weekends: the SET value of 'weekends' is XXXX-WE, not TIMEX3 (XXXX-WXX-WE); "
-            "timeline/temporal/rules.py, rule 'weekend'")
-CROSSES_SENTENCE = ("crosses-sentence: an expression runs across a sentence or paragraph break "
-                    "('MARCH\\n\\n5', 'at 9\\n\\npm'), and the sentence of its event lacks it")
-OFF_CALENDAR_YEARS = ("off-calendar-years: years past 9999 or before 1 make values that are no "
-                      "TIMEX3: 'the 0th century' -1, 'the following year' after 9999 10000, "
-                      "'a year earlier' after '9999 BC' BC10000, '4,000 years ago' in a story "
-                      "of the 1920s -2080 (te3-silver AFP_ENG_20051214.0326)")
-MANY_DATES = ("many-dates: extract takes time cubic in the number of dates in one sentence "
-              "('2023-' x 2,000, one 10,000-character token: 13 min)")
-LONG_RUNS = ("long-runs: spaCy's tokenizer takes time quadratic in a run without whitespace "
-             "(explosion/spaCy#4362); extract hands it 10,000 apostrophes whole (7 s)")
-STOP_RUNS = ("stop-runs: a run of 40,000 '!' in a dated sentence stalls extract: spaCy's "
-             "tokenizer is quadratic in a run without whitespace (sentence_bounds was too; fixed)")
-
-# A value whose year is negative, BC and not four digits, or longer than four digits.
-_OFF_CALENDAR = re.compile(r"(?:value|date) '(?:-|BC-|(?:BC)?\d{5})")
+# None is open: the last five (weekends' value, expressions across a sentence break, years off
+# the calendar, many dates in one sentence, long runs without whitespace) were fixed, and their
+# reproductions are plain regression tests in tests/test_properties.py.
+KNOWN_BUGS: list[tuple[str, Callable[[Violation], bool]]] = []
 
 
-def known_bug(v: Violation, text: str | None = None) -> str | None:
-    """The known bug that explains ``v`` (a stall: that ``text`` holds a stalling token), or
-    None."""
-    if v.kind == "tag: value" and "'XXXX-WE'" in v.detail:
-        return WEEKENDS
-    if v.kind in ("tag: crosses a sentence", "extract: sentence lacks the timex"):
-        return CROSSES_SENTENCE
-    if v.kind in ("tag: value", "extract: value") and _OFF_CALENDAR.search(v.detail):
-        return OFF_CALENDAR_YEARS
-    if v.kind.startswith("stall") and text is not None:
-        return next((bug for unit, bug in STALLING_UNITS.items() if unit * 200 in text), None)
-    return None
-
-
-# Giant tokens that stall tag or extract, by bug; their names in GIANTS.
-STALLING_UNITS = {"2023-": MANY_DATES, "'": LONG_RUNS, ",": LONG_RUNS, "\U0001f600": LONG_RUNS}
-STALLING = {f"{unit!r} repeated": bug for unit, bug in STALLING_UNITS.items()}
+def known_bug(v: Violation) -> str | None:
+    """The known bug that explains ``v``, or None."""
+    return next((bug for bug, explains in KNOWN_BUGS if explains(v)), None)

@@ -73,6 +73,9 @@ _LOOKING_BACK = re.compile(r"\b(?:past|last|previous|recent|preceding)\b", re.I)
 _LOOKING_AHEAD = re.compile(r"\b(?:next|coming|following|upcoming)\b", re.I)
 _GRANULARITY = {"Y": "year", "M": "month", "W": "week", "D": "day"}
 MAX_WORDS = 30
+# How many tokens a trigger or a clause lies at most from its date: a sentence that is one long
+# list of dates would otherwise cost the square of its length.
+REACH = 100
 # Longer documents are read in parts of at most this many characters (spaCy's own default
 # limit), so that a 50 MB text costs the memory of a 1 MB one.
 MAX_PART = 1_000_000
@@ -366,17 +369,9 @@ class _Reader:
         # or vague references ("to discuss the future of the site").
         self.cut = [d for d, t in zip(self.dates, timexes, strict=True)
                     if t.type in ("DATE", "TIME") and not t.value.endswith("_REF")]
+        # Found by bisection: looking through all of a long document's expressions (or a
+        # long sentence's) for each event would cost the square of their number.
         self._indexed = (_Ranges(self.dates), _Ranges(self.cut))
-        self._near: dict[int, tuple[list[range], list[range]]] = {}
-
-    def _dates_near(self, sentence: range) -> tuple[list[range], list[range]]:
-        """The expressions (all, and those a description leaves out) that overlap
-        ``sentence``: looking through all of a long document's for each event would cost
-        the square of its length."""
-        if sentence.start not in self._near:
-            dates, cut = self._indexed
-            self._near[sentence.start] = (dates.overlapping(sentence), cut.overlapping(sentence))
-        return self._near[sentence.start]
 
     def read(self, timex: Timex, span: tuple[str | None, str | None],
              published: dt.date | None) -> list[_Found]:
@@ -393,8 +388,7 @@ class _Reader:
         if self.parsed:
             trigger = self._parsed_trigger(first, last + 1, sentence)
         if trigger is None:
-            trigger = self._nearest_trigger(first, last + 1, sentence, classes,
-                                            self._dates_near(sentence)[0])
+            trigger = self._nearest_trigger(first, last + 1, sentence, classes)
         found = [self._found(trigger, first, last, sentence, classes)]
         if trigger is not None:
             for other in self._same_date(trigger, first, last, sentence, classes):
@@ -414,7 +408,7 @@ class _Reader:
             lo = max(lo, comma + 1) if comma is not None else lo
         if trigger is None:  # no event word: describe what surrounds the date
             lo, hi = min(lo, first), max(hi, last + 1)
-        cut = self._dates_near(sentence)[1] + [range(first, last + 1)]
+        cut = self._indexed[1].overlapping(range(lo, hi)) + [range(first, last + 1)]
         description, kept = self._describe(lo, hi, sentence, classes, cut, trigger)
         words, starts = self.words.text, self._starts
         last_word = sentence.stop - 1
@@ -433,21 +427,26 @@ class _Reader:
         if self.parsed:  # the parse says which verbs share the date: the trigger's conjuncts
             head = self.doc[trigger]
             return [c.i for c in head.children if c.dep_ == "conj" and c.pos_ == VERB
-                    and not any(i in d for d in self._dates_near(sentence)[0]
+                    and not any(self._indexed[0].holds(i)
                                 for i in range(c.left_edge.i, c.right_edge.i + 1))]
         lo, hi = self._clause(trigger, sentence, classes)
         own = range(first, last + 1)
-        others = [d for d in self._dates_near(sentence)[0]
-                  if d.start != first and sentence.start <= d.start < sentence.stop]
+        dates = self._indexed[0]
         found = []
         for i in range(lo, hi):
             if (i == trigger or i in own or classes[i - sentence.start] != VERB
                     or self._participle_cost(i, sentence.start, classes)):
                 continue
             a, b = sorted((i, first))
+            k = bisect.bisect_right(dates.starts, a)
+            if k < len(dates.starts) and dates.starts[k] < b:
+                continue  # another date lies between
+            # Else only the dates either side of i can be nearer to it than its own.
             distance = min(abs(i - first), abs(i - last))
-            if any(a < d.start < b or min(abs(i - d.start), abs(i - d[-1])) < distance
-                   for d in others):
+            k = bisect.bisect_left(dates.starts, i)
+            if any(min(abs(i - d.start), abs(i - d[-1])) < distance
+                   for d in dates.ranges[max(k - 1, 0):k + 1]
+                   if d.start != first and sentence.start <= d.start < sentence.stop):
                 continue
             found.append(i)
         return found
@@ -540,8 +539,8 @@ class _Reader:
         return all(classes[i - s0] not in (VERB, AUX) or self.words.lower[i].endswith("ing")
                    for i in range(sentence.start, a))
 
-    def _nearest_trigger(self, a: int, b: int, sentence: range, classes: list[str],
-                         dates: list[range]) -> int | None:
+    def _nearest_trigger(self, a: int, b: int, sentence: range,
+                         classes: list[str]) -> int | None:
         """The nearest verb or event noun in the clause; nearer on the left."""
         s0 = sentence.start
         owned = self._possessed_noun(b, sentence, classes)
@@ -552,17 +551,18 @@ class _Reader:
             classes[a - 1 - s0] == DET or self.words.lower[a - 1] in ("'s", "’s")
         ) or (b < sentence.stop and self.words.lower[b] in ("'s", "’s"))
         best, best_score = None, None
+        lowest, highest = max(sentence.start, a - REACH), min(sentence.stop, b + REACH)
         for direction in (1,) if opening else (-1, 1):
             i = a - 1 if direction < 0 else b
             cost = 0.0 if direction < 0 or opening else 1.5
             steps = 0
-            while sentence.start <= i < sentence.stop:
+            while lowest <= i < highest:
                 word, lower, cls = self.words.text[i], self.words.lower[i], classes[i - s0]
                 if word in _BREAKS or (lower in _CLAUSE_OPENERS and direction > 0):
                     break
                 if cls == CCONJ and self._opens_clause(i + 1, sentence, classes):
                     break
-                if any(i in d for d in dates):
+                if self._indexed[0].holds(i):
                     cost += 4
                 elif word == ",":
                     cost += 0 if opening else 3
@@ -587,8 +587,8 @@ class _Reader:
         s0 = sentence.start
         text, lower = self.words.text, self.words.lower
         reporting = lexicon()["reporting"]
-        lo = anchor
-        while lo > sentence.start:
+        lo, lowest = anchor, max(sentence.start, anchor - REACH)
+        while lo > lowest:
             cls = classes[lo - 1 - s0]
             if text[lo - 1] in _BREAKS or lower[lo - 1] in _CLAUSE_OPENERS:
                 break
@@ -598,8 +598,8 @@ class _Reader:
                     cls == VERB or lower[lo - 1] == "according"):
                 break
             lo -= 1
-        hi = anchor + 1
-        while hi < sentence.stop:
+        hi, highest = anchor + 1, min(sentence.stop, anchor + 1 + REACH)
+        while hi < highest:
             cls = classes[hi - s0]
             if text[hi] in _BREAKS or lower[hi] in _CLAUSE_OPENERS:
                 break
@@ -730,6 +730,11 @@ class _Ranges:
         first = bisect.bisect_right(self.stops, span.start)
         return self.ranges[first:bisect.bisect_left(self.starts, span.stop)]
 
+    def holds(self, i: int) -> bool:
+        """Whether token ``i`` lies in one of the ranges."""
+        k = bisect.bisect_right(self.starts, i) - 1
+        return k >= 0 and i < self.stops[k]
+
 
 def _tense_conflict(words: Words, i: int, span: tuple[str | None, str | None],
                     published: dt.date | None) -> bool:
@@ -749,13 +754,14 @@ def _tense_conflict(words: Words, i: int, span: tuple[str | None, str | None],
 
 def _trim(kept: list[int], words: Words, classes: list[str], s0: int) -> list[int]:
     """Drop leading conjunctions, "that" and punctuation, and trailing punctuation."""
-    while kept and ((classes[kept[0] - s0] in (PUNCT, CCONJ, SCONJ, ADP)
-                     and words.text[kept[0]] not in ('"', "“"))
-                    or words.lower[kept[0]] == "that"):
-        kept = kept[1:]
-    while kept and classes[kept[-1] - s0] in (PUNCT, CCONJ, SCONJ, ADP, DET):
-        kept = kept[:-1]
-    return kept
+    lo, hi = 0, len(kept)  # indices, not a slice per dropped token (quadratic)
+    while lo < hi and ((classes[kept[lo] - s0] in (PUNCT, CCONJ, SCONJ, ADP)
+                        and words.text[kept[lo]] not in ('"', "“"))
+                       or words.lower[kept[lo]] == "that"):
+        lo += 1
+    while hi > lo and classes[kept[hi - 1] - s0] in (PUNCT, CCONJ, SCONJ, ADP, DET):
+        hi -= 1
+    return kept[lo:hi]
 
 
 def _join(words: Words, kept: list[int]) -> str:

@@ -10,6 +10,7 @@ reads it works the same with a real tagger.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -30,6 +31,10 @@ _BARE_VERB_BEFORE = {"to", "will", "would", "shall", "should", "can", "could", "
                      "must", "'ll", "do", "does", "did", "wo", "ca", "n't", "not"}
 _BE = {"be", "am", "is", "are", "was", "were", "been", "being", "'s", "'re", "'m"}
 _HAVE = {"have", "has", "had", "having", "'ve", "'d"}
+# spaCy's tokenizer takes time quadratic in the length of a run without whitespace
+# (explosion/spaCy#4362: 10,000 apostrophes take 7 s); no word is this long.
+LONGEST_RUN = 100
+_LONG_RUN = re.compile(rf"\S{{{LONGEST_RUN + 1},}}")
 
 
 
@@ -85,7 +90,7 @@ class Words:
         """The words of the (start, end) ``pieces`` of ``text`` (in order, apart) tokenized
         each on its own, with offsets into ``text``."""
         rows: list[list[int]] = [[] for _ in _ATTRIBUTES]
-        for start, end in pieces:
+        for start, end in (part for piece in pieces for part in _cut_long_runs(text, *piece)):
             doc = tokenizer(text[start:end])
             if not len(doc):
                 continue
@@ -96,6 +101,15 @@ class Words:
         idx, length, space, blank, punct, number, first = rows
         words = [text[i:i + n] for i, n in zip(idx, length, strict=True)]
         return cls(words, [w.lower() for w in words], idx, space, blank, punct, number, first)
+
+
+def _cut_long_runs(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` in parts, cut inside any run without whitespace every
+    ``LONGEST_RUN`` characters, so that the tokenizer never sees a longer one."""
+    cuts = [start]
+    for m in _LONG_RUN.finditer(text, start, end):
+        cuts += range(m.start() + LONGEST_RUN, m.end(), LONGEST_RUN)
+    return list(zip(cuts, [*cuts[1:], end], strict=True))
 
 
 def guess_classes(words: Words, start: int, stop: int) -> list[str]:

@@ -138,8 +138,11 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
     """The tense governing the expression at ``text[start:end]`` and whether it is certain:
     the nearest cue on the left inside the clause, else the nearest on the right."""
     s0, s1 = sentence
-    left = _WORD.findall(text[s0:start])[-window:]
-    right = _WORD.findall(text[end:s1])[:window]
+    # Words near the expression only: the whole sentence each time costs the square of its
+    # length when it lists many dates.
+    reach = 100 * window
+    left = _WORD.findall(text, max(s0, start - reach), start)[-window:]
+    right = _WORD.findall(text, end, min(s1, end + reach))[:window]
     scans = [(left, range(len(left) - 1, -1, -1)), (right, range(len(right)))]
     if left and left[-1].lower() in _DETERMINERS:
         scans.reverse()  # "the Aug. 7 blasts killed": the date modifies a noun; its verb follows

@@ -47,12 +47,21 @@ def resolve(spec: Spec, ref: Reference) -> Resolved:
     if ref.narrative and spec.value_in_narrative:
         return Resolved(spec.type, spec.value_in_narrative, None, spec.mod)
     try:
-        when = _resolve_when(spec, ref)
+        when = _on_calendar(_resolve_when(spec, ref))
     except (ValueError, OverflowError):  # past the calendar's range (year 1 to 9999)
         when = _unknown(spec.gran or (spec.when.gran if spec.when else "day"))
     if spec.part or spec.hour is not None:
         when = _time_of_day(when, spec)
     return Resolved(spec.type, when.value, when, spec.mod)
+
+
+def _on_calendar(when: When) -> When:
+    """``when``; a ValueError when its year is off the calendar ("378988112592466 years ago",
+    "600 years later" after "500 BC"): before year 1 (0 for the first century) or after 9999."""
+    lowest = 0 if when.gran == "century" and not when.bc else 1
+    if when.year is not None and not lowest <= when.year <= 9999:
+        raise ValueError(f"year {when.year} is off the calendar")
+    return when
 
 
 # --------------------------------------------------------------------------- reference days

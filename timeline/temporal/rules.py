@@ -256,6 +256,8 @@ def b_decade(m: re.Match, text: str) -> Spec | None:
 def b_century(m: re.Match, text: str) -> Spec | None:
     raw = m["ord"].lower()
     n = lx.ordinal_value(raw) or int(re.match(r"\d+", raw).group())
+    if n < 1:
+        return None  # "the 0th century"
     return Spec("DATE", when=When("century", (n - 1) * 100), mod=premod_code(m))
 
 
@@ -803,7 +805,7 @@ RULES: list[Rule] = [
          r"(?:(?P<the>the|this|that|one|every) |(?<=\bin\x20)|(?<=\bat\x20)|(?<=\bsince\x20)"
          r"|(?<=\bby\x20)|(?<=\bgood\x20))(?P<p>morning|afternoon|evening|night)",
          b_bare_part, ("the morning", "the night"), priority=-2),
-    Rule("weekend", r"(?P<w>weekends?)", lambda m, t: Spec("SET", value="XXXX-WE")
+    Rule("weekend", r"(?P<w>weekends?)", lambda m, t: Spec("SET", value="XXXX-WXX-WE")
          if m["w"].lower().endswith("s") else Spec("DATE", unit="weekend_by_tense",
                                                     gran="weekend", anchor=DEICTIC),
          ("weekends", "weekend"), priority=-3),

@@ -126,6 +126,12 @@ def _candidates_everywhere(text: str) -> list[_Candidate]:
     return found
 
 
+def _within_sentences(text: str, cands: list[_Candidate]) -> list[_Candidate]:
+    """No expression runs across a sentence or paragraph break ("in MARCH\n\n5 people")."""
+    starts = sentence_bounds(text)
+    return [c for c in cands if c.end <= sentence_of(starts, text, c.start)[1]]
+
+
 def _select(cands: list[_Candidate]) -> list[_Candidate]:
     """Longest first, then rule priority; keep those that overlap nothing already kept."""
     cands.sort(key=lambda c: (-(c.end - c.start), -c.rule.priority, c.start))
@@ -230,7 +236,7 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto") -> l
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     day = _as_date(dct)
-    cands = _merge_clock_with_day(text, _select(_candidates(text)))
+    cands = _merge_clock_with_day(text, _select(_within_sentences(text, _candidates(text))))
     narrative = mode == "narrative" or (mode == "auto" and _is_narrative(cands, day))
     return _resolve_all(text, cands, day, narrative)
 
