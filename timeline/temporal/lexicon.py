@@ -51,6 +51,12 @@ def _fragments() -> dict[str, str]:
     units19 = "one|two|three|four|five|six|seven|eight|nine"
     compound = (rf"(?:(?:{tens})[- ](?:{units19})|(?:{units19}|{tens}|ten|a) (?:hundred|thousand)"
                 rf"(?: and (?:{units19}|{tens}))?)")
+    # Years as they are spoken: "nineteen ninety-six", "nineteen oh five", "two thousand and one".
+    teens = "ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+    two_digits = rf"(?:(?:{tens})(?:[- ](?:{units19}))?|{teens}|oh[- ](?:{units19}))"
+    spelled_year = (rf"(?:(?:eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen"
+                    rf"|nineteen|twenty) (?:{two_digits}|hundred)"
+                    rf"|two thousand(?:(?: and)? (?:{two_digits}|{units19}))?)")
     digits = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s+1/2)?"
     number = f"(?:{compound}|{digits}|{_alternation(number_words)[3:-1]})"
     return {
@@ -67,8 +73,9 @@ def _fragments() -> dict[str, str]:
         "part_of_day": _alternation(t["part_of_day"]),
         "holiday": _alternation(t["holiday"]),
         "frequency_adverb": _alternation(t["frequency_adverb"]),
-        "day_of_month": r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?![\d:])",
+        "day_of_month": r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d|:\d)",
         "year4": r"(?:1\d{3}|20\d{2})(?![\d,]\d)",
+        "spelled_year": spelled_year,
     }
 
 
@@ -129,6 +136,29 @@ def number_value(text: str) -> float | None:
         else:
             return None
     return total + current
+
+
+_TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen")
+
+
+def spelled_year_value(text: str) -> int | None:
+    """The year a spoken form names ("nineteen ninety-six" -> 1996, "nineteen oh five" ->
+    1905, "two thousand and one" -> 2001), or None."""
+    words = [w for w in _WORD_NUMBER.split(text.lower().strip()) if w != "and"]
+    if words[:2] == ["two", "thousand"]:
+        rest = number_value(" ".join(words[2:])) if words[2:] else 0
+        return None if rest is None else 2000 + int(rest)
+    if not words or (words[0] not in _TEENS[1:] and words[0] != "twenty"):
+        return None
+    century = 20 if words[0] == "twenty" else _TEENS.index(words[0]) + 10
+    rest = words[1:]
+    if rest == ["hundred"]:
+        return century * 100
+    if rest[:1] == ["oh"]:
+        rest = rest[1:]
+    value = number_value(" ".join(rest)) if rest else None
+    return None if value is None or not 0 <= value < 100 else century * 100 + int(value)
 
 
 def ordinal_value(word: str) -> int | None:

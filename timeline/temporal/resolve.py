@@ -212,8 +212,12 @@ def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
         if first > day and ref.tense != FUTURE:
             return candidate.with_year(day.year - 1)
         return candidate
-    return min((when.with_year(y) for y in (day.year - 1, day.year, day.year + 1)),
-               key=lambda c: _distance(c, day, ref))
+    candidates = [when.with_year(y) for y in (day.year - 1, day.year, day.year + 1)]
+    if spec.weekday is not None:  # "Saturday, April 25": the year whose April 25 is a Saturday
+        agreeing = [c for c in candidates
+                    if (d := c.first_day()) is not None and d.weekday() == spec.weekday]
+        candidates = agreeing or candidates
+    return min(candidates, key=lambda c: _distance(c, day, ref))
 
 
 # A tense pointing the other way costs this many days. A certain tense ("was", "will", "held")

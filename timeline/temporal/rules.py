@@ -88,6 +88,8 @@ def approx_code(m: re.Match) -> str | None:
 
 
 def year_of(text: str) -> int:
+    if text[:1].isalpha():  # "nineteen ninety-six"
+        return lx.spelled_year_value(text)
     y = int(text.lstrip("'"))
     if len(text.lstrip("'")) == 2:
         y += 1900 if y >= 30 else 2000
@@ -237,6 +239,27 @@ def b_bc_year(m: re.Match, text: str) -> Spec | None:
     if _ws(m["era"]).replace(".", "") in ("bc", "bce"):
         return Spec("DATE", when=When("year", y, bc=True), mod=premod_code(m))
     return Spec("DATE", when=When("year", y), mod=premod_code(m))
+
+
+SPELLED_YEAR_CONTEXT = {"in", "by", "since", "until", "till", "of", "before", "after", "from",
+                        "to", "through", "and", "or", "early", "late", "mid"}
+
+
+def b_spelled_year(m: re.Match, text: str) -> Spec | None:
+    """A year as it is spoken. "Two thousand", "twelve hundred" and "twenty thirty" are numbers
+    too ("two thousand troops"): they need "the year", or a preposition before them and no word
+    after them."""
+    if text[m.end():m.end() + 1] == "-":
+        return None  # "twenty thirty-year-old cars"
+    spoken = m["y"].lower()
+    if (spoken.startswith(("two", "twenty")) or spoken.endswith("hundred")) and not _g(
+            m, "the") and not (
+            preceding_word(text, m.start()) in SPELLED_YEAR_CONTEXT
+            and not re.match(r"\s*[a-z]", text[m.end():m.end() + 3])):
+        return None
+    if not _g(m, "the") and NOT_YEAR_AFTER.match(text, m.end()):
+        return None  # "nineteen twenty-five people"
+    return Spec("DATE", when=When("year", year_of(m["y"])), mod=premod_code(m))
 
 
 DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
@@ -462,6 +485,8 @@ DEICTIC_REL = {
     "early last": (-1, DEICTIC), "late last": (-1, DEICTIC), "early next": (1, DEICTIC),
     "late next": (1, DEICTIC), "later in the": (0, DEICTIC), "earlier in the": (0, DEICTIC),
     "the past": (None, None), "the last": (None, None),
+    # Earnings news: "the latest fiscal year", "for the full year" are the current one.
+    "the latest": (0, DEICTIC), "the full": (0, DEICTIC),
 }
 DURATION_CONTEXT = {"for", "during", "over", "throughout", "within", "in", "through", "all",
                     "entire", "whole", "full"}
@@ -469,7 +494,9 @@ DURATION_CONTEXT = {"for", "during", "over", "throughout", "within", "in", "thro
 
 def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
     rel = _ws(m["rel"])
-    unit = m["unit"].lower()
+    unit = _ws(m["unit"]).removeprefix("fiscal ")
+    if rel in ("the latest", "the full") and unit != "year":
+        return None  # "the full week", "the latest week" ...: vague
     gran = {"fortnight": "week"}.get(unit, unit)
     offset, anchor = DEICTIC_REL[rel]
     before = preceding_word(text, m.start())
@@ -600,6 +627,14 @@ def b_vague(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", value=lx.tables()["vague_reference"][word])
 
 
+def b_vague_plural(m: re.Match, text: str) -> Spec | None:
+    """ "The coming weeks", "the months ahead": some weeks or months from now (PXW, PXM);
+    "future quarters": the future."""
+    if _ws(_g(m, "ahead")) == "future":
+        return Spec("DATE", value="FUTURE_REF")
+    return Spec("DURATION", value=_duration_value(None, lx.unit_code(_g(m, "unit") or m["unit2"])))
+
+
 def b_clock(m: re.Match, text: str) -> Spec | None:
     hh = int(m["h"])
     mi = int(m["mi"]) if _g(m, "mi") else 0
@@ -717,9 +752,9 @@ RULES: list[Rule] = [
          r"(?:,? (?P<y>{year4}))?",
          b_month_day, ("13 September 2023", "the 13th of September", "Wednesday 13 Sept.")),
     Rule("month_year",
-         OPT_PREMOD + r"(?P<mon>{month}),? (?:of )?(?P<y>{year4}|'\d\d)",
+         OPT_PREMOD + r"(?P<mon>{month}),? (?:of )?(?P<y>{year4}|'\d\d|{spelled_year})",
          b_month_year, ("May 2013", "early June 1998", "February of 1940", "Sept. 1999",
-                        "the end of March 1941")),
+                        "the end of March 1941", "January nineteen ninety-seven")),
     Rule("month",
          OPT_PREMOD + r"(?:(?P<rel>this past|this coming|this|last|next|coming) )?"
          r"(?P<mon>{month_name})",
@@ -746,6 +781,11 @@ RULES: list[Rule] = [
          r"|calendar(?: year)?|FY) )?(?P<y>{year4})(?P<era> BC| B\.C\.| BCE)?",
          b_year, ("1998", "fiscal 1999", "early 2013", "the end of 1990", "the year 2000"),
          priority=-2),
+    Rule("spelled_year",
+         OPT_PREMOD + r"(?:(?P<the>the year) )?(?P<y>{spelled_year})",
+         b_spelled_year,
+         ("nineteen ninety-six", "the year two thousand", "in two thousand and one"),
+         priority=-2),
     Rule("decade",
          OPT_PREMOD + r"(?:the )?(?:(?P<full>1\d\d0|20\d0)['’]?s"
          r"|['’](?P<short>\d)0['’]?s|(?P<word>twenties|thirties|forties|fifties|sixties"
@@ -770,6 +810,14 @@ RULES: list[Rule] = [
          r"(?-i:quarter)",
          b_rel_quarter, ("the quarter", "the latest quarter", "last quarter", "the current quarter",
                          "the year-earlier quarter"), priority=-1),
+    Rule("latest_period", r"the (?:latest|most recent) (?:fiscal )?period",
+         lambda m, t: Spec("DATE", unit="latest_quarter", anchor=DEICTIC, gran="quarter"),
+         ("the latest period",)),
+    Rule("vague_plural",
+         r"(?:the )?(?:(?P<ahead>coming|upcoming|future) (?P<unit>days|weeks|months"
+         r"|years|quarters|decades)|(?P<unit2>days|weeks|months|years|decades) ahead)",
+         b_vague_plural,
+         ("the coming months", "in coming weeks", "future quarters", "the years ahead")),
     Rule("comparable_period",
          r"(?:the )?(?:comparable |corresponding )?(?:year-earlier|year-ago|prior-year) (?:period"
          r"|(?:first|second|third|fourth) quarter|nine months|six months)",
@@ -784,9 +832,10 @@ RULES: list[Rule] = [
          b_half, ("the first half of 1998", "the second half", "the first half of this year")),
     Rule("season",
          OPT_PREMOD + r"(?:(?P<det>the following|the next|the previous|the"
-         r"|this past|this coming|this|last|next|past|coming|that) )?(?P<s>{season})(?:,? (?:of )?(?P<y>{year4}))?",
+         r"|this past|this coming|this|last|next|past|coming|that) )?(?P<s>{season})"
+         r"(?:,? (?:of )?(?P<y>{year4}|{spelled_year}))?",
          b_season, ("the spring of 1998", "last summer", "this fall", "winter 2010",
-                    "early spring")),
+                    "early spring", "the winter of nineteen ninety-four")),
     Rule("holiday",
          r"(?:(?P<rel>this past|this coming|this|last|next) )?(?P<h>{holiday})(?:,? (?P<y>{year4}))?",
          b_holiday, ("Christmas", "Christmas Day 2012", "Thanksgiving", "New Year's Eve",
@@ -825,11 +874,12 @@ RULES: list[Rule] = [
          r"|later that|early this|late this|early last|late last|early next|late next"
          r"|later in the|earlier in the|the following|the next|the previous|the preceding"
          r"|the prior|the coming|the upcoming|the current|the same|that same|the past|the last"
-         r"|this|last|next|current|coming|upcoming|past|that|the)"
-         r" (?P<unit>week|weekend|month|year|decade|century|fortnight)",
+         r"|the latest|the full|this|last|next|current|coming|upcoming|past|that|the)"
+         r" (?P<unit>week|weekend|month|(?:fiscal )?year|decade|century|fortnight)",
          b_deictic_unit, ("this week", "last month", "next year", "the following year",
                           "earlier this year", "the end of the year", "late last year",
-                          "the past year", "the weekend", "this weekend", "the year"),
+                          "the past year", "the weekend", "this weekend", "the year",
+                          "the current fiscal year", "the full year"),
          priority=-1),
     Rule("ago",
          r"(?:" + APPROX + r" )?(?P<n>{anumber}|{vague_quantity})(?P<half> and a half)?"
@@ -939,6 +989,9 @@ def _core_classes() -> dict[str, frozenset[str]]:
                               "tmrw", "tmr", "tmw", "moro", "morrow", "tomorow", "yday", "tdy",
                               "day"}),  # "2day" -> "2" + "day"
         "half": frozenset({"half"}),
+        "spelled_year": frozenset({"eleven", "twelve", "thirteen", "fourteen", "fifteen",
+                                   "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+                                   "thousand"}),
         "decade": frozenset({"twenties", "thirties", "forties", "fifties", "sixties",
                              "seventies", "eighties", "nineties"}),
         "q": frozenset({"q"}),  # "Q3"
@@ -948,12 +1001,12 @@ def _core_classes() -> dict[str, frozenset[str]]:
 
 
 _RULE_CORES = {
-    "iso_date": "#4", "numeric_date": "#", "bc_year": "era", "year": "#4", "year_period": "#4",
+    "iso_date": "#4", "numeric_date": "#", "spelled_year": "spelled_year", "bc_year": "era", "year": "#4", "year_period": "#4",
     "q_quarter": "q", "clock": "ampm", "clock_24": "#",
     "month_day_year": "month", "day_month_year": "month", "month_year": "month",
     "month": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "decade": "# decade", "century": "century", "quarter": "quarter", "rel_quarter": "quarter",
-    "comparable_period": "earlier", "half": "half", "season": "season", "holiday": "holiday",
+    "comparable_period": "earlier", "latest_period": "unit", "vague_plural": "units", "half": "half", "season": "season", "holiday": "holiday",
     "weekday": "weekday", "weekday_short": "weekday", "weekday_plural": "weekday",
     "bare_part_of_day": "part", "part_of_day": "part", "named_time": "part",
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "unit",
