@@ -10,6 +10,7 @@ import datetime as dt
 import importlib
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -449,6 +450,22 @@ def test_the_app_serves_its_page_and_layout():
     assert b"events-grid" in layout.data and b"timeline-figure" in layout.data
     assert client.get("/_dash-dependencies").status_code == 200
     assert client.get("/assets/timeline.js").status_code == 200
+
+
+def test_the_page_brings_its_own_small_plotly_bundle():
+    """The page loads the partial plotly.js bundle of the assets (before Dash's renderer, so
+    dcc.Graph finds ``window.Plotly`` and never fetches the full bundle), of the major
+    version plotly.py writes figures for, with its licence beside it."""
+    from plotly.offline import get_plotlyjs_version
+
+    client = create_app([event(0)]).server.test_client()
+    page = client.get("/").get_data(as_text=True)
+    assert "/assets/plotly-gl2d.min.js" in page
+    assert page.index("/assets/plotly-gl2d.min.js") < page.index("dash_renderer")
+    bundle = client.get("/assets/plotly-gl2d.min.js").get_data(as_text=True)
+    version = re.search(r"plotly\.js \(gl2d - minified\) v(\d+)\.", bundle[:200])
+    assert version and version[1] == get_plotlyjs_version().split(".")[0]
+    assert "MIT License" in client.get("/assets/plotly-gl2d.LICENSE.txt").get_data(as_text=True)
 
 
 def test_each_page_load_gets_its_own_session():

@@ -307,6 +307,30 @@ def test_page_shows_the_events(server, loaded, visit):
     no_errors(opened)
 
 
+def test_page_draws_with_the_partial_plotly_bundle(server, loaded, visit):
+    """The figure is drawn by the small plotly.js bundle in the assets (scatter and
+    scattergl), never by the full one Dash would otherwise fetch; hover still answers."""
+    opened = visit(server.url)
+    page = opened.page
+    ready(opened)
+    loaded_scripts = page.evaluate(
+        "() => performance.getEntriesByType('resource').map(r => r.name)")
+    assert any(name.split("?")[0].endswith("/assets/plotly-gl2d.min.js")
+               for name in loaded_scripts)
+    assert not any("package_data/plotly.min.js" in name for name in loaded_scripts)
+    modules = page.evaluate("() => Object.keys(window.Plotly.PlotSchema.get().traces)")
+    assert {"scatter", "scattergl"} <= set(modules) and "bar" not in modules
+    # the range slider is drawn, and a marker answers the pointer with its hover label
+    assert page.locator(f"{GRAPH} .rangeslider-container").count() == 1
+    page.evaluate(f"""() => {{
+        const gd = document.querySelector('{GRAPH}');
+        const t = gd.data.findIndex(t => t.name === 'days');
+        window.Plotly.Fx.hover(gd, [{{curveNumber: t, pointNumber: 0}}]);
+    }}""")
+    expect(page.locator(f"{GRAPH} .hoverlayer .hovertext")).to_have_count(1)
+    no_errors(opened)
+
+
 def test_filters_narrow_counts_figure_and_table(server, loaded, visit):
     opened = visit(server.url)
     page = opened.page
