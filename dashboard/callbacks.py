@@ -71,24 +71,6 @@ def opening(corpus: Corpus) -> dict:
 
 
 def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: str) -> None:
-    @app.callback(
-        Output(ids.VIEW, "data"),
-        Output(ids.COUNTS, "children"),
-        Output(ids.UNDATED, "children"),
-        Output(ids.EMPTY, "style"),
-        *FILTER_INPUTS,
-        Input(ids.SESSION, "data"),
-        prevent_initial_call=True,  # the layout carries the opening view
-    )
-    def update_view(text, start, end, documents, actors, granularities, session):
-        filters = Filters.from_inputs(start, end, documents, actors, granularities, text)
-        token = view_token(session, filters)
-        shown = corpus.counts(session, filters)
-        empty = {} if shown.total == 0 else {"display": "none"}
-        summary = shown.sentence() if shown.total else "No events yet"
-        return token, summary, undated_items(*corpus.undated(session, filters,
-                                                             UNDATED_SHOWN)), empty
-
     def figure_for(token, lanes, selected, xrange=None):
         session, filters = token_filters(token)
         figure = corpus.figure(
@@ -99,20 +81,38 @@ def register_callbacks(app: Dash, corpus: Corpus, *, upload_limit: int, title: s
         )
         return figure, figure.layout.meta["lanes"]
 
+    # One callback, one round trip, for a new view: the counts and the figure together (as
+    # two chained callbacks, the figure waited for the counts' answer before it was asked for).
     @app.callback(
+        Output(ids.VIEW, "data"),
+        Output(ids.COUNTS, "children"),
+        Output(ids.UNDATED, "children"),
+        Output(ids.EMPTY, "style"),
         Output(ids.FIGURE, "figure"),
         Output(ids.SHOWN_LANES, "data"),
-        Input(ids.VIEW, "data"),
+        *FILTER_INPUTS,
+        Input(ids.SESSION, "data"),
         Input(ids.LANES, "value"),
         State(ids.SELECTED, "data"),
-        prevent_initial_call=True,  # the layout carries the opening figure
+        prevent_initial_call=True,  # the layout carries the opening view
     )
-    def draw(token, lanes, selected):
-        return figure_for(token, lanes, selected)
+    def update_view(text, start, end, documents, actors, granularities, session, lanes,
+                    selected):
+        filters = Filters.from_inputs(start, end, documents, actors, granularities, text)
+        token = view_token(session, filters)
+        figure, shown_lanes = figure_for(token, lanes, selected)
+        if ctx.triggered_id == ids.LANES:  # the same events on other lanes
+            return no_update, no_update, no_update, no_update, figure, shown_lanes
+        shown = corpus.counts(session, filters)
+        empty = {} if shown.total == 0 else {"display": "none"}
+        summary = shown.sentence() if shown.total else "No events yet"
+        return token, summary, undated_items(*corpus.undated(session, filters,
+                                                             UNDATED_SHOWN)), empty, \
+            figure, shown_lanes
 
-    # Zooming has a callback of its own. As an input of ``draw``, a relayout Plotly reported
-    # while a new figure was on its way superseded that figure (Dash keeps only the latest
-    # call of a callback), and the answer to the relayout, "no update", left the old one.
+    # Zooming has a callback of its own. As an input of ``update_view``, a relayout Plotly
+    # reported while a new figure was on its way superseded that figure (Dash keeps only the
+    # latest call of a callback), and the answer to the relayout, "no update", left the old one.
     @app.callback(
         Output(ids.FIGURE, "figure", allow_duplicate=True),
         Output(ids.SHOWN_LANES, "data", allow_duplicate=True),
