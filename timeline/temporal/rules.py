@@ -321,6 +321,14 @@ def b_rel_quarter(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", unit="quarter", offset=rel, anchor=DEICTIC, gran="quarter")
 
 
+def b_year_period(m: re.Match, text: str) -> Spec | None:
+    if _g(m, "ord"):
+        return b_quarter(m, text)
+    if _g(m, "q"):  # "the 1988 quarter": a quarter of 1988, which one the text says elsewhere
+        return Spec("DATE", when=When("quarter", int(m["y"])))
+    return Spec("DATE", when=When("year", int(m["y"])))
+
+
 def b_half(m: re.Match, text: str) -> Spec | None:
     n = 1 if m["ord"].lower() in ("first", "1st") else 2
     if _g(m, "y"):
@@ -527,32 +535,35 @@ def _fmt_number(n: float) -> str:
     return str(int(n)) if float(n).is_integer() else f"{n:g}"
 
 
+# A fraction of a unit is written in the next smaller one: P2Y6M, PT1M30S, P1DT12H, P50Y.
+_SMALLER = {"CE": ("Y", 100), "DE": ("Y", 10), "Y": ("M", 12), "Q": ("M", 3), "W": ("D", 7),
+            "D": ("H", 24), "H": ("TM", 60), "TM": ("S", 60)}
+
+
 def _duration_value(n: float | None, code: str) -> str:
-    """P3Y, PT2H, PXW ... ("DE"cades and "CE"nturies in years)."""
+    """P3Y, PT2H, PXW, P1DE, P2Y6M ... ("TM" is minutes, "2W" fortnights)."""
     if code == "2W":
         n, code = (None if n is None else 2 * n), "W"
     if code == "ML":
         n, code = (None if n is None else n * 1000), "Y"
-    if code == "TM":
-        return f"PT{'X' if n is None else _fmt_number(n)}M"
-    if code in TIME_UNITS:
-        return f"PT{'X' if n is None else _fmt_number(n)}{code}"
-    if code in ("Q", "DE", "CE") and n is not None and not float(n).is_integer():
-        n, code = n * {"Q": 3, "DE": 120, "CE": 1200}[code], "M"
-    if n is not None and not float(n).is_integer():
-        if code == "Y":
-            return f"P{_fmt_number(n * 12)}M"
-        if code == "D":
-            return f"PT{_fmt_number(n * 24)}H"
-        if code == "H":
-            return f"PT{_fmt_number(n * 60)}M"
-    return f"P{'X' if n is None else _fmt_number(n)}{code}"
+    if n is None:
+        return f"PTX{code[-1]}" if code in TIME_UNITS else f"PX{code}"
+    parts = [(n, code)]
+    whole, fraction = divmod(n, 1)
+    if fraction and code in _SMALLER:
+        smaller, factor = _SMALLER[code]
+        if float(fraction * factor).is_integer():
+            parts = [(whole, code), (fraction * factor, smaller)] if whole else [
+                (fraction * factor, smaller)]
+    dates = "".join(f"{_fmt_number(k)}{u}" for k, u in parts if u not in TIME_UNITS)
+    times = "".join(f"{_fmt_number(k)}{u[-1]}" for k, u in parts if u in TIME_UNITS)
+    return f"P{dates}" + (f"T{times}" if times else "")
 
 
 def _quantity(m: re.Match) -> float | None:
     raw = _ws(_g(m, "n"))
     value = 1.0 if raw in ("", "a", "an", "one") else lx.number_value(raw)
-    if _g(m, "half") and value is not None:
+    if (_g(m, "half") or _g(m, "half2")) and value is not None:
         value += 0.5
     return value
 
@@ -581,8 +592,10 @@ def b_ago(m: re.Match, text: str) -> Spec | None:
 
 
 def b_year_earlier(m: re.Match, text: str) -> Spec | None:
-    return Spec("DATE", unit="year", offset=-1, gran="year", anchor=ANAPHORIC,
-                follow_quarter=True)
+    """ "Year-ago", "the year-earlier period": the period reported on, a year back; that is the
+    quarter just mentioned a year back, else the year before the publication's (not the year
+    before the last one mentioned: "the 1988 quarter ... the year-ago results" is 1988)."""
+    return Spec("DATE", unit="year", offset=-1, gran="year", anchor=DEICTIC, follow_quarter=True)
 
 
 def b_duration(m: re.Match, text: str) -> Spec | None:
@@ -820,12 +833,11 @@ RULES: list[Rule] = [
          ("the coming months", "in coming weeks", "future quarters", "the years ahead")),
     Rule("comparable_period",
          r"(?:the )?(?:comparable |corresponding )?(?:year-earlier|year-ago|prior-year) (?:period"
-         r"|(?:first|second|third|fourth) quarter|nine months|six months)",
+         r"|(?:(?:first|second|third|fourth) )?quarter|nine months|six months)",
          b_year_earlier, ("the year-earlier period", "the year-ago third quarter")),
     Rule("year_period",
-         r"the (?P<y>{year4}) (?:period|(?P<ord>first|second|third|fourth) quarter)",
-         lambda m, t: b_quarter(m, t) if _g(m, "ord") else Spec("DATE", when=When("year", int(m["y"]))),
-         ("the 1988 period", "the 1988 third quarter")),
+         r"the (?P<y>{year4}) (?:period|(?P<q>quarter)|(?P<ord>first|second|third|fourth) quarter)",
+         b_year_period, ("the 1988 period", "the 1988 third quarter", "the 1988 quarter")),
     Rule("half",
          r"(?:the )?(?P<ord>first|second|1st|2nd) half(?: of (?:(?P<y>{year4})"
          r"|(?P<rel>this|last|next|the) (?:fiscal )?year))?",
@@ -900,7 +912,7 @@ RULES: list[Rule] = [
          r"|the entire|the whole|the latest) )?"
          r"(?P<n>{number}|{vague_quantity}|an?)(?P<half> and a half)?(?: (?:more|additional|full"
          r"|straight|consecutive|long|successive|extra))?(?: |-)(?P<unit>{unit})"
-         r"(?: and a half| or so| or more)?(?P<age>[- ]old)?",
+         r"(?P<half2> and a half)?(?: or so| or more)?(?P<age>[- ]old)?",
          b_duration, ("three years", "18 months", "a decade", "several weeks",
                       "the past two days", "the first nine months", "two-year", "24 hours",
                       "about three years", "more than two hours"),
