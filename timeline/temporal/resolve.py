@@ -50,6 +50,8 @@ def resolve(spec: Spec, ref: Reference) -> Resolved:
         when = _on_calendar(_resolve_when(spec, ref))
     except (ValueError, OverflowError):  # past the calendar's range (year 1 to 9999)
         when = _unknown(spec.gran or (spec.when.gran if spec.when else "day"))
+    if spec.gran == "week" and spec.unit is None and when.gran == "day" and when.first_day():
+        when = When.of_date(when.first_day(), "week")  # "the week of March 6"
     if spec.part or spec.hour is not None:
         when = _time_of_day(when, spec)
     return Resolved(spec.type, when.value, when, spec.mod)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from timeline.temporal import lexicon as lx
 from timeline.temporal.calendar import SEASONS, When
@@ -145,6 +145,12 @@ def b_month_day(m: re.Match, text: str) -> Spec | None:
     if _g(m, "wd") and year is None:
         spec.weekday = lx.weekday_number(m["wd"])
     return spec
+
+
+def b_week_of(m: re.Match, text: str) -> Spec | None:
+    """ "The week of March 6": the ISO week holding that day."""
+    day = b_month_day(m, text)
+    return replace(day, gran="week") if day is not None else None
 
 
 def b_month_year(m: re.Match, text: str) -> Spec | None:
@@ -694,6 +700,8 @@ def b_set(m: re.Match, text: str) -> Spec | None:
         return Spec("SET", value=f"XXXX-XX-XXT{t['part_of_day'][word]}")
     if word in ("weekend", "weekends"):
         return Spec("SET", value="XXXX-WXX-WE")
+    if word == "season":  # news speaks of sports seasons: once a year
+        return Spec("SET", value=_duration_value(2 if other else 1, "Y"))
     code = lx.unit_code(word)
     return Spec("SET", value=_duration_value(2 if other else 1, code))
 
@@ -755,6 +763,10 @@ RULES: list[Rule] = [
          b_iso, ("2023-09-13", "2023-09-13T21:43")),
     Rule("numeric_date", r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d\d)", b_numeric,
          ("9/13/2023", "13/09/2023", "9/13/23")),
+    Rule("week_of",
+         r"the week of (?P<mon>{month}) (?P<d>{day_of_month})(?:,? (?P<y>{year4}))?",
+         b_week_of,
+         ("the week of March 6", "the week of Jan. 9, 2023")),
     Rule("month_day_year",
          r"(?:(?P<wd>{weekday}),? )?(?P<mon>{month}) (?:the )?(?P<d>{day_of_month})"
          r"(?:,? (?P<y>{year4}))?",
@@ -944,9 +956,10 @@ RULES: list[Rule] = [
     Rule("named_time", r"(?P<w>noon|midday|midnight)", b_named_time, ("noon", "midnight")),
     Rule("set",
          r"(?:every|each|per)(?P<other> other)? (?P<u>{weekday_name}|{season}|{month_name}"
-         r"|second|minute|hour|day|night|week|weekend|month|quarter|year|decade|morning"
+         r"|second|minute|hour|day|night|week|weekend|month|quarter|year|decade|season|morning"
          r"|afternoon|evening)",
-         b_set, ("every week", "each summer", "every Monday", "every other day", "per year")),
+         b_set, ("every week", "each summer", "every Monday", "every other day", "per year",
+                 "each season")),
     Rule("set_times",
          r"(?:once|twice|thrice|{number} times) (?:an?|per|each|every) (?P<u>day|week|month"
          r"|year|hour|minute|night|quarter|decade|century)",
@@ -1015,7 +1028,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
 _RULE_CORES = {
     "iso_date": "#4", "numeric_date": "#", "spelled_year": "spelled_year", "bc_year": "era", "year": "#4", "year_period": "#4",
     "q_quarter": "q", "clock": "ampm", "clock_24": "#",
-    "month_day_year": "month", "day_month_year": "month", "month_year": "month",
+    "month_day_year": "month", "day_month_year": "month", "week_of": "month", "month_year": "month",
     "month": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "decade": "# decade", "century": "century", "quarter": "quarter", "rel_quarter": "quarter",
     "comparable_period": "earlier", "latest_period": "unit", "vague_plural": "units", "half": "half", "season": "season", "holiday": "holiday",
