@@ -35,7 +35,7 @@ _CALENDAR = (
     rf"{_YEAR}(?:-{_MONTH}(?:-{_DAY})?)?"  # 2023, 2023-09, 2023-09-13, XXXX-08-24
     rf"|{_YEAR}-W{_WEEK}(?:-{_WEEKDAY}|-WE)?"  # 2023-W37, 2023-W37-WE, XXXX-WXX-1
     rf"|{_YEAR}-(?:Q[1-4X]|H[12X]|SP|SU|FA|WI)"  # 2023-Q3, 2023-H1, 2023-SU
-    r"|[0-9X]{2,3}"  # decade 199, century 18, unknown XXX
+    r"|(?:BC)?[0-9X]{2,3}"  # decade 199, century 18, unknown XXX, BC decade BC048, century BC03
 )
 _CLOCK = (
     r"(?:[01][0-9]|2[0-4])(?::[0-5][0-9](?::[0-5][0-9](?:\.[0-9]+)?)?)?"

@@ -74,10 +74,11 @@ class When:
         if self.bc and self.year is not None:
             y = f"BC{self.year:04d}"
         g = self.gran
+        era = "BC" if self.bc else ""
         if g == "century":
-            return "XX" if self.year is None else f"{self.year // 100:02d}"
+            return "XX" if self.year is None else f"{era}{self.year // 100:02d}"
         if g == "decade":
-            return "XXX" if self.year is None else f"{self.year // 10:03d}"
+            return "XXX" if self.year is None else f"{era}{self.year // 10:03d}"
         if g == "year":
             return y
         if g == "half":

@@ -76,8 +76,11 @@ def _previous_day(ref: Reference) -> dt.date | None:
 
 
 def _anchor_day(spec: Spec, ref: Reference) -> dt.date | None:
-    """The day an expression counts from."""
+    """The day an expression counts from: none when the story's last date is before the
+    calendar's days (BC), rather than the publication's ("the next day" after 479 BC)."""
     if spec.anchor == ANAPHORIC or ref.narrative:
+        if ref.previous is not None and ref.previous.bc:
+            return None
         return _previous_day(ref) or ref.dct
     return ref.dct
 
@@ -195,10 +198,25 @@ def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
     """A year for "May 31", "November", "the third quarter" ..., from the reference and tense."""
     prev = ref.previous
     if prev is not None and prev.year is not None and (ref.narrative or spec.anchor == ANAPHORIC):
+        if when.month == 2 and when.day == 29 and not prev.bc:  # the leap year nearest the story's
+            return replace(when, year=min(range(prev.year - 3, prev.year + 4), key=lambda y: (
+                not _is_leap(y), abs(y - prev.year), y)))
         return replace(when, year=prev.year, bc=prev.bc)
     day = ref.dct if not ref.narrative else (_previous_day(ref) or ref.dct)
     if day is None:
         return when
+    if when.month == 2 and when.day == 29:  # the leap day before or after, by the tense
+        leap = [y for y in range(max(1, day.year - 8), min(9999, day.year + 8) + 1)
+                if _is_leap(y)]
+        before = [when.with_year(y) for y in leap if dt.date(y, 2, 29) <= day]
+        after = [when.with_year(y) for y in leap if dt.date(y, 2, 29) >= day]
+        if not before or not after:
+            return (before[-1:] or after[:1] or [when])[0]
+        if spec.direction == 1 or (spec.direction is None and ref.tense == FUTURE):
+            return after[0]
+        if spec.direction == -1 or ref.tense == PAST:
+            return before[-1]
+        return min(before[-1:] + after[:1], key=lambda c: _distance(c, day, ref))
     candidate = when.with_year(day.year)
     bounds = candidate.bounds()
     if bounds is None:
@@ -220,6 +238,10 @@ def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
                     if (d := c.first_day()) is not None and d.weekday() == spec.weekday]
         candidates = agreeing or candidates
     return min(candidates, key=lambda c: _distance(c, day, ref))
+
+
+def _is_leap(year: int) -> bool:
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 # A tense pointing the other way costs this many days. A certain tense ("was", "will", "held")

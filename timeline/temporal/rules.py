@@ -155,6 +155,8 @@ def b_week_of(m: re.Match, text: str) -> Spec | None:
 
 def b_month_year(m: re.Match, text: str) -> Spec | None:
     mo = lx.month_number(m["mon"])
+    if _g(m, "by"):  # "April 480 BC"
+        return Spec("DATE", when=When("month", int(m["by"]), mo, bc=True), mod=premod_code(m))
     return Spec("DATE", when=When("month", year_of(m["y"]), mo), mod=premod_code(m))
 
 
@@ -287,7 +289,9 @@ def b_century(m: re.Match, text: str) -> Spec | None:
     n = lx.ordinal_value(raw) or int(re.match(r"\d+", raw).group())
     if n < 1:
         return None  # "the 0th century"
-    return Spec("DATE", when=When("century", (n - 1) * 100), mod=premod_code(m))
+    # The 4th century BC (BC03) ran from 400 to 301 BC: its value counts hundreds, like AD's.
+    bc = bool(_g(m, "era"))
+    return Spec("DATE", when=When("century", (n - 1) * 100, bc=bc), mod=premod_code(m))
 
 
 def _quarter_number(word: str) -> int | None:
@@ -360,14 +364,18 @@ def b_season(m: re.Match, text: str) -> Spec | None:
         return None  # "the fall of the old regime"
     if not det and m["s"][0].isupper() and _capitalised_name(text, m.start(), m.end()):
         return None  # "Donna Summer"
-    if not det and not _g(m, "y") and re.match(r"\s+(?:in|at|on|over|near)\b", text[m.end():]):
+    year = _g(m, "y") or _g(m, "by")
+    if not det and not year and re.match(r"\s+(?:in|at|on|over|near)\b", text[m.end():]):
         return None  # "birds winter in Mexico": the verb
     # "fall" and "spring" are verbs too; a bare "autumn" wants a preposition in front.
-    bare = not det and not _g(m, "y") and not _g(m, "premod") and m["s"].islower()
+    bare = not det and not year and not _g(m, "premod") and m["s"].islower()
     if bare and (m["s"] in ("fall", "spring") or (m["s"] == "autumn"
                                                   and before not in SEASON_CONTEXT)):
         return None
-    when = When("season", year_of(m["y"]) if _g(m, "y") else None, n=SEASONS.index(s))
+    if _g(m, "by"):  # "autumn of 481 BC"
+        when = When("season", int(m["by"]), n=SEASONS.index(s), bc=True)
+    else:
+        when = When("season", year_of(m["y"]) if _g(m, "y") else None, n=SEASONS.index(s))
     spec = Spec("DATE", when=when, mod=premod_code(m))
     if det in ("last", "past"):
         # "last summer" is last year's summer, as TimeBank reads it ("last spring" in October).
@@ -777,9 +785,11 @@ RULES: list[Rule] = [
          r"(?:,? (?P<y>{year4}))?",
          b_month_day, ("13 September 2023", "the 13th of September", "Wednesday 13 Sept.")),
     Rule("month_year",
-         OPT_PREMOD + r"(?P<mon>{month}),? (?:of )?(?P<y>{year4}|'\d\d|{spelled_year})",
+         OPT_PREMOD + r"(?P<mon>{month}),? (?:of )?(?:(?P<y>{year4}|'\d\d|{spelled_year})"
+         r"|(?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?![\w]))",
          b_month_year, ("May 2013", "early June 1998", "February of 1940", "Sept. 1999",
-                        "the end of March 1941", "January nineteen ninety-seven")),
+                        "the end of March 1941", "January nineteen ninety-seven",
+                        "April 480 BC")),
     Rule("month",
          OPT_PREMOD + r"(?:(?P<rel>this past|this coming|this|last|next|coming) )?"
          r"(?P<mon>{month_name})",
@@ -818,8 +828,9 @@ RULES: list[Rule] = [
          b_decade, ("the 1990s", "the '80s", "the mid-1990s", "the early 1960s", "the sixties")),
     Rule("century",
          OPT_PREMOD + r"(?:the )?(?P<ord>{ordinal}|\d{1,2}(?:st|nd|rd|th))"
-         r" century",
-         b_century, ("the 19th century", "the twentieth century", "the end of the 19th century")),
+         r" century(?P<era> BC| B\.C\.| BCE)?",
+         b_century, ("the 19th century", "the twentieth century", "the end of the 19th century",
+                     "the 4th century BC")),
     Rule("quarter",
          r"(?:(?P<y0>{year4})(?:['’]s)? |(?P<rel0>this year's|last year's|next year's) )?"
          r"(?:the (?!\w+-quarter))?(?:fiscal[ -])?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?: |-)(?:fiscal )?"
@@ -857,9 +868,9 @@ RULES: list[Rule] = [
     Rule("season",
          OPT_PREMOD + r"(?:(?P<det>the following|the next|the previous|the"
          r"|this past|this coming|this|last|next|past|coming|that) )?(?P<s>{season})"
-         r"(?:,? (?:of )?(?P<y>{year4}|{spelled_year}))?",
+         r"(?:,? (?:of )?(?:(?P<y>{year4}|{spelled_year})|(?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?![\w])))?",
          b_season, ("the spring of 1998", "last summer", "this fall", "winter 2010",
-                    "early spring", "the winter of nineteen ninety-four")),
+                    "early spring", "the winter of nineteen ninety-four", "autumn of 481 BC")),
     Rule("holiday",
          r"(?:(?P<rel>this past|this coming|this|last|next) )?(?P<h>{holiday})(?:,? (?P<y>{year4}))?",
          b_holiday, ("Christmas", "Christmas Day 2012", "Thanksgiving", "New Year's Eve",

@@ -264,10 +264,26 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         ))
         # Comparisons ("a year earlier", "the previous day") do not move the story on.
         looks_back = c.spec.offset < 0 and (c.spec.follow_quarter or c.spec.anchor == ANAPHORIC)
-        aside = _in_parentheses(text, c.start, c.end)
+        aside = _in_parentheses(text, c.start, c.end) or (
+            narrative and _far_aside(text, sentence, c, w, previous))
         if w is not None and w.year is not None and not looks_back and not aside:
             previous = w
     return out
+
+
+# A bare year more than this far from the story's date, in the middle of a sentence, is an
+# aside ("declassified in 2005", "arranged as in 1614") that does not move the story on.
+ASIDE_YEARS = 10
+
+
+def _far_aside(text: str, sentence: tuple[int, int], c: _Candidate, w: When | None,
+               previous: When | None) -> bool:
+    if w is None or previous is None or w.gran != "year" or previous.year is None \
+            or w.year is None or c.spec.when is None:
+        return False
+    year, story = (-w.year if w.bc else w.year), (-previous.year if previous.bc else previous.year)
+    opening = len(text[sentence[0]:c.start].split()) <= 2  # "In 1976, ...", "By 1614 ..."
+    return abs(year - story) > ASIDE_YEARS and not opening
 
 
 def _in_parentheses(text: str, start: int, end: int) -> bool:
