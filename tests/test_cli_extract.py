@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gc
 import io
 import json
 import os
@@ -23,13 +24,15 @@ import pytest
 from files import write
 
 import timeline.cli
+import timeline.events
+import timeline.export
 import timeline.limits
 import timeline.parallel
 from timeline.cli import main
-from timeline.events import extract_document
+from timeline.events import blank_pipeline, document_parts, extract_document
 from timeline.export import read_events
 from timeline.readers import read_documents
-from timeline.records import FIELDS, Event
+from timeline.records import FIELDS, Document, Event
 
 ARTICLE = Path(__file__).parents[1] / "examples" / "article.txt"
 HEADER = (
@@ -640,6 +643,90 @@ def test_the_time_limit_grows_with_the_document_and_leaves_no_timer_behind():
         pass
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
     assert signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
+
+
+# 7. Documents longer than a part: their events stream part by part ---------------------------
+
+
+@pytest.fixture
+def short_parts(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Parts of one example article each (the parts are cut in this process, also with
+    workers), and batches of one part; the article's length."""
+    length = len(ARTICLE.read_text(encoding="utf-8"))
+    monkeypatch.setattr(timeline.events, "MAX_PART", length + 100)
+    monkeypatch.setattr(timeline.parallel, "BATCH_CHARACTERS", length + 100)
+    return length
+
+
+def _events_alive() -> int:
+    return sum(type(o) is Event for o in gc.get_objects())
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_long_documents_events_are_written_part_by_part_not_held(
+        tmp_path, monkeypatch, capsys, short_parts, workers):
+    long = write(tmp_path / "long.txt", "\n\n".join([ARTICLE.read_text(encoding="utf-8")] * 60))
+    expected = events_of(long)  # the library, in the same parts: 60 x 12 events
+    del expected  # not held while the command runs
+    alive = []  # Event objects in this process each time the writer is given some
+    write_events = timeline.export.EventWriter.write
+
+    def counting(writer, events):
+        events = list(events)
+        alive.append(_events_alive() - before)
+        write_events(writer, events)
+
+    monkeypatch.setattr(timeline.export.EventWriter, "write", counting)
+    out = tmp_path / "events.jsonl"
+    before = _events_alive()
+    argv = ["extract", str(long), "-o", str(out), "-q", "--published", "2023-09-13",
+            "--workers", workers]
+    assert run(argv, capsys)[0] == 0
+    assert list(read_events(out)) == events_of(long)
+    # Before: all 720 events at once; now at most a few parts' (with workers, those in flight).
+    assert max(alive) <= 6 * 12, alive
+    assert len(alive) == 60  # one write per part
+
+
+def test_a_long_document_failing_in_a_part_keeps_what_was_written_and_the_rest_go_on(
+        tmp_path, monkeypatch, capsys, short_parts):
+    text = ARTICLE.read_text(encoding="utf-8")
+    long = "\n\n".join([text] * 4 + [text.replace("Kim", "Stall")] + [text] * 5)
+    corpus = write(tmp_path / "corpus.jsonl", "".join(
+        json.dumps({"id": name, "text": body, "published": "2023-09-13"}) + "\n"
+        for name, body in (("first", text), ("long", long), ("last", text))))
+    parts = []
+    real = timeline.cli.extract_document
+
+    def fragile(document, **options):
+        parts.append(document.doc_id)
+        if "Stall" in document.text:
+            raise ValueError("no good")
+        return real(document, **options)
+
+    monkeypatch.setattr(timeline.cli, "extract_document", fragile)
+    out = tmp_path / "events.jsonl"
+    status, _, err = run(["extract", str(corpus), "-o", str(out), "-q"], capsys)
+    assert status == 1
+    cuts = [start for start, _, _ in document_parts(Document("long", long), blank_pipeline())]
+    failing = next(n for n, (a, b) in enumerate(zip(cuts, [*cuts[1:], len(long)], strict=True))
+                   if "Stall" in long[a:b])
+    kept = [e for e in events_of(corpus) if e.doc_id != "long" or e.timex_start < cuts[failing]]
+    assert 0 < failing < len(cuts) - 1 and len(kept) > 24
+    assert lines(err, "error") == [
+        f"timeline: error: {corpus}:2: from character {cuts[failing]:,} on: could not extract "
+        f"events (internal error: ValueError: no good); please report it; the {len(kept) - 24} "
+        "events before it were written"]
+    assert parts == ["first"] + ["long"] * (failing + 1) + ["last"]  # the rest is not read
+    assert list(read_events(out)) == kept
+    # A store takes a document whole or not at all: then the output has none of it either.
+    status, _, err = run(["extract", str(corpus), "-o", str(out), "-q", "--db",
+                          str(tmp_path / "events.sqlite")], capsys)
+    assert status == 1
+    assert lines(err, "error") == [
+        f"timeline: error: {corpus}:2: could not extract events (internal error: ValueError: "
+        "no good); please report it"]
+    assert {e.doc_id for e in read_events(out)} == {"first", "last"}
 
 
 def test_a_lone_surrogate_escape_in_jsonl_becomes_a_replacement_character(tmp_path, capsys):

@@ -27,7 +27,7 @@ from timeline import temporal
 from timeline.anchoring import AnchoringScore, gold_anchors, score_anchoring
 from timeline.cluster import ClusterError, connect, extract_on_cluster, write_parts
 from timeline.evaluate import combine, format_errors, format_table, pair_files, score_document
-from timeline.events import extract_document, load_pipeline
+from timeline.events import document_parts, extract_document, in_document, load_pipeline
 from timeline.export import FORMATS, SUFFIXES, ExportError, open_writer
 from timeline.limits import TooSlow, limit_for, time_limit
 from timeline.published import find_published, parse_date
@@ -391,8 +391,12 @@ def _write_extracted(
     documents = read_documents(args.inputs, published=published, error=report.error,
                                warn=report.warn)
     try:
-        for document, events in _extracted(outputs.fresh(documents), nlp, args, report, client):
-            outputs.write(document, events)
+        for document, start, events, problem, last in _extracted(
+                outputs.fresh(documents), nlp, args, client):
+            if problem is None:
+                outputs.part(document, start, events, last)
+            else:
+                report.error(_failure(document, start, problem, outputs.failed()))
         outputs.close()
     except (ExportError, ClusterError, StoreError) as error:
         outputs.abort()
@@ -406,12 +410,24 @@ def _write_extracted(
     return 0
 
 
+def _failure(document: Document, start: int, problem: str, written: int) -> str:
+    """The error line of a document whose extraction failed in its part from ``start``."""
+    where = document.source or document.doc_id
+    if not written:
+        return f"{where}: {problem}"
+    return (f"{where}: from character {start:,} on: {problem}; "
+            f"the {written:,} events before it were written")
+
+
 class _Outputs:
     """Where extract's events go, in input order: the ``-o`` writer, the ``--db`` store, or both.
 
-    Documents the store holds unchanged (same text, same settings) are not extracted again:
-    ``fresh`` leaves them out of the documents to extract, and their stored events take their
-    place in the output.
+    The events of a document come part by part (see ``timeline.events.document_parts``) and
+    go to the ``-o`` writer as they come, so that a long document costs the memory of one
+    part; the store takes a document whole (one transaction), so with ``--db`` they are held
+    until its last part. Documents the store holds unchanged (same text, same settings) are
+    not extracted again: ``fresh`` leaves them out of the documents to extract, and their
+    stored events take their place in the output.
     """
 
     def __init__(self, writer, store, settings: str, progress: _Progress) -> None:
@@ -422,6 +438,9 @@ class _Outputs:
         # Documents out for extraction, and unchanged ones that come after one of them:
         # (doc_id, unchanged, source).
         self._waiting: deque[tuple[str, bool, str | None]] = deque()
+        self._started = False  # whether a document's first part has come and not its last
+        self._count = 0  # the events of that document so far
+        self._held: list = []  # and those events, when the store is to take them
 
     def fresh(self, documents: Iterator[Document]) -> Iterator[Document]:
         """The documents to extract; unchanged ones are written as soon as their turn comes."""
@@ -434,12 +453,32 @@ class _Outputs:
             else:
                 self._unchanged(document.doc_id, document.source)
 
-    def write(self, document: Document, events: list) -> None:
-        """Store and write an extracted document's events, after the unchanged ones before it."""
-        self._catch_up(document.doc_id)
-        if self.store is not None:
-            self.store.put(document, events, self.settings)
-        self._write(events, unchanged=False)
+    def part(self, document: Document, start: int, events: list, last: bool) -> None:
+        """Write the events of the part of ``document`` that begins at character ``start``
+        (after the unchanged documents before it); store the document once ``last``."""
+        if not self._started:
+            self._catch_up(document.doc_id)
+            self._started = True
+        events = in_document(events, start, self._count)
+        self._count += len(events)
+        if self.store is None:
+            self.writer.write(events)
+        else:
+            self._held.extend(events)
+        if last:
+            if self.store is not None:
+                self.store.put(document, self._held, self.settings)
+                if self.writer is not None:
+                    self.writer.write(self._held)
+            self.progress.step(self._count)
+            self._started, self._count, self._held = False, 0, []
+
+    def failed(self) -> int:
+        """Give up the document in progress (a part failed); how many of its events were
+        written (none with a store: it is not stored)."""
+        written = 0 if self.store is not None else self._count
+        self._started, self._count, self._held = False, 0, []
+        return written
 
     def close(self) -> None:
         self._catch_up(None)
@@ -468,49 +507,80 @@ class _Outputs:
 
     def _unchanged(self, doc_id: str, source: str | None) -> None:
         self.store.update_source(doc_id, source)
-        self._write(list(self.store.events(doc_id)), unchanged=True)
-
-    def _write(self, events: list, *, unchanged: bool) -> None:
+        events = list(self.store.events(doc_id))
         if self.writer is not None:
             self.writer.write(events)
-        self.progress.step(len(events), unchanged=unchanged)
+        self.progress.step(len(events), unchanged=True)
 
 
-def _extracted(documents, nlp, args: argparse.Namespace, report: _Report, client=None):
-    """Each document with its events, in input order (failed ones left out), in this process,
-    in ``args.workers`` or on the Dask cluster of ``client``."""
-    if client is not None:
-        results = extract_on_cluster(client, documents, args.spacy_model, args.mode)
-    elif args.workers > 1:
+def _extracted(documents, nlp, args: argparse.Namespace, client=None):
+    """(document, start, events, problem, last) for each part of each document, in input
+    order, extracted in this process, in ``args.workers`` or on the Dask cluster of
+    ``client``: the events of the part that begins at character ``start`` (offsets and
+    numbers those of the part alone), or a one-line ``problem`` when it failed, after which
+    the rest of that document is left out.
+    """
+    if client is not None:  # the cluster takes documents whole
+        for document, events, problem in extract_on_cluster(
+                client, documents, args.spacy_model, args.mode):
+            yield document, 0, events, problem, True
+        return
+    parts = _Parts(documents, nlp)
+    if args.workers > 1:
         from timeline.parallel import extract_in_processes
 
-        results = extract_in_processes(documents, args.workers, args.spacy_model, args.mode)
+        results = extract_in_processes(parts, args.workers, args.spacy_model, args.mode)
     else:
-        for document in documents:
-            events = _extract_one(document, nlp, args.mode, report)
-            if events is not None:
-                yield document, events
-        return
-    for document, events, problem in results:
-        if problem:
-            report.error(f"{document.source or document.doc_id}: {problem}")
-        else:
-            yield document, events
+        results = ((part, *_extract_one(part, nlp, args.mode, verbose=args.verbose))
+                   for part in parts)
+    yield from parts.placed(results)
 
 
-def _extract_one(document, nlp, mode: str, report: _Report):
+class _Parts:
+    """The parts of the documents to extract, each a document of its own, and which document
+    each belongs to, so that the results, which come back in the same order, can be placed.
+    Once a part has failed, the rest of its document is not sent out."""
+
+    def __init__(self, documents: Iterator[Document], nlp) -> None:
+        self.documents = documents
+        self.nlp = nlp
+        self.sent: deque[tuple[Document, int, bool]] = deque()  # (document, start, last)
+        self.failed: Document | None = None
+
+    def __iter__(self) -> Iterator[Document]:
+        for document in self.documents:
+            for start, part, last in document_parts(document, self.nlp):
+                if self.failed is document:
+                    break
+                self.sent.append((document, start, last))
+                yield part
+
+    def placed(self, results) -> Iterator[tuple[Document, int, list, str | None, bool]]:
+        """(document, start, events, problem, last) for each ``(part, events, problem)``."""
+        for _, events, problem in results:
+            document, start, last = self.sent.popleft()
+            if self.failed is not None:
+                if self.failed is document:
+                    continue  # sent out before its document failed
+                self.failed = None
+            if problem is not None:
+                self.failed = document
+            yield document, start, events, problem, last
+
+
+def _extract_one(document: Document, nlp, mode: str, *, verbose: bool) -> tuple[list, str | None]:
+    """(events, None), or no events and a one-line problem (``verbose``: the traceback of a
+    bug goes to stderr now)."""
     try:
         with time_limit(limit_for(document.text)):
-            return extract_document(document, nlp=nlp, mode=mode)
+            return extract_document(document, nlp=nlp, mode=mode), None
     except TooSlow as error:
-        report.error(f"{document.source or document.doc_id}: {error}")
-        return None
+        return [], str(error)
     except Exception as error:  # a bug on one article must not lose the others
-        report.error(
-            f"{document.source or document.doc_id}: could not extract events "
-            f"(internal error: {type(error).__name__}: {error}); please report it"
-        )
-        return None
+        if verbose:
+            traceback.print_exc(file=sys.stderr)
+        return [], (f"could not extract events (internal error: {type(error).__name__}: "
+                    f"{error}); please report it")
 
 
 class _Progress:

@@ -127,29 +127,45 @@ def extract_document(
 ) -> list[Event]:
     """The dated events of one document."""
     nlp = nlp or blank_pipeline()
-    if len(document.text) > min(MAX_PART, nlp.max_length):
-        return _events_in_parts(document, nlp, mode)
-    if not nlp.pipe_names:
-        return _events_of_text(document, nlp, mode)
-    return events_from_doc(nlp(document.text), document, mode=mode)
-
-
-def _events_in_parts(document: Document, nlp: Language, mode: str) -> list[Event]:
-    """The events of a document longer than ``MAX_PART`` (or spaCy's ``max_length``): each
-    part, cut at a paragraph or sentence break, is read on its own, so memory stays bounded;
-    offsets stay those of the whole text. (A relative date at the start of a part is anchored
-    without the dates of the part before it.)"""
     found: list[Event] = []
-    for start, end in text_parts(document.text, min(MAX_PART, nlp.max_length)):
-        part = replace(document, text=document.text[start:end])
-        for event in extract_document(part, nlp=nlp, mode=mode):
-            found.append(replace(
-                event, event_id=f"{document.doc_id}-{len(found) + 1}",
-                timex_start=event.timex_start + start, timex_end=event.timex_end + start,
-                trigger_start=None if event.trigger_start is None
-                else event.trigger_start + start,
-                trigger_end=None if event.trigger_end is None else event.trigger_end + start))
+    for start, part, _ in document_parts(document, nlp):
+        found.extend(in_document(_events_of_part(part, nlp, mode), start, len(found)))
     return found
+
+
+def document_parts(document: Document, nlp: Language) -> Iterator[tuple[int, Document, bool]]:
+    """(start, part, last) for each part of ``document`` that is read on its own: the document
+    itself when it holds at most ``MAX_PART`` characters (and ``nlp.max_length``), else pieces
+    of it cut at paragraph or sentence breaks (``text_parts``), each cut only when its turn
+    comes. ``start`` is where the part begins in the document, ``last`` whether it ends it.
+    (A relative date at the start of a part is anchored without the dates of the part before
+    it.)"""
+    spans = text_parts(document.text, min(MAX_PART, nlp.max_length))
+    if len(spans) == 1:
+        yield 0, document, True
+        return
+    for n, (start, end) in enumerate(spans, 1):
+        yield start, replace(document, text=document.text[start:end]), n == len(spans)
+
+
+def in_document(events: list[Event], start: int, before: int) -> list[Event]:
+    """The events of a part that begins at character ``start`` of its document as events of
+    the whole: offsets shifted by ``start``, numbered on after the ``before`` events of the
+    parts before it."""
+    if start == 0 and before == 0:
+        return events
+    return [replace(
+        event, event_id=f"{event.doc_id}-{before + n}",
+        timex_start=event.timex_start + start, timex_end=event.timex_end + start,
+        trigger_start=None if event.trigger_start is None else event.trigger_start + start,
+        trigger_end=None if event.trigger_end is None else event.trigger_end + start)
+        for n, event in enumerate(events, 1)]
+
+
+def _events_of_part(part: Document, nlp: Language, mode: str) -> list[Event]:
+    if not nlp.pipe_names:
+        return _events_of_text(part, nlp, mode)
+    return events_from_doc(nlp(part.text), part, mode=mode)
 
 
 def text_parts(text: str, size: int) -> list[tuple[int, int]]:
@@ -195,7 +211,7 @@ def extract_documents(
     for document in documents:
         if len(document.text) > min(MAX_PART, nlp.max_length):
             yield from batch()
-            yield document, _events_in_parts(document, nlp, mode)
+            yield document, extract_document(document, nlp=nlp, mode=mode)
         else:
             pending.append(document)
             if len(pending) >= batch_size:

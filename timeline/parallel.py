@@ -1,8 +1,10 @@
 """Extract events in several processes, with the same output in the same order as one.
 
-Documents are read in this process and sent out in batches; each worker builds its spaCy
-pipeline once, when it starts. Only a few batches are in flight at a time, so memory stays
-bounded however long the input is.
+Documents are read in this process and sent out in batches of at most ``BATCH`` documents and
+``BATCH_CHARACTERS`` characters; each worker builds its spaCy pipeline once, when it starts.
+Only a few batches are in flight at a time, so memory stays bounded however long the input is.
+(The command line sends the parts of a long document as documents of their own, so that one
+part, not the whole document, is out at a time: see ``timeline.cli``.)
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from timeline.records import Document, Event
 
 BATCH = 32
+BATCH_CHARACTERS = 1_000_000  # a batch of long texts holds one, or a few
 
 _nlp = None
 
@@ -26,21 +29,33 @@ def extract_in_processes(
     """
     context = multiprocessing.get_context("spawn")
     with context.Pool(workers, initializer=_start, initargs=(model,)) as pool:
-        pending = []
-        batches = _batches(documents, BATCH)
+        pending = []  # (batch, its results to come)
+        batches = _batches(documents)
         for batch in itertools.islice(batches, workers * 2):
-            pending.append(pool.apply_async(_extract_batch, (batch, mode)))
+            pending.append((batch, pool.apply_async(_extract_batch, (batch, mode))))
         while pending:
-            results = pending.pop(0).get()
+            batch, results = pending.pop(0)
+            results = results.get()
             following = next(batches, None)
             if following is not None:
-                pending.append(pool.apply_async(_extract_batch, (following, mode)))
-            yield from results
+                pending.append((following, pool.apply_async(_extract_batch, (following, mode))))
+            for document, (events, problem) in zip(batch, results, strict=True):
+                yield document, events, problem
 
 
-def _batches(documents: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    iterator = iter(documents)
-    while batch := list(itertools.islice(iterator, size)):
+def _batches(documents: Iterable[Document]) -> Iterator[list[Document]]:
+    """The documents in batches of at most ``BATCH``, and no more characters than
+    ``BATCH_CHARACTERS`` unless a single document is longer."""
+    batch: list[Document] = []
+    characters = 0
+    for document in documents:
+        if batch and (len(batch) == BATCH
+                      or characters + len(document.text) > BATCH_CHARACTERS):
+            yield batch
+            batch, characters = [], 0
+        batch.append(document)
+        characters += len(document.text)
+    if batch:
         yield batch
 
 
@@ -51,21 +66,19 @@ def _start(model: str | None) -> None:
     _nlp = load_pipeline(model)
 
 
-def _extract_batch(
-    batch: list[Document], mode: str
-) -> list[tuple[Document, list[Event], str | None]]:
+def _extract_batch(batch: list[Document], mode: str) -> list[tuple[list[Event], str | None]]:
+    """(events, problem) for each document of ``batch``: only these go back, not the texts."""
     from timeline.events import extract_document
     from timeline.limits import TooSlow, limit_for, time_limit
 
-    results = []
+    results: list[tuple[list[Event], str | None]] = []
     for document in batch:
         try:
             with time_limit(limit_for(document.text)):
-                events = extract_document(document, nlp=_nlp, mode=mode)
-            results.append((document, events, None))
+                results.append((extract_document(document, nlp=_nlp, mode=mode), None))
         except TooSlow as error:
-            results.append((document, [], str(error)))
+            results.append(([], str(error)))
         except Exception as error:  # one bad article must not lose the batch
-            results.append((document, [], f"could not extract events (internal error: "
-                                          f"{type(error).__name__}: {error}); please report it"))
+            results.append(([], f"could not extract events (internal error: "
+                                f"{type(error).__name__}: {error}); please report it"))
     return results
