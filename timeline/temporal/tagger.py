@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
-from timeline.temporal.calendar import When
+from timeline.temporal.calendar import When, valid_day
 from timeline.temporal.context import (
     DEADLINE_WORDS,
     FUTURE,
@@ -27,7 +27,7 @@ from timeline.temporal.context import (
 )
 from timeline.temporal.model import Timex
 from timeline.temporal.resolve import Reference, resolve
-from timeline.temporal.rules import RULES, Rule, preceding_word, rule_cores
+from timeline.temporal.rules import NOT_YEAR_AFTER, RULES, Rule, preceding_word, rule_cores
 from timeline.temporal.spec import ANAPHORIC, Spec
 
 MODES = ("auto", "news", "narrative")
@@ -149,6 +149,63 @@ def _select(cands: list[_Candidate]) -> list[_Candidate]:
     return taken
 
 
+# Ranges are two expressions in TimeML: "6-7 January 1916", "May 4 and 5", "1915-17".
+_DAY_BEFORE = re.compile(r"(?<![\w.,/:])(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|—|\bto|\band|\bor)\s*$")
+_DAY_AFTER = re.compile(r"\s*(?:-|–|—|to\b|and\b|or\b|through\b)\s*(\d{1,2})(?:st|nd|rd|th)?"
+                        r"(?![\w:/]|[.,]\d)(?:,?\s+(\d{4})(?!\d))?")
+_YEAR_AFTER = re.compile(r"[-–/](\d\d)(?![\w]|[.,]\d)")
+
+
+def _range_partners(text: str, cands: list[_Candidate]) -> list[_Candidate]:
+    """``cands`` and the other ends of the ranges they close or open: the first day of
+    "6-7 January 1916" (the day of the next expression's month and year), the second of "May 4
+    and 5", the second year of "1915-17" (two digits: the century of the first)."""
+    out: list[_Candidate] = []
+    taken = [(c.start, c.end) for c in cands]
+    starts = [c.start for c in cands]
+    absorbed: set[int] = set()  # the starts of year candidates a range's second day took in
+
+    def free(start: int, end: int) -> bool:
+        i = bisect.bisect_right(starts, start)
+        return not ((i > 0 and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end))
+
+    for c in cands:
+        if c.start in absorbed:
+            continue
+        when = c.spec.when
+        if when is None or c.spec.unit is not None or c.spec.value is not None or when.bc:
+            out.append(c)
+            continue
+        if when.gran == "day" and c.rule.name == "day_month_year" and text[c.start].isdigit():
+            m = _DAY_BEFORE.search(text, max(0, c.start - 16), c.start)
+            if m and free(m.start(1), m.end(1)) and 0 < int(m[1]) < when.day:
+                out.append(replace(c, start=m.start(1), end=m.end(1), spec=replace(
+                    c.spec, when=replace(when, day=int(m[1])), weekday=None)))
+        out.append(c)
+        if when.gran == "day" and c.rule.name == "month_day_year" and text[c.end - 1].isdigit():
+            m = _DAY_AFTER.match(text, c.end)
+            if m and m[2] and (m.start(2), m.end(2)) in taken:  # "March 3-5, 2023"
+                absorbed.add(m.start(2))
+            elif m and m[2] and not free(m.end(1), m.end()):
+                m = None
+            if (m and when.day < int(m[1]) <= 31 and free(m.start(1), m.end(1))
+                    and not NOT_YEAR_AFTER.match(text, m.end(1))):  # "May 4 and 5 people"
+                year = int(m[2]) if m[2] else when.year
+                if year is not None and m[2] and when.year is None:
+                    out[-1] = c = replace(c, spec=replace(c.spec, when=replace(when, year=year)))
+                if valid_day(year or 2000, when.month, int(m[1])):
+                    out.append(_Candidate(m.start(1), m.end(), c.rule, replace(
+                        c.spec, when=replace(when, day=int(m[1]), year=year), weekday=None)))
+        elif when.gran == "year" and c.rule.name == "year" and c.end - c.start == 4:
+            m = _YEAR_AFTER.match(text, c.end)
+            if m and free(m.start(1), m.end(1)):
+                second = when.year // 100 * 100 + int(m[1])
+                second += 100 if second <= when.year else 0
+                out.append(_Candidate(m.start(1), m.end(1), c.rule, replace(
+                    c.spec, when=replace(when, year=second), mod=None)))
+    return out
+
+
 _JOIN = re.compile(r"\s*,?\s*(?:on\s+)?$")
 _PART_OF = re.compile(r"(?:early in )?the (?:early |late )?(?P<p>morning|afternoon|evening|night)"
                       r"(?: hours)? of\s+$", re.I)
@@ -236,7 +293,8 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto") -> l
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     day = _as_date(dct)
-    cands = _merge_clock_with_day(text, _select(_within_sentences(text, _candidates(text))))
+    cands = _merge_clock_with_day(
+        text, _range_partners(text, _select(_within_sentences(text, _candidates(text)))))
     narrative = mode == "narrative" or (mode == "auto" and _is_narrative(cands, day))
     return _resolve_all(text, cands, day, narrative)
 
