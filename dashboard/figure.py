@@ -122,8 +122,7 @@ def draw(
     fetch; such rows are drawn as counts). ``shown`` is how many events the rows hold
     (default: their distinct ``key``s).
     """
-    fig = go.Figure()
-    fig.add_trace(_highlight_trace())
+    traces = [_highlight_trace()]
     focus = None
     if xrange and len(rows):
         x0, x1 = (pd.Timestamp(x) for x in xrange)
@@ -132,16 +131,21 @@ def draw(
         focus = focus_range(rows)
     if shown is None:
         shown = int(rows["key"].nunique()) if len(rows) else 0
-    mode, unit = "events", None
+    mode, unit, overview_top = "events", None, None
     if len(rows):
-        _add_overview(fig, rows)
+        overview_top = _add_overview(traces, rows)
     if int(_weights(rows).sum()) > max_points:
         mode = "counts"
         unit = _bin_unit(rows, xrange or focus)
-        _add_counts(fig, rows, unit, lanes)
+        _add_counts(traces, rows, unit, lanes)
     elif len(rows):
-        _add_events(fig, rows, step=min(0.12, 12 / _lane_pixels(len(order))))
+        _add_events(traces, rows, step=min(0.12, 12 / _lane_pixels(len(order))))
+    # The traces are built here, as plain data: validated again, value by value, as a figure
+    # takes them, they took half the figure's time.
+    fig = go.Figure(data=traces, _validate=False)
     _layout(fig, order, uirevision)
+    if overview_top is not None:
+        fig.update_xaxes(rangeslider={"yaxis": {"rangemode": "fixed", "range": [0, overview_top]}})
     if len(rows):  # the slider spans every event shown, whatever the view
         fig.update_xaxes(rangeslider={"autorange": False, "range": [
             rows["lo"].min().isoformat(), (rows["hi"].max() + _DAY).isoformat()]})
@@ -239,15 +243,15 @@ def _middles(rows: pd.DataFrame) -> pd.Series:
     return noon.where(point, middle)
 
 
-def _gl(**properties) -> go.Scattergl:
-    """A WebGL trace, not validated property by property: its values are built here, and
-    validating the arrays of a 100,000-event view took a third of the figure's time."""
-    return go.Scattergl(_validate=False, **properties)
+def _gl(**properties) -> dict:
+    """A WebGL trace, as data (see ``draw``); columns as arrays, as validation made them."""
+    return {"type": "scattergl", **{name: value.to_numpy() if isinstance(value, pd.Series)
+                                    else value for name, value in properties.items()}}
 
 
-def _highlight_trace() -> go.Scattergl:
+def _highlight_trace() -> dict:
     # WebGL like the events, so the range slider (which draws only SVG traces) leaves it out
-    return go.Scattergl(
+    return _gl(
         x=[], y=[], yaxis="y2", mode="markers", name="chosen", showlegend=False, hoverinfo="skip",
         marker={"symbol": "circle-open", "size": 22, "color": "#111", "line": {"width": 3}},
     )
@@ -267,18 +271,18 @@ def _lane_pixels(lanes: int) -> float:
     return (_height(lanes) - 130) / max(1, lanes)
 
 
-def _add_events(fig: go.Figure, rows: pd.DataFrame, step: float = 0.12) -> None:
+def _add_events(traces: list, rows: pd.DataFrame, step: float = 0.12) -> None:
     points = rows[rows["granularity"].isin(POINT_GRANULARITIES)]
     spans = rows[~rows["granularity"].isin(POINT_GRANULARITIES)]
     if len(spans):
         spans = spans.assign(y=spans["y"] + _spread(spans, ["y"], step, 5))
         for slot, group in spans.groupby(spans["colour"] % len(PALETTE), sort=True):
             xs, ys = _segments(group["lo"], group["hi"], group["y"])
-            fig.add_trace(_gl(
+            traces.append(_gl(
                 yaxis="y2", x=xs, y=ys, mode="lines", line={"width": 9, "color": colour(slot)},
                 opacity=0.45, hoverinfo="skip", showlegend=False, name="periods",
             ))
-        fig.add_trace(_gl(
+        traces.append(_gl(
             yaxis="y2", x=spans["mid"],
             y=spans["y"], mode="markers", name="periods",
             marker={"symbol": "line-ns-open", "size": 14, "line": {"width": 2},
@@ -287,7 +291,7 @@ def _add_events(fig: go.Figure, rows: pd.DataFrame, step: float = 0.12) -> None:
         ))
     if len(points):
         points = points.assign(y=points["y"] + _spread(points, ["y", "lo"], step, 5))
-        fig.add_trace(_gl(
+        traces.append(_gl(
             yaxis="y2", x=points["mid"],
             y=points["y"], mode="markers", name="days",
             marker={"size": 10, "color": [colour(c) for c in points["colour"]],
@@ -354,7 +358,7 @@ def _bin_start(days: pd.Series, unit: str) -> pd.Series:
     return days
 
 
-def _add_counts(fig: go.Figure, rows: pd.DataFrame, unit: str, lanes: str) -> None:
+def _add_counts(traces: list, rows: pd.DataFrame, unit: str, lanes: str) -> None:
     points = rows[rows["granularity"].isin(POINT_GRANULARITIES)]
     spans = rows[~rows["granularity"].isin(POINT_GRANULARITIES)]
     by_doc = lanes != "actor"
@@ -363,11 +367,11 @@ def _add_counts(fig: go.Figure, rows: pd.DataFrame, unit: str, lanes: str) -> No
             n=_count(spans), colour=("colour", "first"), lane=("lane", "first"),
             granularity=("granularity", "first")).reset_index()
         xs, ys = _segments(groups["lo"], groups["hi"], groups["y"])
-        fig.add_trace(_gl(
+        traces.append(_gl(
             yaxis="y2", x=xs, y=ys, mode="lines", line={"width": 9, "color": COUNT_COLOUR},
             opacity=0.35, hoverinfo="skip", showlegend=False, name="periods",
         ))
-        fig.add_trace(_gl(
+        traces.append(_gl(
             yaxis="y2", x=groups["lo"] + (groups["hi"] + _DAY - groups["lo"]) / 2, y=groups["y"],
             mode="markers", name="periods",
             marker={"symbol": "line-ns-open", "size": 14, "line": {"width": 2},
@@ -389,7 +393,7 @@ def _add_counts(fig: go.Figure, rows: pd.DataFrame, unit: str, lanes: str) -> No
         ).reset_index()
         half = {"month": pd.Timedelta(days=15), "week": pd.Timedelta(days=3.5)}.get(
             unit, pd.Timedelta(hours=12))
-        fig.add_trace(_gl(
+        traces.append(_gl(
             yaxis="y2", x=groups["bin"] + half, y=groups["y"], mode="markers", name="counts",
             marker={"size": [min(28.0, 6 + 3 * math.sqrt(n)) for n in groups["n"]],
                     "color": [colour(c) if by_doc else COUNT_COLOUR for c in groups["colour"]],
@@ -404,10 +408,10 @@ def _add_counts(fig: go.Figure, rows: pd.DataFrame, unit: str, lanes: str) -> No
         ))
 
 
-def _add_overview(fig: go.Figure, rows: pd.DataFrame) -> None:
+def _add_overview(traces: list, rows: pd.DataFrame) -> float:
     """A small count-over-time line for the range slider (which draws only SVG traces). It
     lives on the hidden primary y axis, whose range keeps it out of the main plot; the lanes
-    are on ``y2``."""
+    are on ``y2``. Returns the top of the slider's y range."""
     middles = rows["mid"]
     span = (middles.max() - middles.min()).days
     # The slider is about a thousand pixels wide: more bins than that only add bytes.
@@ -418,14 +422,13 @@ def _add_overview(fig: go.Figure, rows: pd.DataFrame) -> None:
     # zeros in between, so quiet periods read as quiet
     every = {"year": "YS", "month": "MS", "week": "W-MON", "day": "D"}[unit]
     counts = counts.reindex(pd.date_range(bins.min(), bins.max(), freq=every), fill_value=0)
-    fig.add_trace(go.Scatter(
-        x=_days(counts.index.to_series()), y=counts.to_numpy(), yaxis="y", mode="lines",
-        name="overview",
-        line={"width": 1, "color": COUNT_COLOUR, "shape": "hvh"}, fill="tozeroy",
-        hoverinfo="skip", showlegend=False,
-    ))
-    top = float(counts.max()) * 1.15 if len(counts) else 1.0
-    fig.update_xaxes(rangeslider={"yaxis": {"rangemode": "fixed", "range": [0, top]}})
+    traces.append({
+        "type": "scatter", "x": _days(counts.index.to_series()), "y": counts.to_numpy(),
+        "yaxis": "y", "mode": "lines", "name": "overview",
+        "line": {"width": 1, "color": COUNT_COLOUR, "shape": "hvh"}, "fill": "tozeroy",
+        "hoverinfo": "skip", "showlegend": False,
+    })
+    return float(counts.max()) * 1.15 if len(counts) else 1.0
 
 
 def _bin_label(start: pd.Timestamp, unit: str) -> str:
