@@ -319,13 +319,33 @@ class Corpus:
             if cached is not None:
                 self._views.move_to_end(key)
                 return cached
-        frame = combine(self.base, session.frame if session else None)
+        frame = self._within(key)
+        if frame is None:
+            frame = combine(self.base, session.frame if session else None)
         view = apply_filters(frame, filters)
         with self._lock:
             self._views[key] = view
             while len(self._views) > 16:
                 self._views.popitem(last=False)
         return view
+
+    def _within(self, key: tuple) -> pd.DataFrame | None:
+        """The smallest cached view that holds the view ``key`` names: the same filters with
+        a shorter search text found in its text. Typing a word, each keystroke searches what
+        the one before found instead of every event."""
+        session, version, filters = key
+        if not filters.text:
+            return None
+        text = filters.text.lower()
+        found = None
+        with self._lock:
+            for (other_session, other_version, other), view in self._views.items():
+                if (other_session, other_version) == (session, version) \
+                        and other.text.lower() in text \
+                        and replace(other, text=filters.text) == filters \
+                        and (found is None or len(view) < len(found)):
+                    found = view
+        return found
 
     # what the page asks
 

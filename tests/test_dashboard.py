@@ -381,6 +381,26 @@ def test_an_uploaded_html_page_is_read_like_extract_reads_it():
     assert "alert" not in document.text and document.source == "raid.html"
 
 
+def test_typing_a_word_searches_what_the_last_keystroke_found():
+    texts = ["Police arrived", "The police chief resigned", "Politicians met", "Kim arrived"]
+    corpus = Corpus([event(i, doc="ab"[i % 2], text=t, granularity="day" if i else "month")
+                     for i, t in enumerate(texts)])
+
+    def keys(**filters):
+        return list(corpus.view(None, Filters(**filters))["key"])
+
+    assert keys(text="pol") == ["b0", "b1", "b2"]
+    assert keys(text="Pol", granularities=("day",)) == ["b1", "b2"]
+    # each longer text is searched within a cached view, and finds what a fresh search does
+    for filters in ({"text": "polic"}, {"text": "police"}, {"text": "police c"},
+                    {"text": "police", "granularities": ("day",)},
+                    {"text": "police", "documents": ("a",)}):
+        found = keys(**filters)
+        assert found == list(apply_filters(corpus.base, Filters(**filters))["key"]), filters
+    assert keys(text="police c") == ["b1"]
+    assert keys(text="arrived") == ["b0", "b3"]  # not within "pol..."
+
+
 def test_a_session_sees_its_own_articles_only(tmp_path):
     corpus = Corpus(extract(EXAMPLE.read_text(encoding="utf-8"), doc_id="article"))
     base = len(corpus.base)
