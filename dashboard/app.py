@@ -169,7 +169,7 @@ def _filters(documents: list, actors: list, granularities: list) -> html.Section
     return html.Section(className="tl-filters", children=[
         html.H2("Filter"),
         html.Label("Search", htmlFor=ids.SEARCH),
-        dcc.Input(id=ids.SEARCH, type="search", debounce=0.3, placeholder="words in events",
+        dcc.Input(id=ids.SEARCH, type="search", debounce=0.2, placeholder="words in events",
                   className="tl-input"),
         html.Label("Dates"),
         dcc.DatePickerRange(id=ids.DATES, clearable=True, display_format="YYYY-MM-DD",

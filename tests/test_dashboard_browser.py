@@ -322,12 +322,12 @@ def test_page_draws_with_the_partial_plotly_bundle(server, loaded, visit):
     assert {"scatter", "scattergl"} <= set(modules) and "bar" not in modules
     # the range slider is drawn, and a marker answers the pointer with its hover label
     assert page.locator(f"{GRAPH} .rangeslider-container").count() == 1
-    page.evaluate(f"""() => {{
-        const gd = document.querySelector('{GRAPH}');
-        const t = gd.data.findIndex(t => t.name === 'days');
-        window.Plotly.Fx.hover(gd, [{{curveNumber: t, pointNumber: 0}}]);
-    }}""")
-    expect(page.locator(f"{GRAPH} .hoverlayer .hovertext")).to_have_count(1)
+    key, event = key_of(loaded, trigger="retired")
+    page.locator(GRAPH).scroll_into_view_if_needed()
+    point = page.evaluate(POINT_JS, key)
+    assert point is not None and point["trace"] == "scattergl"
+    page.mouse.move(point["x"], point["y"])
+    expect(page.locator(f"{GRAPH} .hoverlayer .hovertext")).to_contain_text(event.timex_text)
     no_errors(opened)
 
 
