@@ -28,6 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from timeline import temporal
+from timeline.parse import TenseOf, tense_of_parse
 from timeline.records import Document, Event
 from timeline.syntax import (
     ADP,
@@ -228,14 +229,14 @@ def events_from_doc(
 ) -> list[Event]:
     """The events of a spaCy ``doc`` of ``document.text``; ``timexes`` when already found."""
     if timexes is None:
-        timexes = _tag(document, mode)
+        timexes = _tag(document, mode, tense_of_parse(doc))
     return _events(_Reader(doc, timexes, document.text), document, timexes)
 
 
-def _tag(document: Document, mode: str) -> list[Timex]:
+def _tag(document: Document, mode: str, tense: TenseOf | None = None) -> list[Timex]:
     if document.published is None and mode == "auto":
         mode = "news"  # no date to anchor to: relative dates stay unresolved, as warned
-    return temporal.tag(document.text, document.published, mode=mode)
+    return temporal.tag(document.text, document.published, mode=mode, tense=tense)
 
 
 def _events_of_text(document: Document, nlp: Language, mode: str) -> list[Event]:

@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span
 
 from timeline import temporal
 from timeline.events import _as_date, events_from_doc
+from timeline.parse import tense_of_parse
 from timeline.records import Document
 
 SPANS_KEY = "timeline"
@@ -57,7 +58,7 @@ class TimelineComponent:
 
     def __call__(self, doc: Doc) -> Doc:
         published = _as_date(doc._.published) if doc._.published else self.published
-        timexes = temporal.tag(doc.text, published, mode=self.mode)
+        timexes = temporal.tag(doc.text, published, mode=self.mode, tense=tense_of_parse(doc))
         spans = []
         for timex in timexes:
             span = doc.char_span(timex.start, timex.end, label=timex.type,

@@ -12,7 +12,7 @@ import bisect
 import datetime as dt
 import re
 import statistics
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -31,6 +31,8 @@ from timeline.temporal.rules import NOT_YEAR_AFTER, RULES, Rule, preceding_word,
 from timeline.temporal.spec import ANAPHORIC, Spec
 
 MODES = ("auto", "news", "narrative")
+# The tense of an expression's clause from elsewhere (a parse), by its offsets; None: no word.
+TenseOf = Callable[[int, int], "tuple[str, bool] | None"]
 # "until Tuesday", "as early as Friday": whatever the verb's tense, the date lies ahead.
 _LOOKS_AHEAD = re.compile(r"\b(?:until|till|as (?:soon|early) as|no later than)\s+$", re.I)
 
@@ -283,12 +285,15 @@ def _as_date(dct: str | dt.date | None) -> dt.date | None:
         raise ValueError(f"not an ISO date: {dct!r}") from None
 
 
-def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto") -> list[Timex]:
+def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto",
+        tense: TenseOf | None = None) -> list[Timex]:
     """Return the temporal expressions of ``text``, in order, resolved against ``dct``.
 
     ``dct`` is the document creation (publication) date, as a ``date`` or an ISO string; without
     it, relative expressions keep unknown parts (``XXXX-XX-XX``). ``mode`` is ``auto`` (decide
     per document), ``news`` (anchor to the DCT) or ``narrative`` (anchor to the last date).
+    ``tense``, given an expression's (start, end) offsets, returns the tense of its clause and
+    whether it is certain, or None to let the words decide (a parse's: ``timeline.parse``).
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -296,17 +301,18 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto") -> l
     cands = _merge_clock_with_day(
         text, _range_partners(text, _select(_within_sentences(text, _candidates(text)))))
     narrative = mode == "narrative" or (mode == "auto" and _is_narrative(cands, day))
-    return _resolve_all(text, cands, day, narrative)
+    return _resolve_all(text, cands, day, narrative, tense)
 
 
 def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
-                 narrative: bool) -> list[Timex]:
+                 narrative: bool, tense_of: TenseOf | None = None) -> list[Timex]:
     starts = sentence_bounds(text)
     previous: When | None = None
     out: list[Timex] = []
     for c in cands:
         sentence = sentence_of(starts, text, c.start)
-        tense, certain = tense_at(text, sentence, c.start, c.end)
+        parsed = tense_of(c.start, c.end) if tense_of is not None else None
+        tense, certain = parsed or tense_at(text, sentence, c.start, c.end)
         if tense == PAST and preceding_word(text, c.start) in DEADLINE_WORDS:
             tense = None
         if _LOOKS_AHEAD.search(text, max(0, c.start - 25), c.start):
