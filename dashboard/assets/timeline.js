@@ -1,4 +1,14 @@
 // Clientside callbacks of the timeline dashboard (see dashboard/callbacks.py).
+
+// Plotly draws WebGL at twice the screen's resolution by default: four times the pixels to
+// allocate, clear and fill on every redraw, which a browser without a GPU pays for in full.
+// At the screen's own resolution (at most 2) nothing is lost on screen. (This file loads
+// after plotly-gl2d.min.js: Dash includes the assets in alphabetical order.)
+if (window.Plotly && window.Plotly.setPlotConfig) {
+  window.Plotly.setPlotConfig({
+    plotGlPixelRatio: Math.min(2, Math.max(1, window.devicePixelRatio || 1))
+  });
+}
 window.dash_clientside = Object.assign({}, window.dash_clientside, {
   timeline: {
     // The filters changed: the table (AG Grid's infinite row model) asks the server again.
