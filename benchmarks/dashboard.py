@@ -20,7 +20,7 @@ What it does, for each size:
    has rows and the counts show the total); then, on the page at rest, a text search
    (``--search`` typed into the search box, then Enter) and ticking one granularity
    (``--granularity``), each until the counts changed and the figure's data was replaced and
-   drawn again. The search box is debounced (0.2 s; Enter does not cut it short): the table
+   drawn again. The search box is debounced (0.15 s; Enter does not cut it short): the table
    also shows the time from the filter's callback request to the redraw ("after debounce").
    Each figure is split into its parts (debounce, the callback's round trip, drawing) from the
    browser's request timings.
@@ -826,7 +826,7 @@ def goals(rows) -> None:
         print(f"\ngoals at {r['size']:,} events:")
         for key, name, goal in (
                 ("first", "first render", GOAL_FIRST),
-                ("search", "filter (search, with the 0.2 s debounce)", GOAL_FILTER),
+                ("search", "filter (search, with the 0.15 s debounce)", GOAL_FILTER),
                 ("search sent", "filter (search, after the debounce)", GOAL_FILTER),
                 ("granularity", "filter (granularity)", GOAL_FILTER)):
             if r[key] is None:

@@ -169,7 +169,7 @@ def _filters(documents: list, actors: list, granularities: list) -> html.Section
     return html.Section(className="tl-filters", children=[
         html.H2("Filter"),
         html.Label("Search", htmlFor=ids.SEARCH),
-        dcc.Input(id=ids.SEARCH, type="search", debounce=0.2, placeholder="words in events",
+        dcc.Input(id=ids.SEARCH, type="search", debounce=0.15, placeholder="words in events",
                   className="tl-input"),
         html.Label("Dates"),
         dcc.DatePickerRange(id=ids.DATES, clearable=True, display_format="YYYY-MM-DD",
@@ -230,9 +230,11 @@ def _grid() -> dag.AgGrid:
         {"field": "event", "headerName": "Event", "flex": 3, "minWidth": 260,
          "tooltipField": "event"},
         {"field": "trigger", "headerName": "Trigger", "width": 110},
-        {"field": "actors_text", "headerName": "Actors", "flex": 1, "minWidth": 140},
+        {"field": "actors_text", "headerName": "Actors", "flex": 1, "minWidth": 140,
+         "tooltipField": "actors_text"},
         {"field": "timex_text", "headerName": "As written", "width": 140},
-        {"field": "doc", "headerName": "Document", "flex": 1, "minWidth": 140},
+        {"field": "doc", "headerName": "Document", "flex": 1, "minWidth": 140,
+         "tooltipField": "doc"},
     ]
     return dag.AgGrid(
         id=ids.GRID,
