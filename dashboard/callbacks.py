@@ -423,7 +423,8 @@ def source_panel(row: dict, text: str | None) -> list:
     if not whole:
         head.append(html.P("The article's text is not loaded; this is the sentence.",
                            className="tl-hint"))
-    return [*head, html.Div(pieces, className="tl-article")]
+    # the head stays in view while the panel scrolls the article to the expression
+    return [html.Div(head, className="tl-source-head"), html.Div(pieces, className="tl-article")]
 
 
 def _fits(text: str, row: dict) -> bool:
