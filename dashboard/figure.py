@@ -286,7 +286,7 @@ def _add_events(traces: list, rows: pd.DataFrame, step: float = 0.12) -> None:
             yaxis="y2", x=spans["mid"],
             y=spans["y"], mode="markers", name="periods",
             marker={"symbol": "line-ns-open", "size": 14, "line": {"width": 2},
-                    "color": [colour(c) for c in spans["colour"]]},
+                    "color": [colour(c) for c in spans["colour"].tolist()]},
             customdata=_customdata(spans), hovertemplate=_HOVER, showlegend=False,
         ))
     if len(points):
@@ -294,7 +294,7 @@ def _add_events(traces: list, rows: pd.DataFrame, step: float = 0.12) -> None:
         traces.append(_gl(
             yaxis="y2", x=points["mid"],
             y=points["y"], mode="markers", name="days",
-            marker={"size": 10, "color": [colour(c) for c in points["colour"]],
+            marker={"size": 10, "color": [colour(c) for c in points["colour"].tolist()],
                     "line": {"width": 1, "color": "white"}},
             customdata=_customdata(points), hovertemplate=_HOVER, showlegend=False,
         ))
@@ -321,11 +321,15 @@ def _customdata(rows: pd.DataFrame) -> np.ndarray:
     def clean(values, limit):
         return [html.escape(_cut(str(v), limit)) for v in values]
 
-    when = [_when(d, g) for d, g in zip(rows["date"], rows["granularity"], strict=True)]
+    # as lists first: iterating pandas' Arrow strings one by one is several times slower
+    when = [_when(d, g) for d, g in zip(rows["date"].tolist(), rows["granularity"].tolist(),
+                                        strict=True)]
+    # fixed-width strings, not Python objects: the figure copies its arrays, and an array of
+    # objects is copied one string at a time
     return np.column_stack([
-        rows["key"].to_numpy(), clean(rows["event"], 140), clean(when, 60),
-        clean(rows["timex_text"], 60), clean(rows["doc"], 80),
-    ])
+        rows["key"].tolist(), clean(rows["event"].tolist(), 140), clean(when, 60),
+        clean(rows["timex_text"].tolist(), 60), clean(rows["doc"].tolist(), 80),
+    ]).astype(str)
 
 
 def _when(value: str, granularity) -> str:
