@@ -568,6 +568,8 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
         return None
     if code == "D" and m["unit"].lower().startswith("night") and not raw_n:
         return None
+    if re.search(r":\d\d$", text[max(0, m.start() - 3):m.start("unit")]):
+        return None  # "03:00hrs" is a clock
     after = text[m.end():m.end() + 20]
     if code in ("S", "Q") and re.match(r"\s+of\b", after):
         return None  # "a quarter of the voters", "three quarters of the members"
@@ -581,7 +583,8 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
             text[max(0, m.start() - 20):m.start()]):
         # "$2 million a year", "500 cars a day": a rate
         return Spec("SET", value=_duration_value(1, code))
-    return Spec("DURATION", value=_duration_value(n, code), mod=approx_code(m))
+    mod = "EQUAL_OR_MORE" if _g(m, "plus") else approx_code(m)
+    return Spec("DURATION", value=_duration_value(n, code), mod=mod)
 
 
 def b_bare_units(m: re.Match, text: str) -> Spec | None:
@@ -602,7 +605,7 @@ def b_vague(m: re.Match, text: str) -> Spec | None:
 
 def b_clock(m: re.Match, text: str) -> Spec | None:
     hh = int(m["h"])
-    mi = int(m["mi"]) if _g(m, "mi") else 0
+    mi = int(_g(m, "mi") or _g(m, "mi_glued") or 0)
     ampm = _ws(_g(m, "ampm")).replace(".", "")
     if ampm:
         if not 1 <= hh <= 12:
@@ -624,6 +627,15 @@ def b_clock_24(m: re.Match, text: str) -> Spec | None:
                                                                  "about", "from", "since")):
         return None
     return b_clock(m, text)
+
+
+def b_clock_hhmm(m: re.Match, text: str) -> Spec | None:
+    """ "at 2250", "at 1200 GMT": a 24-hour clock written without a colon. "at 1999" is a year."""
+    if not _g(m, "tz") and (1900 <= int(m["h"] + m["mi"]) <= 2099 or NOT_YEAR_AFTER.match(
+            text, m.end()) or re.match(r"\s+(?:[A-Z]|(?:pence|cents|levels?)\b)", text[m.end():])):
+        return None  # "at 1999", "closed at 1250 points", "at 1600 Elm Street"
+    return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=int(m["h"]),
+                minute=int(m["mi"]))
 
 
 def b_named_time(m: re.Match, text: str) -> Spec | None:
@@ -832,12 +844,13 @@ RULES: list[Rule] = [
                           "the past year", "the weekend", "this weekend", "the year"),
          priority=-1),
     Rule("ago",
-         r"(?:" + APPROX + r" )?(?P<n>{anumber}|{vague_quantity})(?P<half> and a half)?"
-         r"(?: more| full)? (?P<unit>{unit})(?: or so)? (?P<dir>ago|earlier|later|from now|hence"
+         r"(?:" + APPROX + r" )?(?P<n>{anumber}|{vague_quantity})(?P<plus>\+)?"
+         r"(?P<half> and a half)?(?: more| full)?(?: |(?<=\d))(?P<unit>{unit})(?: or so)?"
+         r" (?P<dir>ago|earlier|later|from now|hence"
          r"|back|before(?=\s*[,.;:)]|\s*$)|after(?=\s*[,.;:)]|\s*$)|previously|prior"
          r"(?=\s*[,.;:)]))",
          b_ago, ("two weeks ago", "three days later", "a decade ago", "a year earlier",
-                 "about two years ago", "several years ago")),
+                 "about two years ago", "several years ago", "1+ hr ago")),
     Rule("year_earlier", r"year-(?:earlier|ago)", b_year_earlier, ("year-earlier", "year-ago")),
     Rule("anaphoric_day",
          r"(?P<rel>that same|the same|that|the next|the following|the previous|the preceding"
@@ -848,12 +861,13 @@ RULES: list[Rule] = [
          r"(?:" + APPROX + r" )?(?:(?:the|another|an additional|the past|the last|the next"
          r"|the first|the final|the previous|the coming|the following|the remaining|the full"
          r"|the entire|the whole|the latest) )?"
-         r"(?P<n>{number}|{vague_quantity}|an?)(?P<half> and a half)?(?: (?:more|additional|full"
-         r"|straight|consecutive|long|successive|extra))?(?: |-)(?P<unit>{unit})"
+         r"(?P<n>{number}|{vague_quantity}|an?)(?P<plus>\+)?(?P<half> and a half)?(?: (?:more"
+         r"|additional|full|straight|consecutive|long|successive|extra))?(?: |-|(?<=\d))"
+         r"(?P<unit>{unit})"
          r"(?: and a half| or so| or more)?(?P<age>[- ]old)?",
          b_duration, ("three years", "18 months", "a decade", "several weeks",
                       "the past two days", "the first nine months", "two-year", "24 hours",
-                      "about three years", "more than two hours"),
+                      "about three years", "more than two hours", "7hrs", "4+ hours"),
          priority=-3),
     Rule("half_unit", r"(?:" + APPROX + r" )?half (?:an? )?(?P<unit>hour|day|year|century)",
          lambda m, t: Spec("DURATION", value=_duration_value(0.5, lx.unit_code(m["unit"])),
@@ -871,14 +885,19 @@ RULES: list[Rule] = [
          b_vague, ("now", "currently", "recently", "the past", "the future", "recent years"),
          priority=-5),
     Rule("clock",
-         r"(?:" + APPROX + r" )?(?P<h>\d{1,2})(?::(?P<mi>\d\d))?(?::\d\d)? ?"
-         r"(?P<ampm>a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?: (?P<tz>(?-i:[ECMP][SD]T|GMT|UTC|BST|CET|"
-         r"CEST|JST)))?",
-         b_clock, ("9:43 PM", "10 a.m.", "7:15 p.m. EST", "around 7:15 p.m.")),
+         r"(?:" + APPROX + r" )?(?P<h>\d{1,2})(?:[:.](?P<mi>\d\d)|(?P<mi_glued>[0-5]\d)(?=[ap]m))?"
+         r"(?::\d\d)?\+? ?(?P<ampm>a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?: (?P<tz>(?-i:[ECMP][SD]T"
+         r"|GMT|UTC|BST|CET|CEST|JST)))?",
+         b_clock, ("9:43 PM", "10 a.m.", "7:15 p.m. EST", "around 7:15 p.m.", "430pm", "7.30am",
+                   "5+am")),
     Rule("clock_24",
          r"(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?: (?P<tz>(?-i:[ECMP][SD]T|GMT|UTC|BST|CET"
          r"|CEST|JST)))?",
          b_clock_24, ("21:43 GMT",)),
+    Rule("clock_hhmm",
+         r"(?:(?<=\bat\x20)|(?<=\bat\x20abt\x20)|(?<=\bat\x20about\x20)|(?<=\bat\x20around\x20))"
+         r"(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)(?: ?(?P<tz>(?-i:GMT|UTC)|hrs|h))?(?![.,]\d)",
+         b_clock_hhmm, ("at 1015", "at 2250", "at 1200 GMT")),
     Rule("named_time", r"(?P<w>noon|midday|midnight)", b_named_time, ("noon", "midnight")),
     Rule("set",
          r"(?:every|each|per)(?P<other> other)? (?P<u>{weekday_name}|{season}|{month_name}"
@@ -949,7 +968,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
 
 _RULE_CORES = {
     "iso_date": "#4", "numeric_date": "#", "bc_year": "era", "year": "#4", "year_period": "#4",
-    "q_quarter": "q", "clock": "ampm", "clock_24": "#",
+    "q_quarter": "q", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
     "month_day_year": "month", "day_month_year": "month", "month_year": "month",
     "month": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "decade": "# decade", "century": "century", "quarter": "quarter", "rel_quarter": "quarter",
