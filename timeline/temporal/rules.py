@@ -366,7 +366,7 @@ def b_holiday(m: re.Match, text: str) -> Spec | None:
     return spec
 
 
-WEEKDAY_REL = {"last": -1, "this past": -1, "past": -1, "previous": -1, "next": 1,
+WEEKDAY_REL = {"nxt": 1, "last": -1, "this past": -1, "past": -1, "previous": -1, "next": 1,
                "this coming": 1, "coming": 1, "this": 0, "the following": 1, "the next": 1,
                "the previous": -1, "the preceding": -1}
 
@@ -408,6 +408,12 @@ def b_weekday(m: re.Match, text: str) -> Spec | None:
     context = rel or preceding_word(text, m.start()) in ("on", "by")
     if word[0].islower() and word.lower() not in lx.tables()["weekday"] and not context:
         return None  # "wed", "sat" alone are words
+    return _weekday_spec(m, text)
+
+
+def _weekday_spec(m: re.Match, text: str) -> Spec | None:
+    word = m["wd"]
+    rel = _ws(_g(m, "rel"))
     after = following_text(text, m.end(), 25)
     if re.match(r"\s+(?:Agreement|Accord|Mosque|Prayers?|Times|Night Live|Morning Post)\b",
                 after):
@@ -426,8 +432,33 @@ def b_weekday(m: re.Match, text: str) -> Spec | None:
     return spec
 
 
+_WEEKDAY_WORD = r"(?:mon|tues?|wed|thu|thurs?|fri|sat|sun)(?:day|nesday|rsday|urday)?\.?"
+_LIST_JOIN = r"\s*(?:,|&|/|-|–|\band\b|\bor\b|\bto\b|\btill\b)\s*"
+# "Mon and tues", "friday night or sat", "Sat-Sun", "wed, thur": next to another weekday.
+_WEEKDAY_BEFORE = re.compile(_WEEKDAY_WORD + r"(?:\s+(?:morning|afternoon|evening|night))?"
+                             + _LIST_JOIN + r"$", re.I)
+_WEEKDAY_AFTER = re.compile(_LIST_JOIN + _WEEKDAY_WORD + r"(?![\w])", re.I)
+# "every mon, wed, thur": the whole list recurs.
+_EVERY_LIST = re.compile(r"\bevery\s+(?:" + _WEEKDAY_WORD + _LIST_JOIN + r")+$", re.I)
+_CLOCK_AFTER = re.compile(r",?\s*\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\b)", re.I)
+
+
+def b_weekday_short(m: re.Match, text: str) -> Spec | None:
+    """ "sat", "Wed", "tues" are words too: a weekday only with "this"/"next", after "on"/"by",
+    next to another weekday ("Mon and tues", "Sat-Sun"), or before a clock ("Sun 1:00pm")."""
+    before = text[max(0, m.start() - 30):m.start()]
+    if not (_g(m, "rel") or preceding_word(text, m.start()) in ("on", "by")
+            or _WEEKDAY_BEFORE.search(before) or _WEEKDAY_AFTER.match(text, m.end("wd"))
+            or _CLOCK_AFTER.match(text, m.end())):
+        return None
+    if not _g(m, "rel") and _EVERY_LIST.search(before):
+        return Spec("SET", value=f"XXXX-WXX-{lx.weekday_number(m['wd']) + 1}")
+    return _weekday_spec(m, text)
+
+
 DEICTIC_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "tmr": 1, "tmrw": 1,
-                "tmw": 1, "2moro": 1, "2morrow": 1, "tomorow": 1, "tonite": 0, "2nite": 0,
+                "tmw": 1, "2moro": 1, "2morrow": 1, "tomorow": 1, "tomolo": 1, "tomo": 1, "trmw": 1,
+                "tonite": 0, "2nite": 0,
                 "yday": -1, "2day": 0, "tdy": 0,
                 "the day before yesterday": -2, "the day after tomorrow": 2}
 
@@ -452,7 +483,7 @@ def b_deictic_day(m: re.Match, text: str) -> Spec | None:
 DEICTIC_REL = {
     "this": (0, DEICTIC), "current": (0, DEICTIC), "the current": (0, DEICTIC),
     "this past": (-1, DEICTIC), "last": (-1, DEICTIC), "past": (-1, DEICTIC),
-    "next": (1, DEICTIC), "coming": (1, DEICTIC), "the coming": (1, DEICTIC),
+    "next": (1, DEICTIC), "nxt": (1, DEICTIC), "coming": (1, DEICTIC), "the coming": (1, DEICTIC),
     "this coming": (1, DEICTIC), "the upcoming": (1, DEICTIC), "upcoming": (1, DEICTIC),
     "the following": (1, ANAPHORIC), "the next": (1, ANAPHORIC), "the previous": (-1, ANAPHORIC),
     "the preceding": (-1, ANAPHORIC), "the prior": (-1, ANAPHORIC), "that": (0, ANAPHORIC),
@@ -469,7 +500,7 @@ DURATION_CONTEXT = {"for", "during", "over", "throughout", "within", "in", "thro
 
 def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
     rel = _ws(m["rel"])
-    unit = m["unit"].lower()
+    unit = {"yr": "year"}.get(m["unit"].lower(), m["unit"].lower())
     gran = {"fortnight": "week"}.get(unit, unit)
     offset, anchor = DEICTIC_REL[rel]
     before = preceding_word(text, m.start())
@@ -650,6 +681,8 @@ def b_set(m: re.Match, text: str) -> Spec | None:
     t = lx.tables()
     if word in t["weekday"] or word.rstrip("s") in t["weekday"]:
         return Spec("SET", value=f"XXXX-WXX-{t['weekday'][word.rstrip('s')] + 1}")
+    if word in t["weekday_abbr"]:
+        return Spec("SET", value=f"XXXX-WXX-{t['weekday_abbr'][word] + 1}")
     if word in t["month"]:
         return Spec("SET", value=f"XXXX-{t['month'][word]:02d}")
     if word in t["season"]:
@@ -810,9 +843,9 @@ RULES: list[Rule] = [
          b_weekday, ("Tuesday", "last Friday", "next Monday", "Tuesday night",
                      "Friday morning", "Wed.")),
     Rule("weekday_short",
-         r"(?:(?P<rel>this|next|last|coming) |(?<=\bon\x20)|(?<=\bby\x20))"
+         r"(?:(?P<rel>this|next|last|coming|nxt) )?"
          r"(?P<wd>mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:(?:['’]s)? " + _PART + r")?",
-         b_weekday, ("this Sat", "next wed")),
+         b_weekday_short, ("this Sat", "next wed", "on sat", "nxt fri")),
     Rule("bare_part_of_day",
          r"(?:(?P<the>the|this|that|one|every) |(?<=\bin\x20)|(?<=\bat\x20)|(?<=\bsince\x20)"
          r"|(?<=\bby\x20)|(?<=\bgood\x20))(?P<p>morning|afternoon|evening|night)",
@@ -825,23 +858,25 @@ RULES: list[Rule] = [
          ("Mondays", "on Sundays")),
     Rule("deictic_day",
          r"(?:(?P<premod>early|late) )?(?P<w>the day before yesterday|the day after tomorrow|today|yesterday|tomorrow"
-         r"|tonight|tonite|2nite|tmrw|tmr|tmw|2moro|2morrow|tomorow|yday|2day|tdy)"
+         r"|tonight|tonite|2nite|tmrw|tmr|tmw|2moro|2morrow|tomorow|tomolo|tomo|trmw|yday|2day|tdy)"
          r"(?:(?:['’]s)? " + _PART + r")?",
-         b_deictic_day, ("today", "yesterday afternoon", "tomorrow", "tonight")),
+         b_deictic_day, ("today", "yesterday afternoon", "tomorrow", "tonight", "tomo morning",
+                         "trmw")),
     Rule("part_of_day",
          r"(?P<rel>this|last|that|the same|the next|the following|the previous|early this"
-         r"|late last|late this) (?P<p>morning|afternoon|evening|night)",
-         b_part_of_day, ("this morning", "last night", "that evening")),
+         r"|late last|late this) (?P<p>morning|afternoon|evening|night|nite)",
+         b_part_of_day, ("this morning", "last night", "that evening", "last nite")),
     Rule("deictic_unit",
          OPT_PREMOD + r"(?P<rel>this past|this coming|earlier this|later this|earlier that"
          r"|later that|early this|late this|early last|late last|early next|late next"
          r"|later in the|earlier in the|the following|the next|the previous|the preceding"
          r"|the prior|the coming|the upcoming|the current|the same|that same|the past|the last"
-         r"|this|last|next|current|coming|upcoming|past|that|the)"
-         r" (?P<unit>week|weekend|month|year|decade|century|fortnight)",
+         r"|this|last|next|nxt|current|coming|upcoming|past|that|the)"
+         r" (?P<unit>week|weekend|month|year|yr|decade|century|fortnight)",
          b_deictic_unit, ("this week", "last month", "next year", "the following year",
                           "earlier this year", "the end of the year", "late last year",
-                          "the past year", "the weekend", "this weekend", "the year"),
+                          "the past year", "the weekend", "this weekend", "the year",
+                          "nxt yr"),
          priority=-1),
     Rule("ago",
          r"(?:" + APPROX + r" )?(?P<n>{anumber}|{vague_quantity})(?P<plus>\+)?"
@@ -902,8 +937,9 @@ RULES: list[Rule] = [
     Rule("set",
          r"(?:every|each|per)(?P<other> other)? (?P<u>{weekday_name}|{season}|{month_name}"
          r"|second|minute|hour|day|night|week|weekend|month|quarter|year|decade|morning"
-         r"|afternoon|evening)",
-         b_set, ("every week", "each summer", "every Monday", "every other day", "per year")),
+         r"|afternoon|evening|(?<=every\x20)(?:mon|tues|wed|thurs?|fri|sat|sun|nite|min))",
+         b_set, ("every week", "each summer", "every Monday", "every other day", "per year",
+                 "every mon", "every nite")),
     Rule("set_times",
          r"(?:once|twice|thrice|{number} times) (?:an?|per|each|every) (?P<u>day|week|month"
          r"|year|hour|minute|night|quarter|decade|century)",
@@ -955,7 +991,8 @@ def _core_classes() -> dict[str, frozenset[str]]:
         "vague": frozenset({"now", "present", "future", "past", "nowadays", "currently",
                             "recently", "recent", "lately", "formerly", "someday", "these"}),
         "deictic": frozenset({"today", "yesterday", "tomorrow", "tonight", "tonite", "nite",
-                              "tmrw", "tmr", "tmw", "moro", "morrow", "tomorow", "yday", "tdy",
+                              "tmrw", "tmr", "tmw", "moro", "morrow", "tomorow", "tomolo",
+                              "tomo", "trmw", "yday", "tdy",
                               "day"}),  # "2day" -> "2" + "day"
         "half": frozenset({"half"}),
         "decade": frozenset({"twenties", "thirties", "forties", "fifties", "sixties",
