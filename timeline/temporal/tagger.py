@@ -27,7 +27,7 @@ from timeline.temporal.context import (
 )
 from timeline.temporal.model import Timex
 from timeline.temporal.resolve import Reference, resolve
-from timeline.temporal.rules import RULES, Rule, preceding_word, rule_cores
+from timeline.temporal.rules import NOT_YEAR_AFTER, RULES, Rule, preceding_word, rule_cores
 from timeline.temporal.spec import ANAPHORIC, Spec
 
 MODES = ("auto", "news", "narrative")
@@ -149,6 +149,51 @@ def _select(cands: list[_Candidate]) -> list[_Candidate]:
     return taken
 
 
+# "10-12 October", "April 8-12", "May 2 - 3, 9 - 10": the other end of a range of days is a date
+# in the same month. A list goes on only in pairs ("June 3, 10 people" is not June 10).
+_DAY_BEFORE = re.compile(r"(?<![\d:./,-])(\d{1,2})\s*[-–]\s*$")
+_DAY_AFTER = re.compile(r"\s*[-–]\s*(\d{1,2})(?![\d:%]|[.,]\d|\s*(?:[ap]\.?m\b|%))")
+_DAY_PAIR = re.compile(r"\s*,\s*(\d{1,2})\s*[-–]\s*(\d{1,2})(?![\d:%]|[.,]\d)")
+_MONTH_DAY_RULES = frozenset({"month_day_year", "day_month_year"})
+
+
+_RANGE_YEAR = re.compile(r",?\s+((?:1\d|20)\d\d)(?![\d,]\d)")
+
+
+def _day_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
+    """The days that share the month of a date next to them: "[10]-[12 October]",
+    "[March 5]-[9, 1918]"."""
+    out = list(cands)
+    for c in cands:
+        when = c.spec.when
+        if c.rule.name not in _MONTH_DAY_RULES or when is None or when.day is None:
+            continue
+        days: list[tuple[int, int, int]] = []
+        before = _DAY_BEFORE.search(text, max(0, c.start - 8), c.start)
+        if before and text[c.start].isdigit() and int(before[1]) < when.day:
+            days.append((before.start(1), before.end(1), int(before[1])))
+        after = _DAY_AFTER.match(text, c.end)
+        if (after and text[c.end - 1].isdigit() and when.year is None and int(after[1]) > when.day
+                and not NOT_YEAR_AFTER.match(text, after.end(1))):  # "May 5 - 6 percent"
+            end, year = after.end(1), _RANGE_YEAR.match(text, after.end(1))
+            if year:  # the year closes the range: it is the year of both ends
+                end, when = year.end(1), replace(when, year=int(year[1]))
+                out = [o for o in out if not after.end(1) <= o.start < end]
+                out[out.index(c)] = replace(c, spec=replace(c.spec, when=when))
+            days.append((after.start(1), end, int(after[1])))
+            pos, last = after.end(), int(after[1])
+            while (not year and (pair := _DAY_PAIR.match(text, pos))
+                   and last < int(pair[1]) < int(pair[2])):
+                days += [(pair.start(i), pair.end(i), int(pair[i])) for i in (1, 2)]
+                pos, last = pair.end(), int(pair[2])
+        for start, end, day in days:
+            if day <= 31 and not any(o.start < end and start < o.end for o in out):
+                spec = replace(c.spec, when=replace(when, day=day), weekday=None)
+                out.append(_Candidate(start, end, c.rule, spec))
+    out.sort(key=lambda c: c.start)
+    return out
+
+
 _JOIN = re.compile(r"\s*,?\s*(?:on\s+)?$")
 _PART_OF = re.compile(r"(?:early in )?the (?:early |late )?(?P<p>morning|afternoon|evening|night)"
                       r"(?: hours)? of\s+$", re.I)
@@ -236,7 +281,8 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto") -> l
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     day = _as_date(dct)
-    cands = _merge_clock_with_day(text, _select(_within_sentences(text, _candidates(text))))
+    cands = _select(_within_sentences(text, _candidates(text)))
+    cands = _merge_clock_with_day(text, _day_ranges(text, cands))
     narrative = mode == "narrative" or (mode == "auto" and _is_narrative(cands, day))
     return _resolve_all(text, cands, day, narrative)
 
@@ -245,6 +291,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                  narrative: bool) -> list[Timex]:
     starts = sentence_bounds(text)
     previous: When | None = None
+    day_in_sentence: tuple[tuple[int, int], When] | None = None
     out: list[Timex] = []
     for c in cands:
         sentence = sentence_of(starts, text, c.start)
@@ -253,7 +300,11 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             tense = None
         if _LOOKS_AHEAD.search(text, max(0, c.start - 25), c.start):
             tense, certain = FUTURE, False
-        res = resolve(c.spec, Reference(dct, previous, tense, narrative, certain))
+        spec, ref_previous = c.spec, previous
+        if _is_clock(c) and day_in_sentence is not None and day_in_sentence[0] == sentence:
+            # "tomorrow at 12pm", "May 5 (9:00am - 5:30pm)": the day the sentence just named
+            spec, ref_previous = replace(spec, anchor=ANAPHORIC), day_in_sentence[1]
+        res = resolve(spec, Reference(dct, ref_previous, tense, narrative, certain))
         w = res.when
         bounds = w.bounds() if w is not None else None
         out.append(Timex(
@@ -267,6 +318,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         aside = _in_parentheses(text, c.start, c.end)
         if w is not None and w.year is not None and not looks_back and not aside:
             previous = w
+        if w is not None and w.day is not None and w.year is not None:
+            day_in_sentence = (sentence, w)
     return out
 
 
