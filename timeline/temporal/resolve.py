@@ -50,6 +50,8 @@ def resolve(spec: Spec, ref: Reference) -> Resolved:
         when = _on_calendar(_resolve_when(spec, ref))
     except (ValueError, OverflowError):  # past the calendar's range (year 1 to 9999)
         when = _unknown(spec.gran or (spec.when.gran if spec.when else "day"))
+    if spec.hour == 24 and spec.minute is None and ref.tense != FUTURE:
+        spec = replace(spec, hour=0)  # "Midnight movie date": the midnight that began the day
     if spec.part or spec.hour is not None:
         when = _time_of_day(when, spec)
     return Resolved(spec.type, when.value, when, spec.mod)

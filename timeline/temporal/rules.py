@@ -671,8 +671,9 @@ def b_clock_hhmm(m: re.Match, text: str) -> Spec | None:
 
 def b_named_time(m: re.Match, text: str) -> Spec | None:
     word = _ws(m["w"])
-    hh = {"noon": 12, "midday": 12, "midnight": 24}[word]
-    return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=hh, minute=0)
+    if word == "midnight":  # minute None: which midnight, the day's start or end, is the tense's
+        return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=24)
+    return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=12, minute=0)
 
 
 def b_set(m: re.Match, text: str) -> Spec | None:
@@ -757,6 +758,10 @@ RULES: list[Rule] = [
          r"(?:,? (?P<y>{year4}))?",
          b_month_day, ("September 13, 2023", "Sept. 13", "Wednesday, Sept. 13", "May 31",
                        "Aug 24 2023", "March 3rd")),
+    Rule("day_month_glued",
+         r"(?P<d>{day_of_month})(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)"
+         r"(?: ?(?P<y>{year4}))?",
+         b_month_day, ("26nov 2015", "3dec")),
     Rule("day_month_year",
          r"(?:(?P<wd>{weekday}),? )?(?:the )?(?P<d>{day_of_month}) (?:of )?(?P<mon>{month})"
          r"(?:,? (?P<y>{year4}))?",
@@ -766,9 +771,10 @@ RULES: list[Rule] = [
          b_month_year, ("May 2013", "early June 1998", "February of 1940", "Sept. 1999",
                         "the end of March 1941")),
     Rule("month",
-         OPT_PREMOD + r"(?:(?P<rel>this past|this coming|this|last|next|coming) )?"
+         OPT_PREMOD + r"(?:(?P<rel>this past|this coming|this|last|next|coming|the month of) )?"
          r"(?P<mon>{month_name})",
-         b_month, ("in May", "last November", "mid-August", "the end of March", "early April"),
+         b_month, ("in May", "last November", "mid-August", "the end of March", "early April",
+                   "the month of April"),
          priority=-1),
     Rule("month_of_that_year",
          r"(?P<mon>{month_name})(?: (?P<d>{day_of_month}))?,? of (?P<rel>that|the same|the following"
@@ -839,9 +845,9 @@ RULES: list[Rule] = [
     Rule("weekday",
          r"(?:(?P<premod>early|late) )?(?:(?P<rel>this past|this coming|last|next|this|coming|past"
          r"|previous|the following|the next|the previous|the preceding) )?"
-         r"(?P<wd>{weekday})(?:(?:['’]s)? " + _PART + r")?",
+         r"(?P<wd>{weekday})(?:(?:['’]s)? " + _PART + r"| the (?P<dom>{day_of_month}))?",
          b_weekday, ("Tuesday", "last Friday", "next Monday", "Tuesday night",
-                     "Friday morning", "Wed.")),
+                     "Friday morning", "Wed.", "Friday the 13th")),
     Rule("weekday_short",
          r"(?:(?P<rel>this|next|last|coming|nxt) )?"
          r"(?P<wd>mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:(?:['’]s)? " + _PART + r")?",
@@ -1006,7 +1012,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
 _RULE_CORES = {
     "iso_date": "#4", "numeric_date": "#", "bc_year": "era", "year": "#4", "year_period": "#4",
     "q_quarter": "q", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
-    "month_day_year": "month", "day_month_year": "month", "month_year": "month",
+    "month_day_year": "month", "day_month_year": "month", "day_month_glued": "month", "month_year": "month",
     "month": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "decade": "# decade", "century": "century", "quarter": "quarter", "rel_quarter": "quarter",
     "comparable_period": "earlier", "half": "half", "season": "season", "holiday": "holiday",

@@ -215,9 +215,10 @@ def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate
         gap = text[prev.end:c.start] if prev is not None else "\n"
         if _JOIN.match(gap) and "\n" not in gap:
             clock, day = (prev, c) if _is_clock(prev) else (c, prev)
-            if _is_clock(clock) and _is_day(day):
+            if _is_clock(clock) and (_is_day(day) or _is_day(replace(day, spec=replace(
+                    day.spec, part=None)))):  # "7pm tonight", "Friday night, 10pm"
                 spec = replace(day.spec, type="TIME", hour=clock.spec.hour,
-                               minute=clock.spec.minute, part=None, mod=clock.spec.mod)
+                               minute=clock.spec.minute or 0, part=None, mod=clock.spec.mod)
                 out[-1] = _Candidate(prev.start, c.end, day.rule, spec)
                 continue
         out.append(c)
