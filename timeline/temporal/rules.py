@@ -139,6 +139,9 @@ def b_month_day(m: re.Match, text: str) -> Spec | None:
     year = year_of(m["y"]) if _g(m, "y") else None
     if not valid_day(year or 2000, mo, d):
         return None
+    if (year is None and not _g(m, "wd") and m["mon"].lower() in lx.tables()["month_abbr"]
+            and _capitalised_name(text, m.start(), m.end())):
+        return None  # "Lester Koh Jia Jun 2": a name
     spec = Spec("DATE", when=When("day", year, mo, d))
     if _g(m, "wd") and year is None:
         spec.weekday = lx.weekday_number(m["wd"])

@@ -127,9 +127,11 @@ def _candidates_everywhere(text: str) -> list[_Candidate]:
 
 
 def _within_sentences(text: str, cands: list[_Candidate]) -> list[_Candidate]:
-    """No expression runs across a sentence or paragraph break ("in MARCH\n\n5 people")."""
+    """No expression runs across a sentence or paragraph break ("in MARCH\n\n5 people"), and
+    none starts a hashtag: "#Friday", "#Christmas" label a post, they do not date it."""
     starts = sentence_bounds(text)
-    return [c for c in cands if c.end <= sentence_of(starts, text, c.start)[1]]
+    return [c for c in cands if c.end <= sentence_of(starts, text, c.start)[1]
+            and text[c.start - 1:c.start] != "#"]
 
 
 def _select(cands: list[_Candidate]) -> list[_Candidate]:
