@@ -607,8 +607,8 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
     after = text[m.end():m.end() + 20]
     if code in ("S", "Q") and re.match(r"\s+of\b", after):
         return None  # "a quarter of the voters", "three quarters of the members"
-    if raw_n in ("a", "an", "the") and m["unit"][0].isupper():
-        return None  # "a Second Front"
+    if raw_n in ("a", "an", "the") and m["unit"][0].isupper() and not m.group().isupper():
+        return None  # "a Second Front" (but "SPENT A DAY" shouts)
     if code == "S" and raw_n in ("a", "an", "one") and re.match(
             r"\s+(?!later|ago|earlier|before|after|or|and|to)[a-z]", after):
         return None  # "a second opinion"
@@ -722,6 +722,36 @@ def b_part_of_day(m: re.Match, text: str) -> Spec | None:
     if rel == "last" and part != "NI":
         offset = -1
     return Spec("TIME", unit="day", offset=offset, gran="day", anchor=anchor, part=part)
+
+
+# How a day, week or evening was lived: "a long day", "a rainy afternoon", "a crazy week".
+_DAY_ADJ = (r"long|busy|fun|great|nice|nicest|lovely|wonderful|hot|rainy|chilly|cold|tiring"
+            r"|long tiring|successful|quality|productive|crazy|hectic|amazing|awesome|tough"
+            r"|sunny|lazy|relaxing|fantastic|exhausting|fruitful|happy")
+_DESCRIBED = re.compile(r"(?:^|[^\w'’-])(?:(?:an?|my|one|such an?) )?(?:(?:very|really|so|super|quite)"
+                        r" )?(?:" + _DAY_ADJ + r")(?: (?:and|&) (?:" + _DAY_ADJ + r"))? $", re.I)
+_GREETING = re.compile(r"(?:^|[^\w'’-])(?:good|gd|goo+d|gud) $", re.I)
+
+
+def b_day_described(m: re.Match, text: str) -> Spec | None:
+    """ "a long [day]", "the whole day", "another day": one day or week lived through, a
+    DURATION; "a rainy [afternoon]", "Good [morning]": that part of today, a TIME. The words
+    that describe the day stay outside the extent, as in TimeBank ("a great [day]")."""
+    unit = (_g(m, "w") or _g(m, "w2")).lower()
+    before = text[max(0, m.start() - 40):m.start()].replace("\n", " ")
+    if _g(m, "w"):
+        greeting = unit in ("morning", "afternoon", "evening") and _GREETING.search(before)
+        if not (greeting or _DESCRIBED.search(before)):
+            return None
+        if re.match(r"\s+for\s+(?!the\s+(?:day|week)\b)", text[m.end():]):
+            return None  # "a great day for Poland": the day of an event, not one lived through
+        if m["w"][0].isupper() and not m["w"].isupper() and re.match(r"[ \t]+[A-Z][a-z]",
+                                                                    text[m.end():]):
+            return None  # "Good Morning America"
+    if unit in ("day", "week", "month"):
+        return Spec("DURATION", value=_duration_value(1, lx.unit_code(unit)))
+    return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC,
+                part=lx.part_code(unit))
 
 
 def b_bare_part(m: re.Match, text: str) -> Spec | None:
@@ -859,6 +889,12 @@ RULES: list[Rule] = [
          r"(?:(?P<the>the|this|that|one|every) |(?<=\bin\x20)|(?<=\bat\x20)|(?<=\bsince\x20)"
          r"|(?<=\bby\x20)|(?<=\bgood\x20))(?P<p>morning|afternoon|evening|night)",
          b_bare_part, ("the morning", "the night"), priority=-2),
+    Rule("day_described",
+         r"(?P<w>day|week|month|morning|afternoon|evening|night)"
+         r"|(?:the whole|the entire|another|(?:an? )?late) (?P<w2>day|week|morning|afternoon"
+         r"|evening|night)",
+         b_day_described, ("Busy day", "Gd morning", "the whole day", "another day",
+                           "a late night"), priority=-2),
     Rule("weekend", r"(?P<w>weekends?)", lambda m, t: Spec("SET", value="XXXX-WXX-WE")
          if m["w"].lower().endswith("s") else Spec("DATE", unit="weekend_by_tense",
                                                     gran="weekend", anchor=DEICTIC),
@@ -1021,6 +1057,7 @@ _RULE_CORES = {
     "comparable_period": "earlier", "half": "half", "season": "season", "holiday": "holiday",
     "weekday": "weekday", "weekday_short": "weekday", "weekday_plural": "weekday",
     "bare_part_of_day": "part", "part_of_day": "part", "named_time": "part",
+    "day_described": "unit part",
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "unit",
     "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_day": "day",
     "year_end": "end", "duration": "unit", "half_unit": "half", "bare_units": "units",
