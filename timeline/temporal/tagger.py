@@ -304,9 +304,14 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         if _LOOKS_AHEAD.search(text, max(0, c.start - 25), c.start):
             tense, certain = FUTURE, False
         spec, ref_previous = c.spec, previous
-        if _is_clock(c) and day_in_sentence is not None and day_in_sentence[0] == sentence:
-            # "tomorrow at 12pm", "May 5 (9:00am - 5:30pm)": the day the sentence just named
-            spec, ref_previous = replace(spec, anchor=ANAPHORIC), day_in_sentence[1]
+        named_day = day_in_sentence[1] if day_in_sentence and day_in_sentence[0] == sentence \
+            else None
+        if named_day is not None and (_is_clock(c) or _names_weekday_of(text, c)):
+            # "tomorrow at 12pm", "May 5 - 6 (Tues-Wed 9:00am - 5:30pm)": the day the sentence
+            # just named, and a weekday in brackets after it is that day's
+            spec, ref_previous = replace(spec, anchor=ANAPHORIC), named_day
+            if spec.weekday is not None:
+                spec.direction = 0  # in that day's week
         res = resolve(spec, Reference(dct, ref_previous, tense, narrative, certain))
         w = res.when
         bounds = w.bounds() if w is not None else None
@@ -324,6 +329,12 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         if w is not None and w.day is not None and w.year is not None:
             day_in_sentence = (sentence, w)
     return out
+
+
+def _names_weekday_of(text: str, c: _Candidate) -> bool:
+    """A weekday alone in brackets right after a date: "May 5 (Tues)", "May 5 - 6 (Tues-Wed)"."""
+    return (c.spec.weekday is not None and c.spec.direction is None and c.spec.when is None
+            and re.search(r"\d\s*\([^()]{0,20}$", text[max(0, c.start - 21):c.start]) is not None)
 
 
 def _in_parentheses(text: str, start: int, end: int) -> bool:
