@@ -405,6 +405,12 @@ def _capitalised_name(text: str, start: int, end: int, *, after_only: bool = Fal
                 and text[start].isupper() and not text[start:end].isupper())
 
 
+# "Friday Talk", "Tuesday Mini-Course": an event on that day, not a name ("Wednesday Addams").
+_WEEKDAY_EVENT = re.compile(r"[ \t]+(?:Talks?|Show|Sale|Party|Class|Workshop|Session|Market"
+                            r"|Brunch|Lunch|Dinner|Mini-Course|Course|Service|Meeting|Lecture"
+                            r"|Seminar|Quiz|Deals?)\b")
+
+
 def b_weekday(m: re.Match, text: str) -> Spec | None:
     word = m["wd"]
     rel = _ws(_g(m, "rel"))
@@ -421,7 +427,7 @@ def _weekday_spec(m: re.Match, text: str) -> Spec | None:
     if re.match(r"\s+(?:Agreement|Accord|Mosque|Prayers?|Times|Night Live|Morning Post)\b",
                 after):
         return None
-    if not rel and not _g(m, "premod") and _capitalised_name(
+    if not rel and not _g(m, "premod") and not _WEEKDAY_EVENT.match(after) and _capitalised_name(
             text, m.start("wd"), m.end("wd"), after_only=True):
         return None
     spec = Spec("DATE", weekday=lx.weekday_number(word), direction=WEEKDAY_REL.get(rel),
