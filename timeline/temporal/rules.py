@@ -632,6 +632,10 @@ def b_bare_units(m: re.Match, text: str) -> Spec | None:
     return Spec("DURATION", value=_duration_value(None, code))
 
 
+# "future" alone is a time only as a noun after these: "in future", "my future?"
+_FUTURE_OWNERS = {"in", "for", "my", "your", "our", "his", "her", "their", "bright"}
+
+
 def b_vague(m: re.Match, text: str) -> Spec | None:
     word = _ws(m["w"])
     after = following_text(text, m.end(), 20)
@@ -640,6 +644,11 @@ def b_vague(m: re.Match, text: str) -> Spec | None:
         return None
     if word in ("future", "recent") and re.match(r"\s+(?:years|months|weeks|days)\b", after):
         return None
+    if word == "future" and not (
+            preceding_word(text, m.start()) in _FUTURE_OWNERS
+            and re.match(r"(?:\s*(?:[,.!?;:)]|$)|\s+(?:is|was|looks|will|dont|don't|of|and)\b)",
+                         after, re.I)):
+        return None  # "future plans", "the company's future growth": an adjective
     return Spec("DATE", value=lx.tables()["vague_reference"][word])
 
 
@@ -967,8 +976,9 @@ RULES: list[Rule] = [
          r"(?P<w>right now|just now|these days|the present day|the present|present day|at present"
          r"|the near future|the future|the past|nowadays|currently|now|recently"
          r"|lately|formerly|someday|recent years|recent months"
-         r"|recent weeks|recent days)",
-         b_vague, ("now", "currently", "recently", "the past", "the future", "recent years"),
+         r"|recent weeks|recent days|future)",
+         b_vague, ("now", "currently", "recently", "the past", "the future", "recent years",
+                   "in future"),
          priority=-5),
     Rule("clock",
          r"(?:" + APPROX + r" )?(?P<h>\d{1,2})(?:[:.](?P<mi>\d\d)|(?P<mi_glued>[0-5]\d)(?=[ap]m))?"
