@@ -996,7 +996,7 @@ RULES: list[Rule] = [
          b_clock_hhmm, ("at 1015", "at 2250", "at 1200 GMT")),
     Rule("named_time", r"(?P<w>noon|midday|midnight)", b_named_time, ("noon", "midnight")),
     Rule("set",
-         r"(?:every|each|per)(?P<other> other)? (?P<u>{weekday_name}|{season}|{month_name}"
+         r"(?:every|each|per)(?P<other> other)?(?: single)? (?P<u>{weekday_name}|{season}|{month_name}"
          r"|second|minute|hour|day|night|week|weekend|month|quarter|year|decade|morning"
          r"|afternoon|evening|(?<=every\x20)(?:mon|tues|wed|thurs?|fri|sat|sun|nite|min))",
          b_set, ("every week", "each summer", "every Monday", "every other day", "per year",
