@@ -181,6 +181,18 @@ def b_month(m: re.Match, text: str) -> Spec | None:
     return spec
 
 
+def b_month_abbr(m: re.Match, text: str) -> Spec | None:
+    """ "in Jun", "July and Aug.": an abbreviated month alone, after a preposition or another
+    month; not "Jan Smith" or "Dec." in a list of abbreviations."""
+    before = text[max(0, m.start() - 30):m.start()]
+    if not (preceding_word(text, m.start()) in ("in", "for", "since", "until", "till")
+            or re.search(lx.FRAGMENTS["month"] + r"\s*(?:,|and|or|&|/|-|to)\s*$", before)):
+        return None
+    if re.match(r"[ \t]+[A-Z][a-z]", text[m.end():]) or re.match(r"[ \t]*\d", text[m.end():]):
+        return None  # "in Jan Smith's", "Jun 2" (another rule's)
+    return Spec("DATE", when=When("month", None, lx.month_number(m["mon"])))
+
+
 def b_month_rel_year(m: re.Match, text: str) -> Spec | None:
     mo = lx.month_number(m["mon"])
     day = int(re.match(r"\d+", m["d"]).group()) if _g(m, "d") else None
@@ -824,6 +836,9 @@ RULES: list[Rule] = [
          b_month, ("in May", "last November", "mid-August", "the end of March", "early April",
                    "the month of April"),
          priority=-1),
+    Rule("month_abbr",
+         r"(?P<mon>(?-i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)",
+         b_month_abbr, ("in Aug.", "for Jun"), priority=-1),
     Rule("month_of_that_year",
          r"(?P<mon>{month_name})(?: (?P<d>{day_of_month}))?,? of (?P<rel>that|the same|the following"
          r"|the next|the previous|the preceding) year",
@@ -1068,7 +1083,7 @@ _RULE_CORES = {
     "iso_date": "#4", "numeric_date": "#", "bc_year": "era", "year": "#4", "year_period": "#4",
     "q_quarter": "q", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "month", "month_year": "month",
-    "month": "month", "month_of_that_year": "month", "month_rel_year": "month",
+    "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "decade": "# decade", "century": "century", "quarter": "quarter", "rel_quarter": "quarter",
     "comparable_period": "earlier", "half": "half", "season": "season", "holiday": "holiday",
     "weekday": "weekday", "weekday_short": "weekday", "weekday_plural": "weekday",
