@@ -215,6 +215,12 @@ def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate
             out.append(_Candidate(part_of.start(), c.end, c.rule, spec))
             continue
         gap = text[prev.end:c.start] if prev is not None else "\n"
+        if _JOIN.match(gap) and "\n" not in gap and _is_clock(c) and _is_daily_set(prev):
+            # "every nite 10pm", "every Monday 9am": the set's days at that time
+            day_part = prev.spec.value.split("T")[0]
+            value = f"{day_part}T{c.spec.hour:02d}:{c.spec.minute or 0:02d}"
+            out[-1] = _Candidate(prev.start, c.end, prev.rule, replace(prev.spec, value=value))
+            continue
         if _JOIN.match(gap) and "\n" not in gap:
             clock, day = (prev, c) if _is_clock(prev) else (c, prev)
             if _is_clock(clock) and (_is_day(day) or _is_day(replace(day, spec=replace(
@@ -225,6 +231,12 @@ def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate
                 continue
         out.append(c)
     return out
+
+
+def _is_daily_set(c: _Candidate | None) -> bool:
+    """A set of days or of parts of days: "every night", "every Monday" (not "every week")."""
+    return c is not None and c.spec.type == "SET" and c.spec.value is not None and bool(
+        re.fullmatch(r"XXXX-(?:XX-XX|WXX-[1-7])(?:T[A-Z]{2})?", c.spec.value))
 
 
 def _is_clock(c: _Candidate) -> bool:
