@@ -143,8 +143,9 @@ def b_month_day(m: re.Match, text: str) -> Spec | None:
             and _capitalised_name(text, m.start(), m.end())):
         return None  # "Lester Koh Jia Jun 2": a name
     spec = Spec("DATE", when=When("day", year, mo, d))
-    if _g(m, "wd") and year is None:
-        spec.weekday = lx.weekday_number(m["wd"])
+    weekday = _g(m, "wd") or _g(m, "wd_after")
+    if weekday and year is None:
+        spec.weekday = lx.weekday_number(weekday)
     return spec
 
 
@@ -368,8 +369,9 @@ def b_holiday(m: re.Match, text: str) -> Spec | None:
     name = _ws(m["h"])
     after = following_text(text, m.end(), 20)
     if re.match(r"\s+(?:Agreement|Accord|Offensive|Massacre|Party|Island|Rising|Uprising|War)\b",
-                after):
-        return None
+                after) or re.match(r"\s+(?:trees?|cards?|carols?|lights|decorations|ornaments"
+                                   r"|jumpers?|sweaters?)\b", after, re.I):
+        return None  # "a Christmas tree" is a thing
     code = lx.tables()["holiday"][name]
     year = year_of(m["y"]) if _g(m, "y") else None
     rel = _ws(_g(m, "rel"))
@@ -824,8 +826,9 @@ RULES: list[Rule] = [
          b_month_day, ("26nov 2015", "3dec")),
     Rule("day_month_year",
          r"(?:(?P<wd>{weekday}),? )?(?:the )?(?P<d>{day_of_month}) (?:of )?(?P<mon>{month})"
-         r"(?:,? (?P<y>{year4}))?",
-         b_month_day, ("13 September 2023", "the 13th of September", "Wednesday 13 Sept.")),
+         r"(?:,? (?P<y>{year4}))?(?:,? (?P<wd_after>{weekday_name})(?![\w'’]))?",
+         b_month_day, ("13 September 2023", "the 13th of September", "Wednesday 13 Sept.",
+                       "14th December Friday")),
     Rule("month_year",
          OPT_PREMOD + r"(?P<mon>{month}),? (?:of )?(?P<y>{year4}|'\d\d)",
          b_month_year, ("May 2013", "early June 1998", "February of 1940", "Sept. 1999",
