@@ -196,6 +196,46 @@ def _day_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
     return out
 
 
+_DURATION_JOIN = re.compile(r"\s*(?:,\s*|\s(?:and|&)\s+)?")
+_DURATION_PARTS = re.compile(r"P(?!$)((?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?)"
+                             r"(?:T((?:\d+H)?(?:\d+M)?(?:\d+S)?))?")
+_ORDER = "YMWD", "HMS"
+
+
+def _merge_durations(text: str, cands: list[_Candidate]) -> list[_Candidate]:
+    """ "an hour thirty minutes", "two hours and 17 minutes", "three years and four months":
+    one DURATION (PT1H30M), when the second unit is smaller than the first."""
+    out: list[_Candidate] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        if prev is not None and _DURATION_JOIN.fullmatch(text, prev.end, c.start):
+            value = _sum_durations(prev.spec, c.spec)
+            if value is not None:
+                out[-1] = _Candidate(prev.start, c.end, prev.rule, replace(prev.spec, value=value))
+                continue
+        out.append(c)
+    return out
+
+
+def _sum_durations(first: Spec, second: Spec) -> str | None:
+    """P1Y + P4M = P1Y4M, PT1H + PT30M = PT1H30M, P2D + PT3H = P2DT3H; None unless both are
+    plain counted durations and the second's units all come after the first's."""
+    if first.type != "DURATION" or second.type != "DURATION" or first.mod or second.mod:
+        return None
+    a, b = (_DURATION_PARTS.fullmatch(s.value or "") for s in (first, second))
+    if a is None or b is None:
+        return None
+    units = [(i, u) for m in (a, b) for i, part in enumerate(m.groups())
+             for u in re.findall(r"[A-Z]", part or "")]
+    split = len(re.findall(r"[A-Z]", (a[1] or "") + (a[2] or "")))
+    rank = [(i, _ORDER[i].index(u)) for i, u in units]
+    if not rank[:split] or not rank[split:] or max(rank[:split]) >= min(rank[split:]):
+        return None
+    date = (a[1] or "") + (b[1] or "")
+    time = (a[2] or "") + (b[2] or "")
+    return "P" + date + ("T" + time if time else "")
+
+
 _JOIN = re.compile(r"\s*,?\s*(?:on\s+)?$")
 _PART_OF = re.compile(r"(?:early in )?the (?:early |late )?(?P<p>morning|afternoon|evening|night)"
                       r"(?: hours)? of\s+$", re.I)
@@ -297,7 +337,7 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto") -> l
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     day = _as_date(dct)
     cands = _select(_within_sentences(text, _candidates(text)))
-    cands = _merge_clock_with_day(text, _day_ranges(text, cands))
+    cands = _merge_clock_with_day(text, _day_ranges(text, _merge_durations(text, cands)))
     narrative = mode == "narrative" or (mode == "auto" and _is_narrative(cands, day))
     return _resolve_all(text, cands, day, narrative)
 
