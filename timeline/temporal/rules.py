@@ -35,7 +35,7 @@ class Rule:
 # --------------------------------------------------------------------------- shared fragments
 PREMOD = (
     r"(?P<premod>(?:the )?(?:early|late|mid-|mid)"
-    r"|the (?:very )?(?:beginning|start|end|middle|close|turn) of"
+    r"|(?:the )?(?:very )?(?:beginning|start|end|middle|close|turn) of"
     r"|the (?:early|late|latter) part of|(?:the )?(?:early|late) part of|around the end of)"
 )
 # An optional "early" / "the end of" ... before an expression ("mid-" needs no space after it).
@@ -130,6 +130,16 @@ def b_numeric(m: re.Match, text: str) -> Spec | None:
     if not valid_day(y, mo, d):
         return None
     return Spec("DATE", when=When("day", y, mo, d))
+
+
+def b_dotted(m: re.Match, text: str) -> Spec | None:
+    """ "27.03.15": day, month, year, as written where dots separate them (never US order)."""
+    from timeline.temporal.calendar import valid_day
+    y, mo, d = year_of(m["y"]), int(m["mo"]), int(m["d"])
+    if preceding_word(text, m.start()).rstrip(".") in ("version", "v", "ver", "release", "build",
+                                                       "firmware", "update", "no", "ip"):
+        return None  # "Version 10.12.15"
+    return Spec("DATE", when=When("day", y, mo, d)) if valid_day(y, mo, d) else None
 
 
 def b_month_day(m: re.Match, text: str) -> Spec | None:
@@ -815,6 +825,8 @@ RULES: list[Rule] = [
          b_iso, ("2023-09-13", "2023-09-13T21:43")),
     Rule("numeric_date", r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d\d)", b_numeric,
          ("9/13/2023", "13/09/2023", "9/13/23")),
+    Rule("dotted_date", r"(?P<d>[0-3]\d)\.(?P<mo>[01]\d)\.(?P<y>\d{4}|\d\d)(?![.\d])", b_dotted,
+         ("27.03.15", "05.11.2014")),
     Rule("month_day_year",
          r"(?:(?P<wd>{weekday}),? )?(?P<mon>{month}) (?:the )?(?P<d>{day_of_month})"
          r"(?:,? (?P<y>{year4}))?",
@@ -1083,7 +1095,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
 
 
 _RULE_CORES = {
-    "iso_date": "#4", "numeric_date": "#", "bc_year": "era", "year": "#4", "year_period": "#4",
+    "iso_date": "#4", "numeric_date": "#", "dotted_date": "#", "bc_year": "era", "year": "#4", "year_period": "#4",
     "q_quarter": "q", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "month", "month_year": "month",
     "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
