@@ -812,6 +812,15 @@ def b_anaphoric_day(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", unit="day", offset=off, gran="day", anchor=ANAPHORIC)
 
 
+def b_first_last_day(m: re.Match, text: str) -> Spec | None:
+    """ "Last day to register!", "my first day": a post's own day. "the last day of the talks"
+    names a day of some other event, and stays out."""
+    if preceding_word(text, m.start()) in ("the", "a", "that", "this", "every", "each", "its",
+                                           "their", "his", "her"):
+        return None
+    return Spec("DATE", unit="day", offset=0, gran="day", anchor=DEICTIC)
+
+
 def b_year_end(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", unit="year", offset=0, gran="year", anchor=DEICTIC, mod="END")
 
@@ -982,6 +991,8 @@ RULES: list[Rule] = [
          r"|the prior) day",
          b_anaphoric_day, ("the next day", "that day", "the same day")),
     Rule("year_end", r"year-end|year end", b_year_end, ("year-end",)),
+    Rule("first_last_day", r"(?:(?:2nd|second) )?(?:first|1st|last|final) day", b_first_last_day,
+         ("Last day", "my first day", "2nd last day")),
     Rule("duration",
          r"(?:" + APPROX + r" )?(?:(?:the|another|an additional|the past|the last|the next"
          r"|the first|the final|the previous|the coming|the following|the remaining|the full"
@@ -1106,7 +1117,7 @@ _RULE_CORES = {
     "day_described": "unit part",
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "unit",
     "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_day": "day",
-    "year_end": "end", "duration": "unit", "half_unit": "half", "bare_units": "units",
+    "year_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "bare_units": "units",
     "vague": "vague", "set": "every", "set_times": "times", "set_every_n": "every", "frequency": "frequency",
 }
 
