@@ -390,6 +390,8 @@ def b_holiday(m: re.Match, text: str) -> Spec | None:
         spec.direction = -1
     elif rel in ("next", "this coming"):
         spec.direction = 1
+    if _g(m, "part"):  # "Christmas morning"
+        spec.type, spec.part = "TIME", lx.part_code(m["part"])
     return spec
 
 
@@ -702,8 +704,15 @@ def b_clock_24(m: re.Match, text: str) -> Spec | None:
     return b_clock(m, text)
 
 
+_HHMM_BEFORE = re.compile(r"(?:\bat(?: abt| about| around)?\s+|\b(?:morning|afternoon|evening"
+                          r"|night|tonight|today|tomorrow),\s*)$", re.I)
+
+
 def b_clock_hhmm(m: re.Match, text: str) -> Spec | None:
-    """ "at 2250", "at 1200 GMT": a 24-hour clock written without a colon. "at 1999" is a year."""
+    """ "at 2250", "at 1200 GMT", "Fri night, 2359": a 24-hour clock written without a colon,
+    after "at" or a part of the day. "at 1999" is a year."""
+    if not _HHMM_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        return None
     if not _g(m, "tz") and (1900 <= int(m["h"] + m["mi"]) <= 2099 or NOT_YEAR_AFTER.match(
             text, m.end()) or re.match(r"\s+(?:[A-Z]|(?:pence|cents|levels?)\b)", text[m.end():])):
         return None  # "at 1999", "closed at 1250 points", "at 1600 Elm Street"
@@ -926,9 +935,10 @@ RULES: list[Rule] = [
          b_season, ("the spring of 1998", "last summer", "this fall", "winter 2010",
                     "early spring")),
     Rule("holiday",
-         r"(?:(?P<rel>this past|this coming|this|last|next) )?(?P<h>{holiday})(?:,? (?P<y>{year4}))?",
+         r"(?:(?P<rel>this past|this coming|this|last|next) )?(?P<h>{holiday})(?:,? (?P<y>{year4}))?"
+         r"(?: " + _PART + r")?",
          b_holiday, ("Christmas", "Christmas Day 2012", "Thanksgiving", "New Year's Eve",
-                     "last Christmas")),
+                     "last Christmas", "Xmas evening")),
     Rule("weekday",
          r"(?:(?P<premod>early|late) )?(?:(?P<rel>this past|this coming|last|next|this|coming|past"
          r"|previous|the following|the next|the previous|the preceding) )?"
@@ -1032,9 +1042,8 @@ RULES: list[Rule] = [
          r"|CEST|JST)))?",
          b_clock_24, ("21:43 GMT",)),
     Rule("clock_hhmm",
-         r"(?:(?<=\bat\x20)|(?<=\bat\x20abt\x20)|(?<=\bat\x20about\x20)|(?<=\bat\x20around\x20))"
          r"(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)(?: ?(?P<tz>(?-i:GMT|UTC)|hrs|h))?(?![.,]\d)",
-         b_clock_hhmm, ("at 1015", "at 2250", "at 1200 GMT")),
+         b_clock_hhmm, ("at 1015", "at 2250", "at 1200 GMT", "night, 2359")),
     Rule("named_time", r"(?P<w>noon|midday|midnight)", b_named_time, ("noon", "midnight")),
     Rule("set",
          r"(?:every|each|per)(?P<other> other)?(?: single)? (?P<u>{weekday_name}|{season}|{month_name}"
