@@ -194,7 +194,7 @@ def b_month(m: re.Match, text: str) -> Spec | None:
 
 def b_month_abbr(m: re.Match, text: str) -> Spec | None:
     """ "in Jun", "July and Aug.": an abbreviated month alone, after a preposition or another
-    month; not "Jan Smith" or "Dec." in a list of abbreviations."""
+    month, and not before a name ("in Jan Smith's house")."""
     before = text[max(0, m.start() - 30):m.start()]
     if not (preceding_word(text, m.start()) in ("in", "for", "since", "until", "till")
             or re.search(lx.FRAGMENTS["month"] + r"\s*(?:,|and|or|&|/|-|to)\s*$", before)):
@@ -942,7 +942,8 @@ RULES: list[Rule] = [
     Rule("weekday",
          r"(?:(?P<premod>early|late) )?(?:(?P<rel>this past|this coming|last|next|this|coming|past"
          r"|previous|the following|the next|the previous|the preceding) )?"
-         r"(?P<wd>{weekday})(?:(?:['’]s)? " + _PART + r"| the (?P<dom>{day_of_month}))?",
+         # "Friday the 13th": the weekday decides the day; the 13th is not checked against it
+         r"(?P<wd>{weekday})(?:(?:['’]s)? " + _PART + r"| the {day_of_month})?",
          b_weekday, ("Tuesday", "last Friday", "next Monday", "Tuesday night",
                      "Friday morning", "Wed.", "Friday the 13th")),
     Rule("weekday_short",

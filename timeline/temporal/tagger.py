@@ -156,10 +156,8 @@ def _select(cands: list[_Candidate]) -> list[_Candidate]:
 _DAY_BEFORE = re.compile(r"(?<![\d:./,-])(\d{1,2})\s*[-–]\s*$")
 _DAY_AFTER = re.compile(r"\s*[-–]\s*(\d{1,2})(?![\d:%]|[.,]\d|\s*(?:[ap]\.?m\b|%))")
 _DAY_PAIR = re.compile(r"\s*,\s*(\d{1,2})\s*[-–]\s*(\d{1,2})(?![\d:%]|[.,]\d)")
-_MONTH_DAY_RULES = frozenset({"month_day_year", "day_month_year"})
-
-
 _RANGE_YEAR = re.compile(r",?\s+((?:1\d|20)\d\d)(?![\d,]\d)")
+_MONTH_DAY_RULES = frozenset({"month_day_year", "day_month_year"})
 
 
 def _day_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
