@@ -773,8 +773,10 @@ _HHMM_BEFORE = re.compile(r"(?:\bat(?: abt| about| around)?\s+|\b(?:morning|afte
 
 def b_clock_hhmm(m: re.Match, text: str) -> Spec | None:
     """ "at 2250", "at 1200 GMT", "Fri night, 2359": a 24-hour clock written without a colon,
-    after "at" or a part of the day. "at 1999" is a year."""
-    if not _HHMM_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+    after "at" or a part of the day, or before GMT or UTC ("2 p.m. (1200 GMT)"): no year is.
+    "at 1999" is a year."""
+    zoned = (_g(m, "tz") or "").upper() in ("GMT", "UTC")
+    if not zoned and not _HHMM_BEFORE.search(text, max(0, m.start() - 12), m.start()):
         return None
     if not _g(m, "tz") and (1900 <= int(m["h"] + m["mi"]) <= 2099 or NOT_YEAR_AFTER.match(
             text, m.end()) or re.match(r"\s+(?:[A-Z]|(?:pence|cents|levels?)\b)", text[m.end():])):
@@ -1129,7 +1131,7 @@ RULES: list[Rule] = [
          b_clock_24, ("21:43 GMT",)),
     Rule("clock_hhmm",
          r"(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)(?: ?(?P<tz>(?-i:GMT|UTC)|hrs|h))?(?![.,]\d)",
-         b_clock_hhmm, ("at 1015", "at 2250", "at 1200 GMT", "night, 2359")),
+         b_clock_hhmm, ("at 1015", "at 2250", "at 1200 GMT", "night, 2359", "1200 GMT")),
     Rule("named_time", r"(?P<w>noon|midday|midnight)", b_named_time, ("noon", "midnight")),
     Rule("set",
          r"(?:every|each|per)(?P<other> other)?(?: single)? (?P<u>{weekday_name}|{season}|{month_name}"

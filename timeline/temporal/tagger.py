@@ -233,7 +233,8 @@ def _merge_durations(text: str, cands: list[_Candidate]) -> list[_Candidate]:
     out: list[_Candidate] = []
     for c in cands:
         prev = out[-1] if out else None
-        if prev is not None and _DURATION_JOIN.fullmatch(text, prev.end, c.start):
+        if (prev is not None and "\n" not in text[prev.end:c.start]
+                and _DURATION_JOIN.fullmatch(text, prev.end, c.start)):
             value = _sum_durations(prev.spec, c.spec)
             if value is not None:
                 out[-1] = _Candidate(prev.start, c.end, prev.rule, replace(prev.spec, value=value))
