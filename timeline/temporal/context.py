@@ -95,6 +95,8 @@ def word_tense(word: str) -> tuple[str, bool] | None:
         return PRESENT, False
     if w.endswith("n't"):
         return word_tense(w[:-3]) or ((FUTURE, True) if w == "won't" else None)
+    if w.endswith("'ll"):  # "I'll", "we'll", "it'll"
+        return FUTURE, True
     if len(w) > 4 and w.endswith("ed") and w not in not_past:
         return PAST, False
     return None

@@ -57,7 +57,7 @@ def _fragments() -> dict[str, str]:
     spelled_year = (rf"(?:(?:eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen"
                     rf"|nineteen|twenty) (?:{two_digits}|hundred)"
                     rf"|two thousand(?:(?: and)? (?:{two_digits}|{units19}))?)")
-    digits = r"\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s+1/2)?"
+    digits = r"[1-3]/[2-4](?![\d/])|\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s+1/2)?"
     number = f"(?:{compound}|{digits}|{_alternation(number_words)[3:-1]})"
     return {
         "month": f"(?:{full_month}|{abbr_month})",
@@ -116,6 +116,8 @@ def number_value(text: str) -> float | None:
     s = s.replace(",", "")
     if s.endswith(" 1/2"):
         return float(s[:-4]) + 0.5
+    if re.fullmatch(r"\d/\d", s):  # "1/2 day", "3/4 hour"
+        return int(s[0]) / int(s[2])
     try:
         return float(s)
     except ValueError:

@@ -52,6 +52,8 @@ def resolve(spec: Spec, ref: Reference) -> Resolved:
         when = _unknown(spec.gran or (spec.when.gran if spec.when else "day"))
     if spec.gran == "week" and spec.unit is None and when.gran == "day" and when.first_day():
         when = When.of_date(when.first_day(), "week")  # "the week of March 6"
+    if spec.hour == 24 and spec.minute is None and ref.tense != FUTURE:
+        spec = replace(spec, hour=0)  # "Midnight movie date": the midnight that began the day
     if spec.part or spec.hour is not None:
         when = _time_of_day(when, spec)
     return Resolved(spec.type, when.value, when, spec.mod)
@@ -121,8 +123,7 @@ def _shifted(spec: Spec, ref: Reference) -> When:
     if day is None:
         return _unknown(gran)
     if spec.unit == "weekend_by_tense":  # "the weekend": by tense, like a weekday
-        saturday = _weekday(Spec("DATE", weekday=5), replace(ref, narrative=False))
-        return When.of_date(saturday.first_day() or day, "weekend")
+        return When.of_date(_weekend_day(day, ref.tense), "weekend")
     if spec.unit == "latest_quarter":  # the quarter most recently reported on
         return When.of_date(day - dt.timedelta(days=45), "quarter")
     if spec.unit in ("hour", "minute", "second"):
@@ -132,6 +133,18 @@ def _shifted(spec: Spec, ref: Reference) -> When:
         # Financial news: "a year earlier" after "the third quarter" is that quarter a year back.
         return When("quarter", prev.year + spec.offset, n=prev.n)
     return When.of_date(shift(day, spec.unit, spec.offset), gran)
+
+
+def _weekend_day(day: dt.date, tense: str | None) -> dt.date:
+    """A day of the weekend "the weekend" means on ``day``: the one under way on a Saturday or
+    Sunday (the next one when a Sunday looks ahead); on a weekday the last one in the past
+    tense, the next one in the present or future, and without a tense the nearer one."""
+    wd = day.weekday()
+    if wd >= 5:
+        return day + dt.timedelta(days=7) if tense == FUTURE and wd == 6 else day
+    if tense == PAST or (tense is None and wd <= 1):
+        return day - dt.timedelta(days=wd + 2)  # the Saturday before
+    return day + dt.timedelta(days=5 - wd)  # the Saturday after
 
 
 _YEARS = {"year": 1, "decade": 10, "century": 100}

@@ -35,7 +35,7 @@ class Rule:
 # --------------------------------------------------------------------------- shared fragments
 PREMOD = (
     r"(?P<premod>(?:the )?(?:early|late|mid-|mid)"
-    r"|the (?:very )?(?:beginning|start|end|middle|close|turn) of"
+    r"|(?:the )?(?:very )?(?:beginning|start|end|middle|close|turn) of"
     r"|the (?:early|late|latter) part of|(?:the )?(?:early|late) part of|around the end of)"
 )
 # An optional "early" / "the end of" ... before an expression ("mid-" needs no space after it).
@@ -134,6 +134,16 @@ def b_numeric(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", when=When("day", y, mo, d))
 
 
+def b_dotted(m: re.Match, text: str) -> Spec | None:
+    """ "27.03.15": day, month, year, as written where dots separate them (never US order)."""
+    from timeline.temporal.calendar import valid_day
+    y, mo, d = year_of(m["y"]), int(m["mo"]), int(m["d"])
+    if preceding_word(text, m.start()).rstrip(".") in ("version", "v", "ver", "release", "build",
+                                                       "firmware", "update", "no", "ip"):
+        return None  # "Version 10.12.15"
+    return Spec("DATE", when=When("day", y, mo, d)) if valid_day(y, mo, d) else None
+
+
 def b_month_day(m: re.Match, text: str) -> Spec | None:
     from timeline.temporal.calendar import valid_day
     mo = lx.month_number(m["mon"])
@@ -141,9 +151,13 @@ def b_month_day(m: re.Match, text: str) -> Spec | None:
     year = year_of(m["y"]) if _g(m, "y") else None
     if not valid_day(year or 2000, mo, d):
         return None
+    if (year is None and not _g(m, "wd") and m["mon"].lower() in lx.tables()["month_abbr"]
+            and _capitalised_name(text, m.start(), m.end())):
+        return None  # "Lester Koh Jia Jun 2": a name
     spec = Spec("DATE", when=When("day", year, mo, d))
-    if _g(m, "wd") and year is None:
-        spec.weekday = lx.weekday_number(m["wd"])
+    weekday = _g(m, "wd") or _g(m, "wd_after")
+    if weekday and year is None:
+        spec.weekday = lx.weekday_number(weekday)
     return spec
 
 
@@ -186,6 +200,18 @@ def b_month(m: re.Match, text: str) -> Spec | None:
     if rel in ("last", "next", "this past", "this coming", "coming"):
         spec.direction = hint  # strictly before / after the reference month
     return spec
+
+
+def b_month_abbr(m: re.Match, text: str) -> Spec | None:
+    """ "in Jun", "July and Aug.": an abbreviated month alone, after a preposition or another
+    month, and not before a name ("in Jan Smith's house")."""
+    before = text[max(0, m.start() - 30):m.start()]
+    if not (preceding_word(text, m.start()) in ("in", "for", "since", "until", "till")
+            or re.search(lx.FRAGMENTS["month"] + r"\s*(?:,|and|or|&|/|-|to)\s*$", before)):
+        return None
+    if re.match(r"[ \t]+[A-Z][a-z]", text[m.end():]) or re.match(r"[ \t]*\d", text[m.end():]):
+        return None  # "in Jan Smith's", "Jun 2" (another rule's)
+    return Spec("DATE", when=When("month", None, lx.month_number(m["mon"])))
 
 
 def b_month_rel_year(m: re.Match, text: str) -> Spec | None:
@@ -398,8 +424,9 @@ def b_holiday(m: re.Match, text: str) -> Spec | None:
     name = _ws(m["h"])
     after = following_text(text, m.end(), 20)
     if re.match(r"\s+(?:Agreement|Accord|Offensive|Massacre|Party|Island|Rising|Uprising|War)\b",
-                after):
-        return None
+                after) or re.match(r"\s+(?:trees?|cards?|carols?|lights|decorations|ornaments"
+                                   r"|jumpers?|sweaters?)\b", after, re.I):
+        return None  # "a Christmas tree" is a thing
     code = lx.tables()["holiday"][name]
     year = year_of(m["y"]) if _g(m, "y") else None
     rel = _ws(_g(m, "rel"))
@@ -408,10 +435,12 @@ def b_holiday(m: re.Match, text: str) -> Spec | None:
         spec.direction = -1
     elif rel in ("next", "this coming"):
         spec.direction = 1
+    if _g(m, "part"):  # "Christmas morning"
+        spec.type, spec.part = "TIME", lx.part_code(m["part"])
     return spec
 
 
-WEEKDAY_REL = {"last": -1, "this past": -1, "past": -1, "previous": -1, "next": 1,
+WEEKDAY_REL = {"nxt": 1, "last": -1, "this past": -1, "past": -1, "previous": -1, "next": 1,
                "this coming": 1, "coming": 1, "this": 0, "the following": 1, "the next": 1,
                "the previous": -1, "the preceding": -1}
 
@@ -447,17 +476,29 @@ def _capitalised_name(text: str, start: int, end: int, *, after_only: bool = Fal
                 and text[start].isupper() and not text[start:end].isupper())
 
 
+# "Friday Talk", "Tuesday Mini-Course": an event on that day, not a name ("Wednesday Addams").
+_WEEKDAY_EVENT = re.compile(r"[ \t]+(?:Talks?|Show|Sale|Party|Class|Workshop|Session|Market"
+                            r"|Brunch|Lunch|Dinner|Mini-Course|Course|Service|Meeting|Lecture"
+                            r"|Seminar|Quiz|Deals?)\b")
+
+
 def b_weekday(m: re.Match, text: str) -> Spec | None:
     word = m["wd"]
     rel = _ws(_g(m, "rel"))
     context = rel or preceding_word(text, m.start()) in ("on", "by")
     if word[0].islower() and word.lower() not in lx.tables()["weekday"] and not context:
         return None  # "wed", "sat" alone are words
+    return _weekday_spec(m, text)
+
+
+def _weekday_spec(m: re.Match, text: str) -> Spec | None:
+    word = m["wd"]
+    rel = _ws(_g(m, "rel"))
     after = following_text(text, m.end(), 25)
     if re.match(r"\s+(?:Agreement|Accord|Mosque|Prayers?|Times|Night Live|Morning Post)\b",
                 after):
         return None
-    if not rel and not _g(m, "premod") and _capitalised_name(
+    if not rel and not _g(m, "premod") and not _WEEKDAY_EVENT.match(after) and _capitalised_name(
             text, m.start("wd"), m.end("wd"), after_only=True):
         return None
     spec = Spec("DATE", weekday=lx.weekday_number(word), direction=WEEKDAY_REL.get(rel),
@@ -471,8 +512,33 @@ def b_weekday(m: re.Match, text: str) -> Spec | None:
     return spec
 
 
+_WEEKDAY_WORD = r"(?:mon|tues?|wed|thu|thurs?|fri|sat|sun)(?:day|nesday|rsday|urday)?\.?"
+_LIST_JOIN = r"\s*(?:,|&|/|-|–|\band\b|\bor\b|\bto\b|\btill\b)\s*"
+# "Mon and tues", "friday night or sat", "Sat-Sun", "wed, thur": next to another weekday.
+_WEEKDAY_BEFORE = re.compile(_WEEKDAY_WORD + r"(?:\s+(?:morning|afternoon|evening|night))?"
+                             + _LIST_JOIN + r"$", re.I)
+_WEEKDAY_AFTER = re.compile(_LIST_JOIN + _WEEKDAY_WORD + r"(?![\w])", re.I)
+# "every mon, wed, thur": the whole list recurs.
+_EVERY_LIST = re.compile(r"\bevery\s+(?:" + _WEEKDAY_WORD + _LIST_JOIN + r")+$", re.I)
+_CLOCK_AFTER = re.compile(r",?\s*\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\b)", re.I)
+
+
+def b_weekday_short(m: re.Match, text: str) -> Spec | None:
+    """ "sat", "Wed", "tues" are words too: a weekday only with "this"/"next", after "on"/"by",
+    next to another weekday ("Mon and tues", "Sat-Sun"), or before a clock ("Sun 1:00pm")."""
+    before = text[max(0, m.start() - 30):m.start()]
+    if not (_g(m, "rel") or preceding_word(text, m.start()) in ("on", "by")
+            or _WEEKDAY_BEFORE.search(before) or _WEEKDAY_AFTER.match(text, m.end("wd"))
+            or _CLOCK_AFTER.match(text, m.end())):
+        return None
+    if not _g(m, "rel") and _EVERY_LIST.search(before):
+        return Spec("SET", value=f"XXXX-WXX-{lx.weekday_number(m['wd']) + 1}")
+    return _weekday_spec(m, text)
+
+
 DEICTIC_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "tmr": 1, "tmrw": 1,
-                "tmw": 1, "2moro": 1, "2morrow": 1, "tomorow": 1, "tonite": 0, "2nite": 0,
+                "tmw": 1, "2moro": 1, "2morrow": 1, "tomorow": 1, "tomolo": 1, "tomo": 1, "trmw": 1,
+                "tonite": 0, "2nite": 0,
                 "yday": -1, "2day": 0, "tdy": 0,
                 "the day before yesterday": -2, "the day after tomorrow": 2}
 
@@ -497,7 +563,7 @@ def b_deictic_day(m: re.Match, text: str) -> Spec | None:
 DEICTIC_REL = {
     "this": (0, DEICTIC), "current": (0, DEICTIC), "the current": (0, DEICTIC),
     "this past": (-1, DEICTIC), "last": (-1, DEICTIC), "past": (-1, DEICTIC),
-    "next": (1, DEICTIC), "coming": (1, DEICTIC), "the coming": (1, DEICTIC),
+    "next": (1, DEICTIC), "nxt": (1, DEICTIC), "coming": (1, DEICTIC), "the coming": (1, DEICTIC),
     "this coming": (1, DEICTIC), "the upcoming": (1, DEICTIC), "upcoming": (1, DEICTIC),
     "the following": (1, ANAPHORIC), "the next": (1, ANAPHORIC), "the previous": (-1, ANAPHORIC),
     "the preceding": (-1, ANAPHORIC), "the prior": (-1, ANAPHORIC), "that": (0, ANAPHORIC),
@@ -517,6 +583,7 @@ DURATION_CONTEXT = {"for", "during", "over", "throughout", "within", "in", "thro
 def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
     rel = _ws(m["rel"])
     unit = _ws(m["unit"]).removeprefix("fiscal ")
+    unit = {"yr": "year"}.get(unit, unit)
     if rel in ("the latest", "the full") and unit != "year":
         return None  # "the full week", "the latest week" ...: vague
     gran = {"fortnight": "week"}.get(unit, unit)
@@ -622,11 +689,13 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
         return None
     if code == "D" and m["unit"].lower().startswith("night") and not raw_n:
         return None
+    if re.search(r":\d\d$", text[max(0, m.start() - 3):m.start("unit")]):
+        return None  # "03:00hrs" is a clock
     after = text[m.end():m.end() + 20]
     if code in ("S", "Q") and re.match(r"\s+of\b", after):
         return None  # "a quarter of the voters", "three quarters of the members"
-    if raw_n in ("a", "an", "the") and m["unit"][0].isupper():
-        return None  # "a Second Front"
+    if raw_n in ("a", "an", "the") and m["unit"][0].isupper() and not m.group().isupper():
+        return None  # "a Second Front" (but "SPENT A DAY" shouts)
     if code == "S" and raw_n in ("a", "an", "one") and re.match(
             r"\s+(?!later|ago|earlier|before|after|or|and|to)[a-z]", after):
         return None  # "a second opinion"
@@ -635,12 +704,17 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
             text[max(0, m.start() - 20):m.start()]):
         # "$2 million a year", "500 cars a day": a rate
         return Spec("SET", value=_duration_value(1, code))
-    return Spec("DURATION", value=_duration_value(n, code), mod=approx_code(m))
+    mod = "EQUAL_OR_MORE" if _g(m, "plus") else approx_code(m)
+    return Spec("DURATION", value=_duration_value(n, code), mod=mod)
 
 
 def b_bare_units(m: re.Match, text: str) -> Spec | None:
     code = lx.unit_code(m["unit"])
     return Spec("DURATION", value=_duration_value(None, code))
+
+
+# "future" alone is a time only as a noun after these: "in future", "my future?"
+_FUTURE_OWNERS = {"in", "for", "my", "your", "our", "his", "her", "their", "bright"}
 
 
 def b_vague(m: re.Match, text: str) -> Spec | None:
@@ -651,6 +725,11 @@ def b_vague(m: re.Match, text: str) -> Spec | None:
         return None
     if word in ("future", "recent") and re.match(r"\s+(?:years|months|weeks|days)\b", after):
         return None
+    if word == "future" and not (
+            preceding_word(text, m.start()) in _FUTURE_OWNERS
+            and re.match(r"(?:\s*(?:[,.!?;:)]|$)|\s+(?:is|was|looks|will|dont|don't|of|and)\b)",
+                         after, re.I)):
+        return None  # "future plans", "the company's future growth": an adjective
     return Spec("DATE", value=lx.tables()["vague_reference"][word])
 
 
@@ -664,7 +743,7 @@ def b_vague_plural(m: re.Match, text: str) -> Spec | None:
 
 def b_clock(m: re.Match, text: str) -> Spec | None:
     hh = int(m["h"])
-    mi = int(m["mi"]) if _g(m, "mi") else 0
+    mi = int(_g(m, "mi") or _g(m, "mi_glued") or 0)
     ampm = _ws(_g(m, "ampm")).replace(".", "")
     if ampm:
         if not 1 <= hh <= 12:
@@ -688,10 +767,29 @@ def b_clock_24(m: re.Match, text: str) -> Spec | None:
     return b_clock(m, text)
 
 
+_HHMM_BEFORE = re.compile(r"(?:\bat(?: abt| about| around)?\s+|\b(?:morning|afternoon|evening"
+                          r"|night|tonight|today|tomorrow),\s*)$", re.I)
+
+
+def b_clock_hhmm(m: re.Match, text: str) -> Spec | None:
+    """ "at 2250", "at 1200 GMT", "Fri night, 2359": a 24-hour clock written without a colon,
+    after "at" or a part of the day, or before GMT or UTC ("2 p.m. (1200 GMT)"): no year is.
+    "at 1999" is a year."""
+    zoned = (_g(m, "tz") or "").upper() in ("GMT", "UTC")
+    if not zoned and not _HHMM_BEFORE.search(text, max(0, m.start() - 12), m.start()):
+        return None
+    if not _g(m, "tz") and (1900 <= int(m["h"] + m["mi"]) <= 2099 or NOT_YEAR_AFTER.match(
+            text, m.end()) or re.match(r"\s+(?:[A-Z]|(?:pence|cents|levels?)\b)", text[m.end():])):
+        return None  # "at 1999", "closed at 1250 points", "at 1600 Elm Street"
+    return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=int(m["h"]),
+                minute=int(m["mi"]))
+
+
 def b_named_time(m: re.Match, text: str) -> Spec | None:
     word = _ws(m["w"])
-    hh = {"noon": 12, "midday": 12, "midnight": 24}[word]
-    return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=hh, minute=0)
+    if word == "midnight":  # minute None: which midnight, the day's start or end, is the tense's
+        return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=24)
+    return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=12, minute=0)
 
 
 def b_set(m: re.Match, text: str) -> Spec | None:
@@ -700,6 +798,8 @@ def b_set(m: re.Match, text: str) -> Spec | None:
     t = lx.tables()
     if word in t["weekday"] or word.rstrip("s") in t["weekday"]:
         return Spec("SET", value=f"XXXX-WXX-{t['weekday'][word.rstrip('s')] + 1}")
+    if word in t["weekday_abbr"]:
+        return Spec("SET", value=f"XXXX-WXX-{t['weekday_abbr'][word] + 1}")
     if word in t["month"]:
         return Spec("SET", value=f"XXXX-{t['month'][word]:02d}")
     if word in t["season"]:
@@ -739,6 +839,36 @@ def b_part_of_day(m: re.Match, text: str) -> Spec | None:
     return Spec("TIME", unit="day", offset=offset, gran="day", anchor=anchor, part=part)
 
 
+# How a day, week or evening was lived: "a long day", "a rainy afternoon", "a crazy week".
+_DAY_ADJ = (r"long|busy|fun|great|nice|nicest|lovely|wonderful|hot|rainy|chilly|cold|tiring"
+            r"|long tiring|successful|quality|productive|crazy|hectic|amazing|awesome|tough"
+            r"|sunny|lazy|relaxing|fantastic|exhausting|fruitful|happy")
+_DESCRIBED = re.compile(r"(?:^|[^\w'’-])(?:(?:an?|my|one|such an?) )?(?:(?:very|really|so|super|quite)"
+                        r" )?(?:" + _DAY_ADJ + r")(?: (?:and|&) (?:" + _DAY_ADJ + r"))? $", re.I)
+_GREETING = re.compile(r"(?:^|[^\w'’-])(?:good|gd|goo+d|gud) $", re.I)
+
+
+def b_day_described(m: re.Match, text: str) -> Spec | None:
+    """ "a long [day]", "the whole day", "another day": one day or week lived through, a
+    DURATION; "a rainy [afternoon]", "Good [morning]": that part of today, a TIME. The words
+    that describe the day stay outside the extent, as in TimeBank ("a great [day]")."""
+    unit = (_g(m, "w") or _g(m, "w2")).lower()
+    before = text[max(0, m.start() - 40):m.start()].replace("\n", " ")
+    if _g(m, "w"):
+        greeting = unit in ("morning", "afternoon", "evening") and _GREETING.search(before)
+        if not (greeting or _DESCRIBED.search(before)):
+            return None
+        if re.match(r"\s+for\s+(?!the\s+(?:day|week)\b)", text[m.end():]):
+            return None  # "a great day for Poland": the day of an event, not one lived through
+        if m["w"][0].isupper() and not m["w"].isupper() and re.match(r"[ \t]+[A-Z][a-z]",
+                                                                    text[m.end():]):
+            return None  # "Good Morning America"
+    if unit in ("day", "week", "month"):
+        return Spec("DURATION", value=_duration_value(1, lx.unit_code(unit)))
+    return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC,
+                part=lx.part_code(unit))
+
+
 def b_bare_part(m: re.Match, text: str) -> Spec | None:
     the = _ws(_g(m, "the"))
     part = lx.part_code(m["p"])
@@ -758,6 +888,15 @@ def b_anaphoric_day(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", unit="day", offset=off, gran="day", anchor=ANAPHORIC)
 
 
+def b_first_last_day(m: re.Match, text: str) -> Spec | None:
+    """ "Last day to register!", "my first day": a post's own day. "the last day of the talks"
+    names a day of some other event, and stays out."""
+    if preceding_word(text, m.start()) in ("the", "a", "that", "this", "every", "each", "its",
+                                           "their", "his", "her"):
+        return None
+    return Spec("DATE", unit="day", offset=0, gran="day", anchor=DEICTIC)
+
+
 def b_year_end(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", unit="year", offset=0, gran="year", anchor=DEICTIC, mod="END")
 
@@ -775,15 +914,22 @@ RULES: list[Rule] = [
          r"the week of (?P<mon>{month}) (?P<d>{day_of_month})(?:,? (?P<y>{year4}))?",
          b_week_of,
          ("the week of March 6", "the week of Jan. 9, 2023")),
+    Rule("dotted_date", r"(?P<d>[0-3]\d)\.(?P<mo>[01]\d)\.(?P<y>\d{4}|\d\d)(?![.\d])", b_dotted,
+         ("27.03.15", "05.11.2014")),
     Rule("month_day_year",
          r"(?:(?P<wd>{weekday}),? )?(?P<mon>{month}) (?:the )?(?P<d>{day_of_month})"
          r"(?:,? (?P<y>{year4}))?",
          b_month_day, ("September 13, 2023", "Sept. 13", "Wednesday, Sept. 13", "May 31",
                        "Aug 24 2023", "March 3rd")),
+    Rule("day_month_glued",
+         r"(?P<d>{day_of_month})(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)"
+         r"(?: ?(?P<y>{year4}))?",
+         b_month_day, ("26nov 2015", "3dec")),
     Rule("day_month_year",
          r"(?:(?P<wd>{weekday}),? )?(?:the )?(?P<d>{day_of_month}) (?:of )?(?P<mon>{month})"
-         r"(?:,? (?P<y>{year4}))?",
-         b_month_day, ("13 September 2023", "the 13th of September", "Wednesday 13 Sept.")),
+         r"(?:,? (?P<y>{year4}))?(?:,? (?P<wd_after>{weekday_name})(?![\w'’]))?",
+         b_month_day, ("13 September 2023", "the 13th of September", "Wednesday 13 Sept.",
+                       "14th December Friday")),
     Rule("month_year",
          OPT_PREMOD + r"(?P<mon>{month}),? (?:of )?(?:(?P<y>{year4}|'\d\d|{spelled_year})"
          r"|(?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?![\w]))",
@@ -791,10 +937,14 @@ RULES: list[Rule] = [
                         "the end of March 1941", "January nineteen ninety-seven",
                         "April 480 BC")),
     Rule("month",
-         OPT_PREMOD + r"(?:(?P<rel>this past|this coming|this|last|next|coming) )?"
+         OPT_PREMOD + r"(?:(?P<rel>this past|this coming|this|last|next|coming|the month of) )?"
          r"(?P<mon>{month_name})",
-         b_month, ("in May", "last November", "mid-August", "the end of March", "early April"),
+         b_month, ("in May", "last November", "mid-August", "the end of March", "early April",
+                   "the month of April"),
          priority=-1),
+    Rule("month_abbr",
+         r"(?P<mon>(?-i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)",
+         b_month_abbr, ("in Aug.", "for Jun"), priority=-1),
     Rule("month_of_that_year",
          r"(?P<mon>{month_name})(?: (?P<d>{day_of_month}))?,? of (?P<rel>that|the same|the following"
          r"|the next|the previous|the preceding) year",
@@ -872,23 +1022,31 @@ RULES: list[Rule] = [
          b_season, ("the spring of 1998", "last summer", "this fall", "winter 2010",
                     "early spring", "the winter of nineteen ninety-four", "autumn of 481 BC")),
     Rule("holiday",
-         r"(?:(?P<rel>this past|this coming|this|last|next) )?(?P<h>{holiday})(?:,? (?P<y>{year4}))?",
+         r"(?:(?P<rel>this past|this coming|this|last|next) )?(?P<h>{holiday})(?:,? (?P<y>{year4}))?"
+         r"(?: " + _PART + r")?",
          b_holiday, ("Christmas", "Christmas Day 2012", "Thanksgiving", "New Year's Eve",
-                     "last Christmas")),
+                     "last Christmas", "Xmas evening")),
     Rule("weekday",
          r"(?:(?P<premod>early|late) )?(?:(?P<rel>this past|this coming|last|next|this|coming|past"
          r"|previous|the following|the next|the previous|the preceding) )?"
-         r"(?P<wd>{weekday})(?:(?:['’]s)? " + _PART + r")?",
+         # "Friday the 13th": the weekday decides the day; the 13th is not checked against it
+         r"(?P<wd>{weekday})(?:(?:['’]s)? " + _PART + r"| the {day_of_month})?",
          b_weekday, ("Tuesday", "last Friday", "next Monday", "Tuesday night",
-                     "Friday morning", "Wed.")),
+                     "Friday morning", "Wed.", "Friday the 13th")),
     Rule("weekday_short",
-         r"(?:(?P<rel>this|next|last|coming) |(?<=\bon\x20)|(?<=\bby\x20))"
+         r"(?:(?P<rel>this|next|last|coming|nxt) )?"
          r"(?P<wd>mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:(?:['’]s)? " + _PART + r")?",
-         b_weekday, ("this Sat", "next wed")),
+         b_weekday_short, ("this Sat", "next wed", "on sat", "nxt fri")),
     Rule("bare_part_of_day",
          r"(?:(?P<the>the|this|that|one|every) |(?<=\bin\x20)|(?<=\bat\x20)|(?<=\bsince\x20)"
          r"|(?<=\bby\x20)|(?<=\bgood\x20))(?P<p>morning|afternoon|evening|night)",
          b_bare_part, ("the morning", "the night"), priority=-2),
+    Rule("day_described",
+         r"(?P<w>day|week|month|morning|afternoon|evening|night)"
+         r"|(?:the whole|the entire|another|(?:an? )?late) (?P<w2>day|week|morning|afternoon"
+         r"|evening|night)",
+         b_day_described, ("Busy day", "Gd morning", "the whole day", "another day",
+                           "a late night"), priority=-2),
     Rule("weekend", r"(?P<w>weekends?)", lambda m, t: Spec("SET", value="XXXX-WXX-WE")
          if m["w"].lower().endswith("s") else Spec("DATE", unit="weekend_by_tense",
                                                     gran="weekend", anchor=DEICTIC),
@@ -897,48 +1055,53 @@ RULES: list[Rule] = [
          ("Mondays", "on Sundays")),
     Rule("deictic_day",
          r"(?:(?P<premod>early|late) )?(?P<w>the day before yesterday|the day after tomorrow|today|yesterday|tomorrow"
-         r"|tonight|tonite|2nite|tmrw|tmr|tmw|2moro|2morrow|tomorow|yday|2day|tdy)"
+         r"|tonight|tonite|2nite|tmrw|tmr|tmw|2moro|2morrow|tomorow|tomolo|tomo|trmw|yday|2day|tdy)"
          r"(?:(?:['’]s)? " + _PART + r")?",
-         b_deictic_day, ("today", "yesterday afternoon", "tomorrow", "tonight")),
+         b_deictic_day, ("today", "yesterday afternoon", "tomorrow", "tonight", "tomo morning",
+                         "trmw")),
     Rule("part_of_day",
          r"(?P<rel>this|last|that|the same|the next|the following|the previous|early this"
-         r"|late last|late this) (?P<p>morning|afternoon|evening|night)",
-         b_part_of_day, ("this morning", "last night", "that evening")),
+         r"|late last|late this) (?P<p>morning|afternoon|evening|night|nite)",
+         b_part_of_day, ("this morning", "last night", "that evening", "last nite")),
     Rule("deictic_unit",
          OPT_PREMOD + r"(?P<rel>this past|this coming|earlier this|later this|earlier that"
          r"|later that|early this|late this|early last|late last|early next|late next"
          r"|later in the|earlier in the|the following|the next|the previous|the preceding"
          r"|the prior|the coming|the upcoming|the current|the same|that same|the past|the last"
-         r"|the latest|the full|this|last|next|current|coming|upcoming|past|that|the)"
-         r" (?P<unit>week|weekend|month|(?:fiscal )?year|decade|century|fortnight)",
+         r"|the latest|the full|this|last|next|nxt|current|coming|upcoming|past|that|the)"
+         r" (?P<unit>week|weekend|month|(?:fiscal )?year|yr|decade|century|fortnight)",
          b_deictic_unit, ("this week", "last month", "next year", "the following year",
                           "earlier this year", "the end of the year", "late last year",
                           "the past year", "the weekend", "this weekend", "the year",
-                          "the current fiscal year", "the full year"),
+                          "the current fiscal year", "the full year", "nxt yr"),
          priority=-1),
     Rule("ago",
-         r"(?:" + APPROX + r" )?(?P<n>{anumber}|{vague_quantity})(?P<half> and a half)?"
-         r"(?: more| full)? (?P<unit>{unit})(?: or so)? (?P<dir>ago|earlier|later|from now|hence"
+         r"(?:" + APPROX + r" )?(?P<n>{anumber}|{vague_quantity})(?P<plus>\+)?"
+         r"(?P<half> and a half)?(?: more| full)?(?: |(?<=\d))(?P<unit>{unit})(?: or so)?"
+         r" (?P<dir>ago|earlier|later|from now|hence"
          r"|back|before(?=\s*[,.;:)]|\s*$)|after(?=\s*[,.;:)]|\s*$)|previously|prior"
          r"(?=\s*[,.;:)]))",
          b_ago, ("two weeks ago", "three days later", "a decade ago", "a year earlier",
-                 "about two years ago", "several years ago")),
+                 "about two years ago", "several years ago", "1+ hr ago")),
     Rule("year_earlier", r"year-(?:earlier|ago)", b_year_earlier, ("year-earlier", "year-ago")),
     Rule("anaphoric_day",
          r"(?P<rel>that same|the same|that|the next|the following|the previous|the preceding"
          r"|the prior) day",
          b_anaphoric_day, ("the next day", "that day", "the same day")),
     Rule("year_end", r"year-end|year end", b_year_end, ("year-end",)),
+    Rule("first_last_day", r"(?:(?:2nd|second) )?(?:first|1st|last|final) day", b_first_last_day,
+         ("Last day", "my first day", "2nd last day")),
     Rule("duration",
          r"(?:" + APPROX + r" )?(?:(?:the|another|an additional|the past|the last|the next"
          r"|the first|the final|the previous|the coming|the following|the remaining|the full"
          r"|the entire|the whole|the latest) )?"
-         r"(?P<n>{number}|{vague_quantity}|an?)(?P<half> and a half)?(?: (?:more|additional|full"
-         r"|straight|consecutive|long|successive|extra))?(?: |-)(?P<unit>{unit})"
+         r"(?P<n>{number}|{vague_quantity}|an?)(?P<plus>\+)?(?P<half> and a half)?(?: (?:more"
+         r"|additional|full|straight|consecutive|long|successive|extra))?(?: |-|(?<=\d))"
+         r"(?P<unit>{unit})"
          r"(?P<half2> and a half)?(?: or so| or more)?(?P<age>[- ]old)?",
          b_duration, ("three years", "18 months", "a decade", "several weeks",
                       "the past two days", "the first nine months", "two-year", "24 hours",
-                      "about three years", "more than two hours"),
+                      "about three years", "more than two hours", "7hrs", "4+ hours"),
          priority=-3),
     Rule("half_unit", r"(?:" + APPROX + r" )?half (?:an? )?(?P<unit>hour|day|year|century)",
          lambda m, t: Spec("DURATION", value=_duration_value(0.5, lx.unit_code(m["unit"])),
@@ -952,25 +1115,30 @@ RULES: list[Rule] = [
          r"(?P<w>right now|just now|these days|the present day|the present|present day|at present"
          r"|the near future|the future|the past|nowadays|currently|now|recently"
          r"|lately|formerly|someday|recent years|recent months"
-         r"|recent weeks|recent days)",
-         b_vague, ("now", "currently", "recently", "the past", "the future", "recent years"),
+         r"|recent weeks|recent days|future)",
+         b_vague, ("now", "currently", "recently", "the past", "the future", "recent years",
+                   "in future"),
          priority=-5),
     Rule("clock",
-         r"(?:" + APPROX + r" )?(?P<h>\d{1,2})(?::(?P<mi>\d\d))?(?::\d\d)? ?"
-         r"(?P<ampm>a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?: (?P<tz>(?-i:[ECMP][SD]T|GMT|UTC|BST|CET|"
-         r"CEST|JST)))?",
-         b_clock, ("9:43 PM", "10 a.m.", "7:15 p.m. EST", "around 7:15 p.m.")),
+         r"(?:" + APPROX + r" )?(?P<h>\d{1,2})(?:[:.](?P<mi>\d\d)|(?P<mi_glued>[0-5]\d)(?=[ap]m))?"
+         r"(?::\d\d)?\+? ?(?P<ampm>a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?: (?P<tz>(?-i:[ECMP][SD]T"
+         r"|GMT|UTC|BST|CET|CEST|JST)))?",
+         b_clock, ("9:43 PM", "10 a.m.", "7:15 p.m. EST", "around 7:15 p.m.", "430pm", "7.30am",
+                   "5+am")),
     Rule("clock_24",
          r"(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?: (?P<tz>(?-i:[ECMP][SD]T|GMT|UTC|BST|CET"
          r"|CEST|JST)))?",
          b_clock_24, ("21:43 GMT",)),
+    Rule("clock_hhmm",
+         r"(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)(?: ?(?P<tz>(?-i:GMT|UTC)|hrs|h))?(?![.,]\d)",
+         b_clock_hhmm, ("at 1015", "at 2250", "at 1200 GMT", "night, 2359", "1200 GMT")),
     Rule("named_time", r"(?P<w>noon|midday|midnight)", b_named_time, ("noon", "midnight")),
     Rule("set",
-         r"(?:every|each|per)(?P<other> other)? (?P<u>{weekday_name}|{season}|{month_name}"
+         r"(?:every|each|per)(?P<other> other)?(?: single)? (?P<u>{weekday_name}|{season}|{month_name}"
          r"|second|minute|hour|day|night|week|weekend|month|quarter|year|decade|season|morning"
-         r"|afternoon|evening)",
+         r"|afternoon|evening|(?<=every\x20)(?:mon|tues|wed|thurs?|fri|sat|sun|nite|min))",
          b_set, ("every week", "each summer", "every Monday", "every other day", "per year",
-                 "each season")),
+                 "every mon", "every nite", "each season")),
     Rule("set_times",
          r"(?:once|twice|thrice|{number} times) (?:an?|per|each|every) (?P<u>day|week|month"
          r"|year|hour|minute|night|quarter|decade|century)",
@@ -1007,6 +1175,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
         "unit": frozenset([*units, "weekend", "weekends", "period", "qtr"]),
         "units": frozenset(u for u in units if u.endswith("s") or u == "centuries"),
         "day": frozenset({"day"}),
+        "lived": frozenset({"day", "week", "month", "morning", "afternoon", "evening", "night"}),
         "century": frozenset({"century", "centuries"}),
         "quarter": frozenset({"quarter", "quarters", "qtr"}),
         "weekend": frozenset({"weekend", "weekends"}),
@@ -1022,7 +1191,8 @@ def _core_classes() -> dict[str, frozenset[str]]:
         "vague": frozenset({"now", "present", "future", "past", "nowadays", "currently",
                             "recently", "recent", "lately", "formerly", "someday", "these"}),
         "deictic": frozenset({"today", "yesterday", "tomorrow", "tonight", "tonite", "nite",
-                              "tmrw", "tmr", "tmw", "moro", "morrow", "tomorow", "yday", "tdy",
+                              "tmrw", "tmr", "tmw", "moro", "morrow", "tomorow", "tomolo",
+                              "tomo", "trmw", "yday", "tdy",
                               "day"}),  # "2day" -> "2" + "day"
         "half": frozenset({"half"}),
         "spelled_year": frozenset({"eleven", "twelve", "thirteen", "fourteen", "fifteen",
@@ -1037,17 +1207,20 @@ def _core_classes() -> dict[str, frozenset[str]]:
 
 
 _RULE_CORES = {
-    "iso_date": "#4", "numeric_date": "#", "spelled_year": "spelled_year", "bc_year": "era", "year": "#4", "year_period": "#4",
-    "q_quarter": "q", "clock": "ampm", "clock_24": "#",
-    "month_day_year": "month", "day_month_year": "month", "week_of": "month", "month_year": "month",
-    "month": "month", "month_of_that_year": "month", "month_rel_year": "month",
+    "iso_date": "#4", "numeric_date": "#", "dotted_date": "#", "spelled_year": "spelled_year",
+    "bc_year": "era", "year": "#4", "year_period": "#4",
+    "q_quarter": "q", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
+    "month_day_year": "month", "day_month_year": "month", "day_month_glued": "month",
+    "week_of": "month", "month_year": "month",
+    "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "decade": "# decade", "century": "century", "quarter": "quarter", "rel_quarter": "quarter",
     "comparable_period": "earlier", "latest_period": "unit", "vague_plural": "units", "half": "half", "season": "season", "holiday": "holiday",
     "weekday": "weekday", "weekday_short": "weekday", "weekday_plural": "weekday",
     "bare_part_of_day": "part", "part_of_day": "part", "named_time": "part",
+    "day_described": "lived",
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "unit",
     "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_day": "day",
-    "year_end": "end", "duration": "unit", "half_unit": "half", "bare_units": "units",
+    "year_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "bare_units": "units",
     "vague": "vague", "set": "every", "set_times": "times", "set_every_n": "every", "frequency": "frequency",
 }
 

@@ -129,9 +129,11 @@ def _candidates_everywhere(text: str) -> list[_Candidate]:
 
 
 def _within_sentences(text: str, cands: list[_Candidate]) -> list[_Candidate]:
-    """No expression runs across a sentence or paragraph break ("in MARCH\n\n5 people")."""
+    """No expression runs across a sentence or paragraph break ("in MARCH\n\n5 people"), and
+    none starts a hashtag: "#Friday", "#Christmas" label a post, they do not date it."""
     starts = sentence_bounds(text)
-    return [c for c in cands if c.end <= sentence_of(starts, text, c.start)[1]]
+    return [c for c in cands if c.end <= sentence_of(starts, text, c.start)[1]
+            and text[c.start - 1:c.start] != "#"]
 
 
 def _select(cands: list[_Candidate]) -> list[_Candidate]:
@@ -151,61 +153,113 @@ def _select(cands: list[_Candidate]) -> list[_Candidate]:
     return taken
 
 
-# Ranges are two expressions in TimeML: "6-7 January 1916", "May 4 and 5", "1915-17".
-_DAY_BEFORE = re.compile(r"(?<![\w.,/:])(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|—|\bto|\band|\bor)\s*$")
-_DAY_AFTER = re.compile(r"\s*(?:-|–|—|to\b|and\b|or\b|through\b)\s*(\d{1,2})(?:st|nd|rd|th)?"
-                        r"(?![\w:/]|[.,]\d)(?:,?\s+(\d{4})(?!\d))?")
+# Ranges are two expressions in TimeML. "10-12 October", "April 8-12", "May 4 and 5", "from 12
+# to 14 July", "May 2 - 3, 9 - 10": the other end of a range of days is a date in the same
+# month. A list goes on only in pairs ("June 3, 10 people" is not June 10).
+_DAY_BEFORE = re.compile(r"(?<![\d:./,-])(\d{1,2})\s*(?:[-–—]|\bto|\band|\bor)\s*$")
+_DAY_AFTER = re.compile(r"\s*(?:[-–—]|\band\b|\bor\b|\bto\b|\bthrough\b)\s*(\d{1,2})"
+                        r"(?![\d:%]|[.,]\d|\s*(?:[ap]\.?m\b|%))")
+_DAY_PAIR = re.compile(r"\s*,\s*(\d{1,2})\s*[-–]\s*(\d{1,2})(?![\d:%]|[.,]\d)")
+_RANGE_YEAR = re.compile(r",?\s+((?:1\d|20)\d\d)(?![\d,]\d)")
+_MONTH_DAY_RULES = frozenset({"month_day_year", "day_month_year"})
+
+
+def _day_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
+    """The days that share the month of a date next to them: "[10]-[12 October]",
+    "[March 5]-[9, 1918]"."""
+    out = list(cands)
+    for c in cands:
+        when = c.spec.when
+        if c.rule.name not in _MONTH_DAY_RULES or when is None or when.day is None:
+            continue
+        days: list[tuple[int, int, int]] = []
+        before = _DAY_BEFORE.search(text, max(0, c.start - 10), c.start)
+        if before and text[c.start].isdigit() and int(before[1]) < when.day:
+            days.append((before.start(1), before.end(1), int(before[1])))
+        after = _DAY_AFTER.match(text, c.end)
+        if (after and text[c.end - 1].isdigit() and when.year is None and int(after[1]) > when.day
+                and not NOT_YEAR_AFTER.match(text, after.end(1))):  # "May 5 - 6 percent"
+            end, year = after.end(1), _RANGE_YEAR.match(text, after.end(1))
+            if year:  # the year closes the range: it is the year of both ends
+                end, when = year.end(1), replace(when, year=int(year[1]))
+                out = [o for o in out if not after.end(1) <= o.start < end]
+                out[out.index(c)] = replace(c, spec=replace(c.spec, when=when))
+            days.append((after.start(1), end, int(after[1])))
+            pos, last = after.end(), int(after[1])
+            while (not year and (pair := _DAY_PAIR.match(text, pos))
+                   and last < int(pair[1]) < int(pair[2])):
+                days += [(pair.start(i), pair.end(i), int(pair[i])) for i in (1, 2)]
+                pos, last = pair.end(), int(pair[2])
+        for start, end, day in days:
+            if (valid_day(when.year or 2000, when.month, day)
+                    and not any(o.start < end and start < o.end for o in out)):
+                spec = replace(c.spec, when=replace(when, day=day), weekday=None)
+                out.append(_Candidate(start, end, c.rule, spec))
+    out.sort(key=lambda c: c.start)
+    return out
+
+
+# "1915-17", "the 1998-99 season": the second year in two digits, in the century of the first.
 _YEAR_AFTER = re.compile(r"[-–/](\d\d)(?![\w]|[.,]\d)")
 
 
-def _range_partners(text: str, cands: list[_Candidate]) -> list[_Candidate]:
-    """``cands`` and the other ends of the ranges they close or open: the first day of
-    "6-7 January 1916" (the day of the next expression's month and year), the second of "May 4
-    and 5", the second year of "1915-17" (two digits: the century of the first)."""
+def _year_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
+    """``cands`` and the second years of the ranges of years they open."""
     out: list[_Candidate] = []
-    taken = [(c.start, c.end) for c in cands]
-    starts = [c.start for c in cands]
-    absorbed: set[int] = set()  # the starts of year candidates a range's second day took in
-
-    def free(start: int, end: int) -> bool:
-        i = bisect.bisect_right(starts, start)
-        return not ((i > 0 and taken[i - 1][1] > start) or (i < len(taken) and taken[i][0] < end))
-
-    for c in cands:
-        if c.start in absorbed:
-            continue
-        when = c.spec.when
-        if when is None or c.spec.unit is not None or c.spec.value is not None or when.bc:
-            out.append(c)
-            continue
-        if when.gran == "day" and c.rule.name == "day_month_year" and text[c.start].isdigit():
-            m = _DAY_BEFORE.search(text, max(0, c.start - 16), c.start)
-            if m and free(m.start(1), m.end(1)) and 0 < int(m[1]) < when.day:
-                out.append(replace(c, start=m.start(1), end=m.end(1), spec=replace(
-                    c.spec, when=replace(when, day=int(m[1])), weekday=None)))
+    for n, c in enumerate(cands):
         out.append(c)
-        if when.gran == "day" and c.rule.name == "month_day_year" and text[c.end - 1].isdigit():
-            m = _DAY_AFTER.match(text, c.end)
-            if m and m[2] and (m.start(2), m.end(2)) in taken:  # "March 3-5, 2023"
-                absorbed.add(m.start(2))
-            elif m and m[2] and not free(m.end(1), m.end()):
-                m = None
-            if (m and when.day < int(m[1]) <= 31 and free(m.start(1), m.end(1))
-                    and not NOT_YEAR_AFTER.match(text, m.end(1))):  # "May 4 and 5 people"
-                year = int(m[2]) if m[2] else when.year
-                if year is not None and m[2] and when.year is None:
-                    out[-1] = c = replace(c, spec=replace(c.spec, when=replace(when, year=year)))
-                if valid_day(year or 2000, when.month, int(m[1])):
-                    out.append(_Candidate(m.start(1), m.end(), c.rule, replace(
-                        c.spec, when=replace(when, day=int(m[1]), year=year), weekday=None)))
-        elif when.gran == "year" and c.rule.name == "year" and c.end - c.start == 4:
-            m = _YEAR_AFTER.match(text, c.end)
-            if m and free(m.start(1), m.end(1)):
-                second = when.year // 100 * 100 + int(m[1])
-                second += 100 if second <= when.year else 0
-                out.append(_Candidate(m.start(1), m.end(1), c.rule, replace(
-                    c.spec, when=replace(when, year=second), mod=None)))
+        when = c.spec.when
+        if (c.rule.name != "year" or when is None or when.gran != "year" or when.bc
+                or c.end - c.start != 4 or c.spec.unit is not None):
+            continue
+        m = _YEAR_AFTER.match(text, c.end)
+        if m and (n + 1 == len(cands) or cands[n + 1].start >= m.end(1)):
+            second = when.year // 100 * 100 + int(m[1])
+            second += 100 if second <= when.year else 0
+            out.append(_Candidate(m.start(1), m.end(1), c.rule, replace(
+                c.spec, when=replace(when, year=second), mod=None)))
     return out
+
+
+_DURATION_JOIN = re.compile(r"\s*(?:,\s*|\s(?:and|&)\s+)?")
+_DURATION_PARTS = re.compile(r"P(?!$)((?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?)"
+                             r"(?:T((?:\d+H)?(?:\d+M)?(?:\d+S)?))?")
+_ORDER = "YMWD", "HMS"
+
+
+def _merge_durations(text: str, cands: list[_Candidate]) -> list[_Candidate]:
+    """ "an hour thirty minutes", "two hours and 17 minutes", "three years and four months":
+    one DURATION (PT1H30M), when the second unit is smaller than the first."""
+    out: list[_Candidate] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        if (prev is not None and "\n" not in text[prev.end:c.start]
+                and _DURATION_JOIN.fullmatch(text, prev.end, c.start)):
+            value = _sum_durations(prev.spec, c.spec)
+            if value is not None:
+                out[-1] = _Candidate(prev.start, c.end, prev.rule, replace(prev.spec, value=value))
+                continue
+        out.append(c)
+    return out
+
+
+def _sum_durations(first: Spec, second: Spec) -> str | None:
+    """P1Y + P4M = P1Y4M, PT1H + PT30M = PT1H30M, P2D + PT3H = P2DT3H; None unless both are
+    plain counted durations and the second's units all come after the first's."""
+    if first.type != "DURATION" or second.type != "DURATION" or first.mod or second.mod:
+        return None
+    a, b = (_DURATION_PARTS.fullmatch(s.value or "") for s in (first, second))
+    if a is None or b is None:
+        return None
+    units = [(i, u) for m in (a, b) for i, part in enumerate(m.groups())
+             for u in re.findall(r"[A-Z]", part or "")]
+    split = len(re.findall(r"[A-Z]", (a[1] or "") + (a[2] or "")))
+    rank = [(i, _ORDER[i].index(u)) for i, u in units]
+    if not rank[:split] or not rank[split:] or max(rank[:split]) >= min(rank[split:]):
+        return None
+    date = (a[1] or "") + (b[1] or "")
+    time = (a[2] or "") + (b[2] or "")
+    return "P" + date + ("T" + time if time else "")
 
 
 _JOIN = re.compile(r"\s*,?\s*(?:on\s+)?$")
@@ -227,15 +281,28 @@ def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate
             out.append(_Candidate(part_of.start(), c.end, c.rule, spec))
             continue
         gap = text[prev.end:c.start] if prev is not None else "\n"
+        if _JOIN.match(gap) and "\n" not in gap and _is_clock(c) and _is_daily_set(prev):
+            # "every nite 10pm", "every Monday 9am": the set's days at that time
+            day_part = prev.spec.value.split("T")[0]
+            value = f"{day_part}T{c.spec.hour:02d}:{c.spec.minute or 0:02d}"
+            out[-1] = _Candidate(prev.start, c.end, prev.rule, replace(prev.spec, value=value))
+            continue
         if _JOIN.match(gap) and "\n" not in gap:
             clock, day = (prev, c) if _is_clock(prev) else (c, prev)
-            if _is_clock(clock) and _is_day(day):
+            if _is_clock(clock) and (_is_day(day) or _is_day(replace(day, spec=replace(
+                    day.spec, part=None)))):  # "7pm tonight", "Friday night, 10pm"
                 spec = replace(day.spec, type="TIME", hour=clock.spec.hour,
-                               minute=clock.spec.minute, part=None, mod=clock.spec.mod)
+                               minute=clock.spec.minute or 0, part=None, mod=clock.spec.mod)
                 out[-1] = _Candidate(prev.start, c.end, day.rule, spec)
                 continue
         out.append(c)
     return out
+
+
+def _is_daily_set(c: _Candidate | None) -> bool:
+    """A set of days or of parts of days: "every night", "every Monday" (not "every week")."""
+    return c is not None and c.spec.type == "SET" and c.spec.value is not None and bool(
+        re.fullmatch(r"XXXX-(?:XX-XX|WXX-[1-7])(?:T[A-Z]{2})?", c.spec.value))
 
 
 def _is_clock(c: _Candidate) -> bool:
@@ -298,8 +365,9 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto",
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     day = _as_date(dct)
-    cands = _merge_clock_with_day(
-        text, _range_partners(text, _select(_within_sentences(text, _candidates(text)))))
+    cands = _select(_within_sentences(text, _candidates(text)))
+    cands = _merge_durations(text, cands)
+    cands = _merge_clock_with_day(text, _year_ranges(text, _day_ranges(text, cands)))
     narrative = mode == "narrative" or (mode == "auto" and _is_narrative(cands, day))
     return _resolve_all(text, cands, day, narrative, tense)
 
@@ -308,6 +376,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                  narrative: bool, tense_of: TenseOf | None = None) -> list[Timex]:
     starts = sentence_bounds(text)
     previous: When | None = None
+    day_in_sentence: tuple[tuple[int, int], When] | None = None
     out: list[Timex] = []
     for c in cands:
         sentence = sentence_of(starts, text, c.start)
@@ -317,7 +386,16 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             tense = None
         if _LOOKS_AHEAD.search(text, max(0, c.start - 25), c.start):
             tense, certain = FUTURE, False
-        res = resolve(c.spec, Reference(dct, previous, tense, narrative, certain))
+        spec, ref_previous = c.spec, previous
+        named_day = day_in_sentence[1] if day_in_sentence and day_in_sentence[0] == sentence \
+            else None
+        if named_day is not None and (_is_clock(c) or _names_weekday_of(text, c)):
+            # "tomorrow at 12pm", "May 5 - 6 (Tues-Wed 9:00am - 5:30pm)": the day the sentence
+            # just named, and a weekday in brackets after it is that day's
+            spec, ref_previous = replace(spec, anchor=ANAPHORIC), named_day
+            if spec.weekday is not None:
+                spec.direction = 0  # in that day's week
+        res = resolve(spec, Reference(dct, ref_previous, tense, narrative, certain))
         w = res.when
         bounds = w.bounds() if w is not None else None
         out.append(Timex(
@@ -332,6 +410,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             narrative and _far_aside(text, sentence, c, w, previous))
         if w is not None and w.year is not None and not looks_back and not aside:
             previous = w
+        if w is not None and w.day is not None and w.year is not None:
+            day_in_sentence = (sentence, w)
     return out
 
 
@@ -348,6 +428,12 @@ def _far_aside(text: str, sentence: tuple[int, int], c: _Candidate, w: When | No
     year, story = (-w.year if w.bc else w.year), (-previous.year if previous.bc else previous.year)
     opening = len(text[sentence[0]:c.start].split()) <= 2  # "In 1976, ...", "By 1614 ..."
     return abs(year - story) > ASIDE_YEARS and not opening
+
+
+def _names_weekday_of(text: str, c: _Candidate) -> bool:
+    """A weekday alone in brackets right after a date: "May 5 (Tues)", "May 5 - 6 (Tues-Wed)"."""
+    return (c.spec.weekday is not None and c.spec.direction is None and c.spec.when is None
+            and re.search(r"\d\s*\([^()]{0,20}$", text[max(0, c.start - 21):c.start]) is not None)
 
 
 def _in_parentheses(text: str, start: int, end: int) -> bool:
