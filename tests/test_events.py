@@ -444,3 +444,28 @@ def test_text_parts_cover_the_text_in_pieces_no_longer_than_asked(text, size):
     assert all(a < b or len(text) == 0 for a, b in parts)
     assert all(b - a <= size for a, b in parts)
     assert all(parts[i][1] == parts[i + 1][0] for i in range(len(parts) - 1))
+
+
+def _junk_documents(n: int) -> list[Document]:
+    """Documents whose dated sentences are full of words seen nowhere else."""
+    def text(i: int) -> str:
+        words = " ".join(f"w{i}x{j}" for j in range(200))
+        return f"Kim met Putin on May 31, 2023. Then {words} left on Tuesday."
+
+    return [Document(f"d{i}", text(i), dt.date(2023, 9, 13)) for i in range(n)]
+
+
+def test_a_long_run_lets_go_of_the_words_past_the_vocabulary_limit(monkeypatch):
+    documents = _junk_documents(40)
+    unbounded = spacy.blank("en")
+    expected = [extract_document(d, nlp=unbounded) for d in documents]
+    assert len(unbounded.vocab.strings) > 40 * 200  # every document's words stay
+    monkeypatch.setattr(timeline.events, "VOCAB_LIMIT", len(spacy.blank("en").vocab.strings) + 500)
+    bounded = spacy.blank("en")
+    assert [extract_document(d, nlp=bounded) for d in documents] == expected
+    assert len(bounded.vocab.strings) < timeline.events.VOCAB_LIMIT + 2 * 200
+    parsed = spacy.blank("en")
+    parsed.add_pipe("sentencizer")  # not a bare tokenizer: documents go through nlp.pipe
+    pairs = list(extract_documents(documents, nlp=parsed, batch_size=4))
+    assert [events for _, events in pairs] == expected
+    assert len(parsed.vocab.strings) < timeline.events.VOCAB_LIMIT + 2 * 4 * 200
