@@ -126,6 +126,12 @@ def _shifted(spec: Spec, ref: Reference) -> When:
         return When.of_date(_weekend_day(day, ref.tense), "weekend")
     if spec.unit == "latest_quarter":  # the quarter most recently reported on
         return When.of_date(day - dt.timedelta(days=45), "quarter")
+    coarse = _coarse_story(spec, ref)
+    if coarse is not None and spec.unit in _FINER_THAN_MONTH:
+        # "That day", "three days later" after "In September 1989": a day of September 1989,
+        # which one unknown (1989-09-XX), not the 1st.
+        return When(gran if gran in ("week", "weekend") else "day", coarse.year,
+                    coarse.month if gran not in ("week", "weekend") else None)
     if spec.unit in ("hour", "minute", "second"):
         return When.of_date(day, "day")
     if (spec.follow_quarter and prev is not None and prev.year is not None
@@ -133,6 +139,19 @@ def _shifted(spec: Spec, ref: Reference) -> When:
         # Financial news: "a year earlier" after "the third quarter" is that quarter a year back.
         return When("quarter", prev.year + spec.offset, n=prev.n)
     return When.of_date(shift(day, spec.unit, spec.offset), gran)
+
+
+_FINER_THAN_MONTH = ("day", "week", "hour", "minute", "second")
+
+
+def _coarse_story(spec: Spec, ref: Reference) -> When | None:
+    """The story's last date when an expression counts days from it and it names no day (a
+    month, a year ...): the days counted from it are not known."""
+    prev = ref.previous
+    if prev is None or prev.year is None or prev.bc or not (
+            spec.anchor == ANAPHORIC or ref.narrative):
+        return None
+    return prev if prev.gran not in ("day", "minute", "part") or prev.day is None else None
 
 
 def _weekend_day(day: dt.date, tense: str | None) -> dt.date:
@@ -160,6 +179,9 @@ def _weekday(spec: Spec, ref: Reference) -> When:
     day = _anchor_day(spec, ref)
     if day is None:
         return When("day")  # XXXX-XX-XX: no reference, no day
+    coarse = _coarse_story(spec, ref)
+    if coarse is not None:  # "on Tuesday" in a story last dated "September 1989"
+        return When("day", coarse.year, coarse.month)
     wd = spec.weekday
     direction = spec.direction
     if direction is None:

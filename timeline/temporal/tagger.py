@@ -443,6 +443,12 @@ def _in_parentheses(text: str, start: int, end: int) -> bool:
 
 
 def _granularity(w: When | None) -> str | None:
+    """The unit the value's calendar days span: "1989-09-XX" (a day of September, which one
+    unknown) spans the month, as its first and last days do."""
     if w is None:
         return None
+    if w.year is not None and w.gran == "day" and w.day is None:
+        return "month" if w.month is not None else "year"
+    if w.year is not None and w.gran in ("week", "weekend") and w.n is None:
+        return "year"
     return {"minute": "time", "part": "time"}.get(w.gran, w.gran)
