@@ -337,7 +337,7 @@ def _is_narrative(cands: list[_Candidate], dct: dt.date | None) -> bool:
     if len(years) >= 20 and news_cues < len(years) / 10:
         return True  # a long chronicle, even of recent years, that rarely speaks from its date
     return (far / len(years) > 0.6 and abs(statistics.median(years) - dct.year) > 3
-            and news_cues < max(2, len(years) / 10))
+            and news_cues < max(1, len(years) / 10))
 
 
 def _as_date(dct: str | dt.date | None) -> dt.date | None:
