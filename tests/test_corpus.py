@@ -64,6 +64,14 @@ def test_narrative(row):
     )
 
 
+def test_a_weekday_in_a_history_dated_by_its_year_only():
+    """In a narrative, "on Tuesday" after a year is a day of that year, which one unknown (a
+    short passage with a weekday reads as news in ``auto``: the mode is given here)."""
+    found = tag("The war began in 1987. On Tuesday the army crossed the river.", "2009-12-19",
+                mode="narrative")
+    assert [(t.text, t.value) for t in found] == [("1987", "1987"), ("Tuesday", "1987-XX-XX")]
+
+
 # Sentences the engine is known to get wrong, with the reason; strict, so a fix shows up.
 KNOWN_LIMITATIONS = {
     "Robinson Crusoe named his companion Friday.":
