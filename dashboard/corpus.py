@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -43,13 +44,11 @@ from dashboard.data import (
     events_frame,
     granularity_choices,
     grid_order,
-    grid_query,
     grid_rows,
-    row_index,
     to_events,
     undated,
 )
-from dashboard.figure import build_figure, highlight_points
+from dashboard.figure import FIGURE_COLUMNS, build_figure, highlight_points
 from timeline.events import extract_documents, load_pipeline
 from timeline.export import ExportError, read_events
 from timeline.readers import read_documents
@@ -222,8 +221,13 @@ class Corpus:
         self._add_lock = threading.Lock()
         self._lock = threading.Lock()
         self._sessions: OrderedDict[str, Session] = OrderedDict()
-        self._views: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
-        self._orders: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        # The served events' views and table orders are one for every page; a session's
+        # caches hold only its own events (see ``parts``).
+        self._views = _Cache(16)
+        self._orders = _Cache(8)
+        self._own_views = _Cache(16)
+        self._own_orders = _Cache(16)
+        self._nothing = empty_frame()
         self.max_sessions = max_sessions
 
     # sessions
@@ -242,10 +246,14 @@ class Corpus:
                 self._sessions.move_to_end(str(ref.get("id")))
             return session
 
-    def frame(self, ref: dict | None) -> pd.DataFrame:
-        """The served events followed by the session's own."""
+    def frame(self, ref: dict | None, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """The served events followed by the session's own (only ``columns`` of them, when
+        given): a new frame when the session has events, not kept."""
         session = self.session(ref)
-        return combine(self.base, session.frame if session else None)
+        if session is None or session.frame.empty:
+            return self.base
+        columns = list(columns or self.base.columns)
+        return combine(self.base[columns], session.frame[columns])
 
     def total(self, ref: dict | None) -> int:
         """How many events the page sees, without putting the two frames together."""
@@ -309,27 +317,37 @@ class Corpus:
 
     # views
 
-    def view(self, ref: dict | None, filters: Filters) -> pd.DataFrame:
-        """The events the reader's filters let through (cached for the last few views)."""
+    def parts(self, ref: dict | None, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The view in two parts: the served events the filters let through (one frame for
+        every page) and the session's own (cached for the last few views). They are kept
+        apart so that a session holds only what it added, never a copy of the served events.
+        """
         session = self.session(ref)
-        key = (str((ref or {}).get("id")) if session else None,
-               session.version if session else 0, filters)
-        with self._lock:
-            cached = self._views.get(key)
-            if cached is not None:
-                self._views.move_to_end(key)
-                return cached
-        frame = self._within(key)
-        if frame is None:
-            frame = combine(self.base, session.frame if session else None)
-        view = apply_filters(frame, filters)
-        with self._lock:
-            self._views[key] = view
-            while len(self._views) > 16:
-                self._views.popitem(last=False)
+        served = self._filtered(self._views, (None, 0, filters), self.base)
+        if session is None or session.frame.empty:
+            return served, self._nothing
+        key = (str(ref.get("id")), session.version, filters)
+        return served, self._filtered(self._own_views, key, session.frame)
+
+    def view(self, ref: dict | None, filters: Filters,
+             columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """The view as one frame: the served part itself, or, when the session has events of
+        its own in view, both parts put together (only ``columns`` of them, when given; a new
+        frame, not kept)."""
+        served, own = self.parts(ref, filters)
+        if own.empty or columns is None:
+            return combine(served, own)
+        return combine(served[list(columns)], own[list(columns)])
+
+    def _filtered(self, cache: _Cache, key: tuple, frame: pd.DataFrame) -> pd.DataFrame:
+        view = cache.get(key)
+        if view is None:
+            within = self._within(cache, key)
+            view = apply_filters(frame if within is None else within, key[2])
+            cache.put(key, view)
         return view
 
-    def _within(self, key: tuple) -> pd.DataFrame | None:
+    def _within(self, cache: _Cache, key: tuple) -> pd.DataFrame | None:
         """The smallest cached view that holds the view ``key`` names: the same filters with
         a shorter search text found in its text. Typing a word, each keystroke searches what
         the one before found instead of every event."""
@@ -338,13 +356,12 @@ class Corpus:
             return None
         text = filters.text.lower()
         found = None
-        with self._lock:
-            for (other_session, other_version, other), view in self._views.items():
-                if (other_session, other_version) == (session, version) \
-                        and other.text.lower() in text \
-                        and replace(other, text=filters.text) == filters \
-                        and (found is None or len(view) < len(found)):
-                    found = view
+        for (other_session, other_version, other), view in cache.items():
+            if (other_session, other_version) == (session, version) \
+                    and other.text.lower() in text \
+                    and replace(other, text=filters.text) == filters \
+                    and (found is None or len(view) < len(found)):
+                found = view
         return found
 
     # what the page asks
@@ -354,70 +371,166 @@ class Corpus:
         return 0
 
     def counts(self, ref: dict | None, filters: Filters) -> Counts:
-        """How many events, documents and undated events the view holds, of how many."""
-        return counts(self.view(ref, filters), self.total(ref))
+        """How many events, documents and undated events the view holds, of how many (the
+        parts' documents are apart: an added article never takes a served document's id)."""
+        served, own = (counts(part, 0) for part in self.parts(ref, filters))
+        return Counts(events=served.events + own.events,
+                      documents=served.documents + own.documents,
+                      undated=served.undated + own.undated, total=self.total(ref))
 
     def undated(self, ref: dict | None, filters: Filters,
                 limit: int) -> tuple[pd.DataFrame, int]:
         """The first ``limit`` events of the view not on a calendar, and how many there are."""
-        rows = undated(self.view(ref, filters))
-        return rows.head(limit), len(rows)
+        served, own = (undated(part) for part in self.parts(ref, filters))
+        first = combine(served.head(limit), own.head(max(0, limit - len(served))))
+        return first, len(served) + len(own)
 
     def figure(self, ref: dict | None, filters: Filters, **options) -> go.Figure:
         """The timeline of the view (``options`` as ``figure.build_figure`` takes them)."""
-        return build_figure(self.view(ref, filters), **options)
+        return build_figure(self.view(ref, filters, FIGURE_COLUMNS), **options)
 
     def highlight(self, ref: dict | None, filters: Filters, key: str, order: list[str],
                   lanes: str) -> tuple[list, list]:
         """Where the ring around the event ``key`` goes on the figure's lanes ``order``."""
-        return highlight_points(self.view(ref, filters), key, order, lanes)
+        served, own = self.parts(ref, filters)
+        part = own if str(key).startswith("u") else served
+        return highlight_points(part, key, order, lanes)
 
     def grid(self, ref: dict | None, filters: Filters, request: dict) -> tuple[list[dict], int]:
         """The table's rows AG Grid asked for, and how many rows the table has in all."""
-        view = self.view(ref, filters)
-        chunk, total = grid_query(view, request, self._ordered(ref, filters, request))
-        return grid_rows(chunk), total
+        order = self._ordered(ref, filters, request)
+        start = max(0, int(request.get("startRow") or 0))
+        end = int(request.get("endRow") or start + 100)
+        return grid_rows(order.rows(start, max(start, end))), len(order)
 
     def row_index(self, ref: dict | None, filters: Filters, request: dict,
                   key: str) -> int | None:
         """Where the event ``key`` is in the table's order, None when the table leaves it out."""
-        return row_index(self.view(ref, filters), request, key,
-                         self._ordered(ref, filters, request))
+        return self._ordered(ref, filters, request).index(key)
 
-    def _ordered(self, ref: dict | None, filters: Filters, request: dict) -> pd.DataFrame:
+    def _ordered(self, ref: dict | None, filters: Filters, request: dict) -> Order:
         """The table's order of a view, kept for the next blocks of rows (sorting 100,000
-        events again for each block of 100 would cost most of each request)."""
-        session = self.session(ref)
-        key = (str(ref.get("id")) if session else None, session.version if session else 0,
-               filters, json.dumps([request.get("sortModel") or [],
-                                    request.get("filterModel") or {}], sort_keys=True))
-        with self._lock:
-            if key in self._orders:
-                self._orders.move_to_end(key)
-                return self._orders[key]
-        # only the table's columns: a session's order is a copy of every served row
-        rows = grid_order(self.view(ref, filters), request)[["key", *GRID_COLUMNS]]
-        with self._lock:
-            self._orders[key] = rows
-            while len(self._orders) > 8:
-                self._orders.popitem(last=False)
-        return rows
+        events again for each block of 100 would cost most of each request): the served
+        events' order, one for every page, and where the session's own go into it."""
+        session = self.session(ref)  # first: an addition meanwhile makes a new version
+        served, own = self.parts(ref, filters)
+        asked = json.dumps([request.get("sortModel") or [], request.get("filterModel") or {}],
+                           sort_keys=True)
+        rows = self._orders.get((filters, asked))
+        if rows is None:
+            rows = grid_order(served, request)[["key", *GRID_COLUMNS]]
+            self._orders.put((filters, asked), rows)
+        if own.empty:
+            return Order(rows)
+        key = (str(ref.get("id")), session.version if session else 0, filters, asked)
+        placed = self._own_orders.get(key)
+        if placed is None:
+            placed = place_own(served, own, request)
+            self._own_orders.put(key, placed)
+        return Order(rows, *placed)
 
     def choices(self, ref: dict | None) -> tuple[list, list, list]:
         """The filters' choices: documents, actors (the busiest), granularities."""
-        frame = self.frame(ref)
+        frame = self.frame(ref, ("doc_id", "doc", "actor_list", "granularity"))
         return (document_options(frame, limit=OPTIONS_SHOWN),
                 actor_options(frame, limit=OPTIONS_SHOWN), granularity_choices(frame))
 
     def options(self, ref: dict | None, kind: str, search: str,
                 keep: Sequence[str]) -> list[dict]:
         """The ``"documents"`` or ``"actors"`` a dropdown offers for what the reader typed."""
-        choose = document_options if kind == "documents" else actor_options
-        return choose(self.frame(ref), search, keep=keep, limit=OPTIONS_SHOWN)
+        if kind == "documents":
+            return document_options(self.frame(ref, ("doc_id", "doc")), search, keep=keep,
+                                    limit=OPTIONS_SHOWN)
+        return actor_options(self.frame(ref, ("actor_list",)), search, keep=keep,
+                             limit=OPTIONS_SHOWN)
 
     def export(self, ref: dict | None, filters: Filters) -> list[Event]:
         """The events of the view, for the CSV download."""
-        return to_events(self.view(ref, filters))
+        return [e for part in self.parts(ref, filters) for e in to_events(part)]
+
+
+class _Cache:
+    """A small least-recently-used cache, safe to share between the server's threads."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[tuple, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple):
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: tuple, value) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def items(self) -> list[tuple[tuple, object]]:
+        with self._lock:
+            return list(self._items.items())
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+@dataclass
+class Order:
+    """The table's order of a view: the served rows in order (``served``, shared by every
+    page), and the session's own rows in order (``own``) with where each one goes in the
+    whole (``at``, ascending), so a session keeps nothing the size of the served events."""
+
+    served: pd.DataFrame
+    own: pd.DataFrame | None = None
+    at: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def __len__(self) -> int:
+        return len(self.served) + len(self.at)
+
+    def rows(self, start: int, end: int) -> pd.DataFrame:
+        """The rows at places ``start`` to ``end`` (excluded) of the whole order."""
+        if not len(self.at):
+            return self.served.iloc[start:end]
+        places = np.arange(start, min(end, len(self)))
+        before = np.searchsorted(self.at, places)  # own rows before each place
+        own = before < len(self.at)
+        own[own] = self.at[before[own]] == places[own]
+        chunk = pd.concat([self.served.iloc[places[~own] - before[~own]],
+                           self.own.iloc[before[own]]])
+        # back in the order of ``places``: served rows and own rows each are in order already
+        where = np.concatenate([np.flatnonzero(~own), np.flatnonzero(own)])
+        return chunk.iloc[np.argsort(where, kind="stable")]
+
+    def index(self, key: str) -> int | None:
+        """The place of the event ``key`` in the whole order, None when it is not there."""
+        if len(self.at) and str(key).startswith("u"):
+            hit = (self.own["key"] == key).to_numpy().nonzero()[0]
+            return int(self.at[hit[0]]) if len(hit) else None
+        hit = (self.served["key"] == key).to_numpy().nonzero()[0]
+        if not len(hit):
+            return None
+        served_before = self.at - np.arange(len(self.at))  # served rows before each own row
+        return int(hit[0] + np.searchsorted(served_before, hit[0], side="right"))
+
+
+def place_own(served: pd.DataFrame, own: pd.DataFrame,
+              request: dict) -> tuple[pd.DataFrame, np.ndarray]:
+    """The session's own rows of a view in the table's order, and where each one goes in
+    the order of the whole view (``Order.own`` and ``Order.at``).
+
+    The two parts are sorted together once, over the columns the order looks at, to learn
+    that; the frame this takes is let go at once."""
+    columns = ["key", "lo", "hi", *GRID_COLUMNS]
+    both = pd.concat([served[columns], own[columns]], ignore_index=True)
+    places = grid_order(both, request).index.to_numpy()
+    at = np.flatnonzero(places >= len(served))
+    return own.iloc[places[at] - len(served)][["key", *GRID_COLUMNS]], at
 
 
 def _unique(doc_id: str, taken: set[str]) -> str:

@@ -37,6 +37,11 @@ _HOVER = (
 )
 
 
+# The columns of a view that ``build_figure`` reads.
+FIGURE_COLUMNS = ("key", "doc", "colour", "date", "lo", "hi", "granularity", "event",
+                  "timex_text", "actor_list")
+
+
 def colour(index: int) -> str:
     return PALETTE[int(index) % len(PALETTE)]
 

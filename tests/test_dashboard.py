@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gc
 import importlib
 import json
 import os
@@ -16,9 +17,11 @@ import socket
 import subprocess
 import sys
 import time
+import tracemalloc
 import urllib.request
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from dash import html
@@ -417,6 +420,49 @@ def test_a_session_sees_its_own_articles_only(tmp_path):
     new = corpus.frame(ref).iloc[-1]
     assert new["key"] == "u0" and new["date"] == "2023-09-13"
     assert event_row(corpus.frame(ref), "u0")["doc_id"] == "article-2"
+
+
+def test_a_session_keeps_no_copy_of_the_served_events():
+    # Every question a page asks, asked by sessions that added an article: what the corpus
+    # keeps for them afterwards (cached views, table orders) is their own events, not a copy
+    # of the served ones (with 256 sessions of 100,000 served events, that was gigabytes).
+    corpus = Corpus([event(i, doc=f"d{i % 40}", text=f"Officials number {i} met",
+                           date=f"20{10 + i % 14}-0{1 + i % 9}-1{i % 10}",
+                           granularity=None if i % 25 == 0 else "day", actors=(f"A{i % 30}",))
+                     for i in range(5000)])
+    documents, _ = read_upload(b"Published: 2023-09-14\n\nThe ministers met on Wednesday.",
+                               "article.txt", None)
+
+    def ask(ref):
+        for filters in (Filters(), Filters(text="met")):
+            corpus.counts(ref, filters)
+            corpus.undated(ref, filters, 10)
+            corpus.figure(ref, filters)
+            corpus.highlight(ref, filters, "u0", [], "document")
+            for request in ({}, {"sortModel": [{"colId": "event", "sort": "desc"}]}):
+                corpus.grid(ref, filters, {**request, "startRow": 0, "endRow": 100})
+                corpus.row_index(ref, filters, request, "u0")
+            corpus.export(ref, filters)
+        corpus.choices(ref)
+        corpus.options(ref, "actors", "a1", ())
+        corpus.options(ref, "documents", "d1", ())
+
+    ask(None)  # the served events' views and orders: one for every page
+    refs = [corpus.add({"id": f"s{n}"}, documents)[0] for n in range(4)]
+    gc.collect()
+    tracemalloc.start()
+    try:
+        for ref in refs:
+            ask(ref)
+        gc.collect()
+        arrays = tracemalloc.take_snapshot().filter_traces(
+            [tracemalloc.DomainFilter(True, np.lib.tracemalloc_domain)])  # numpy's data
+    finally:
+        tracemalloc.stop()
+    kept = sum(stat.size for stat in arrays.statistics("filename"))
+    served = int(corpus.base.memory_usage(index=False).sum())  # without the strings' text
+    assert corpus.counts(refs[0], Filters()).events == 5001
+    assert kept < served / 20, (kept, served)
 
 
 def test_sessions_are_bounded():
