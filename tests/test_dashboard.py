@@ -54,6 +54,7 @@ from dashboard.data import (
     event_row,
     events_frame,
     grid_query,
+    grid_rows,
     row_index,
     to_events,
 )
@@ -463,6 +464,28 @@ def test_a_session_keeps_no_copy_of_the_served_events():
     served = int(corpus.base.memory_usage(index=False).sum())  # without the strings' text
     assert corpus.counts(refs[0], Filters()).events == 5001
     assert kept < served / 20, (kept, served)
+
+
+def test_a_sessions_rows_go_into_the_tables_order_as_if_the_view_were_one_frame():
+    corpus = Corpus([event(i, doc="ab"[i % 2], date=f"2023-09-{10 + i % 7:02d}",
+                           text=("Kim met", "police arrived", "Putin left")[i % 3],
+                           granularity=None if i % 11 == 0 else "day")
+                     for i in range(60)])
+    documents, _ = read_upload(b"Published: 2023-09-14\n\nThe police met on Wednesday. Kim "
+                               b"arrived on Tuesday. Putin left in 2023. Kim left on Monday.",
+                               "c.txt", None)
+    ref, *_ = corpus.add({"id": "one"}, documents)
+    for filters in (Filters(), Filters(text="met")):
+        whole = corpus.view(ref, filters)
+        for sort in ([], [{"colId": "date", "sort": "desc"}], [{"colId": "event", "sort": "asc"}],
+                     [{"colId": "doc", "sort": "desc"}, {"colId": "date", "sort": "asc"}]):
+            for start, end in ((0, 100), (5, 23), (len(whole) - 3, len(whole) + 10)):
+                request = {"sortModel": sort, "startRow": start, "endRow": end}
+                chunk, total = grid_query(whole, request)
+                assert corpus.grid(ref, filters, request) == (grid_rows(chunk), total)
+            for key in whole["key"]:
+                assert corpus.row_index(ref, filters, {"sortModel": sort}, key) == \
+                    row_index(whole, {"sortModel": sort}, key)
 
 
 def test_sessions_are_bounded():
