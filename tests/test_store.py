@@ -6,6 +6,7 @@ Real files, real extraction (spaCy's blank pipeline), the command run in-process
 
 from __future__ import annotations
 
+import gc
 import json
 import re
 import signal
@@ -19,13 +20,14 @@ import pytest
 from files import write
 
 import timeline.cli
+import timeline.events
 import timeline.parallel
 import timeline.store
 from timeline.cli import main
 from timeline.events import extract_document
 from timeline.export import read_events
 from timeline.readers import read_documents
-from timeline.records import FIELDS
+from timeline.records import FIELDS, Event
 from timeline.store import StoreError, extraction_settings, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -474,3 +476,216 @@ def test_a_killed_run_leaves_a_consistent_store_that_the_next_run_completes(
     assert (status, summary(err)[:2]) == (0, (300, killed_at))
     assert_consistent(db)
     assert dump(db) == dump(reference)
+
+
+# 6. A long document, part by part -------------------------------------------------------------
+
+
+@pytest.fixture
+def short_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parts of one example article each (as in test_cli_extract), batches of one part."""
+    length = len(ARTICLE.read_text(encoding="utf-8"))
+    monkeypatch.setattr(timeline.events, "MAX_PART", length + 100)
+    monkeypatch.setattr(timeline.parallel, "BATCH_CHARACTERS", length + 100)
+
+
+def long_text(parts: int, changed: int | None = None) -> str:
+    """The example article ``parts`` times; the ``changed``-th (from 0) says Stall for Kim."""
+    text = ARTICLE.read_text(encoding="utf-8")
+    return "\n\n".join(text.replace("Kim", "Stall") if n == changed else text
+                       for n in range(parts))
+
+
+def stored_at_once(monkeypatch: pytest.MonkeyPatch) -> tuple[list[int], list[int]]:
+    """From now on, how many events the store is given at each call (``put`` and ``add``),
+    and how many more Event objects are alive in this process then."""
+    given: list[int] = []
+    alive: list[int] = []
+    before = events_alive()
+    put, add = timeline.store.Store.put, timeline.store.Store.add
+
+    def putting(store, document, events, settings):
+        given.append(len(events))
+        alive.append(events_alive() - before)
+        put(store, document, events, settings)
+
+    def adding(store, events):
+        given.append(len(events))
+        alive.append(events_alive() - before)
+        add(store, events)
+
+    monkeypatch.setattr(timeline.store.Store, "put", putting)
+    monkeypatch.setattr(timeline.store.Store, "add", adding)
+    return given, alive
+
+
+def events_alive() -> int:
+    return sum(type(o) is Event for o in gc.get_objects())
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_a_long_document_is_stored_part_by_part_as_if_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    short_parts: None, workers: str,
+) -> None:
+    folder = tmp_path / "in"
+    write(folder / "a.txt", article(1))
+    write(folder / "b_long.txt", long_text(30))
+    write(folder / "c.txt", article(2))
+    plain, both, db = tmp_path / "plain.jsonl", tmp_path / "both.jsonl", tmp_path / "db.sqlite"
+    argv = ["extract", folder, "-q", "--workers", workers]
+    assert run([*argv, "-o", plain], capsys)[0] == 0
+    given, alive = stored_at_once(monkeypatch)
+    assert run([*argv, "-o", both, "--db", db], capsys)[0] == 0
+    # Before: the 360 events of the long document in one put; now one part's at a time, and
+    # not held meanwhile (with workers, a few parts are in flight).
+    assert len(given) == 32 and given[1:-1] == [12] * 30, given
+    assert max(alive) <= 6 * 12, alive
+    assert both.read_bytes() == plain.read_bytes()  # read back from the store, in its place
+    assert_consistent(db)
+    # The same store as one given each document whole.
+    whole = tmp_path / "whole.sqlite"
+    with open_store(whole) as store:
+        for document in read_documents([str(folder)], error=print, warn=print):
+            store.put(document, extract_document(document), extraction_settings("auto", None))
+    assert dump(db) == dump(whole)
+    # Run again: nothing extracted, the same output and store.
+    calls = count_extractions(monkeypatch)
+    again = tmp_path / "again.jsonl"
+    status, _, err = run([*argv, "-o", again, "--db", db], capsys)
+    assert (status, calls, again.read_bytes()) == (0, [], plain.read_bytes())
+    assert dump(db) == dump(whole)
+
+
+def test_unchanged_documents_after_a_long_one_keep_their_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], short_parts: None,
+) -> None:
+    # With workers, documents after a long one are read while its last parts are out.
+    folder, db = tmp_path / "in", tmp_path / "db.sqlite"
+    write(folder / "a_long.txt", long_text(30))
+    for n in range(3):
+        write(folder / f"b{n}.txt", article(n))
+    assert run(["extract", folder / "b0.txt", "--db", db, "-q"], capsys)[0] == 0
+    plain, mixed = tmp_path / "plain.jsonl", tmp_path / "mixed.jsonl"
+    assert run(["extract", folder, "-o", plain, "-q"], capsys)[0] == 0
+    status, _, err = run(["extract", folder, "-o", mixed, "--db", db, "--workers", "2"], capsys)
+    assert (status, summary(err)[:2]) == (0, (4, 1))
+    assert mixed.read_bytes() == plain.read_bytes()
+    assert [row[0] for row in dump(db)["documents"]] == ["b0", "a_long", "b1", "b2"]
+    assert_consistent(db)
+
+
+def test_a_long_document_given_up_part_way_is_not_stored_and_its_old_version_stays(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    short_parts: None,
+) -> None:
+    folder, db = tmp_path / "in", tmp_path / "db.sqlite"
+    write(folder / "a.txt", article(1))
+    long = write(folder / "b_long.txt", long_text(10))
+    write(folder / "c.txt", article(2))
+    assert run(["extract", folder, "--db", db, "-q"], capsys)[0] == 0
+    old = dump(db)
+    write(long, long_text(10, changed=6))
+    real = timeline.cli.extract_document
+    reference = tmp_path / "reference.sqlite"
+    assert run(["extract", folder, "--db", reference, "-q"], capsys)[0] == 0
+
+    def failing(exception):
+        def extract(document, **options):
+            if "Stall" in document.text:
+                raise exception
+            return real(document, **options)
+        return extract
+
+    # A part fails: the document is reported, and the store keeps the version it had.
+    monkeypatch.setattr(timeline.cli, "extract_document", failing(ValueError("no good")))
+    status, _, err = run(["extract", folder, "--db", db], capsys)
+    assert status == 1 and "b_long.txt: could not extract events" in err
+    assert summary(err.splitlines()[-1])[:2] == (2, 2)
+    assert dump(db) == old
+    assert_consistent(db)
+    # Interrupted in a part (Ctrl+C): the same.
+    monkeypatch.setattr(timeline.cli, "extract_document", failing(KeyboardInterrupt()))
+    assert run(["extract", folder, "--db", db, "-q"], capsys)[0] == 130
+    assert dump(db) == old
+    assert_consistent(db)
+    monkeypatch.setattr(timeline.cli, "extract_document", real)
+    status, _, err = run(["extract", folder, "--db", db], capsys)
+    assert (status, summary(err)[:2]) == (0, (3, 2))
+    new, expected = dump(db), dump(reference)
+    assert new["events"] != expected["events"]  # a replaced document's events get new rowids
+    for stored in (new, expected):
+        stored["events"] = [row[1:] for row in stored["events"]]
+    assert new == expected
+
+
+def test_the_store_refuses_to_commit_half_a_document(tmp_path: Path) -> None:
+    (document,) = read_documents([str(ARTICLE)], error=print, warn=print)
+    events = extract_document(document)
+    settings = extraction_settings("auto", None)
+    with open_store(tmp_path / "db.sqlite") as store:
+        store.begin(document, settings)
+        store.add(events[:5])
+        with pytest.raises(ValueError, match="'article' is being written"):
+            store.commit()
+        with pytest.raises(ValueError, match="'article' is being written"):
+            store.put(document, events, settings)
+        store.add(events[5:])
+        store.end()
+        assert list(store.events("article")) == events
+        store.begin(document, settings)
+        store.add(events[:5])
+    # Closed with a document begun: that version is left out, the one before stays.
+    with open_store(tmp_path / "db.sqlite") as store:
+        assert list(store.events("article")) == events
+    assert_consistent(tmp_path / "db.sqlite")
+
+
+@pytest.fixture(scope="module")
+def long_jsonl(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Five te3-silver documents, one of 2.5M characters (three parts), and five more."""
+    if not TE3_SILVER.is_dir():
+        pytest.skip(f"corpus folder {TE3_SILVER} is not available")
+    files = sorted(TE3_SILVER.glob("*.tml"))
+    documents = list(read_documents([str(f) for f in files], error=print, warn=print))
+    texts, length = [], 0
+    for document in documents[10:]:
+        texts.append(document.text.strip())
+        length += len(texts[-1]) + 2
+        if length > 2_500_000:
+            break
+    records = [{"id": d.doc_id, "text": d.text, "published": d.published.isoformat()}
+               for d in documents[:10]]
+    records.insert(5, {"id": "long", "text": "\n\n".join(texts), "published": "1998-03-01"})
+    path = tmp_path_factory.mktemp("long") / "long.jsonl"
+    write(path, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    return path
+
+
+def test_a_run_killed_between_the_parts_of_a_long_document_leaves_it_out(
+    long_jsonl: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, reference = tmp_path / "db.sqlite", tmp_path / "reference.sqlite"
+    command = [sys.executable, "-m", "timeline", "extract", str(long_jsonl), "--db", str(db),
+               "-q"]
+    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE)
+    try:
+        # The documents before the long one are committed once its first part is in.
+        deadline = time.monotonic() + 60
+        while stored_documents(db) == 0 and process.poll() is None:
+            assert time.monotonic() < deadline, "nothing committed within 60 s"
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.kill()
+        _, err = process.communicate()
+    assert process.returncode == -signal.SIGKILL, err.decode()
+    assert stored_documents(db) == 5  # the long one, two parts to go, is not there
+    assert_consistent(db)
+
+    assert run(["extract", long_jsonl, "--db", reference, "-q"], capsys)[0] == 0
+    status, _, err = run(["extract", long_jsonl, "--db", db], capsys)
+    assert (status, summary(err)[:2]) == (0, (11, 5))
+    assert_consistent(db)
+    assert dump(db) == dump(reference)
+    assert dump(db)["documents"][5][0] == "long" and dump(db)["documents"][5][8] > 1000

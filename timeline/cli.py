@@ -423,11 +423,13 @@ class _Outputs:
     """Where extract's events go, in input order: the ``-o`` writer, the ``--db`` store, or both.
 
     The events of a document come part by part (see ``timeline.events.document_parts``) and
-    go to the ``-o`` writer as they come, so that a long document costs the memory of one
-    part; the store takes a document whole (one transaction), so with ``--db`` they are held
-    until its last part. Documents the store holds unchanged (same text, same settings) are
-    not extracted again: ``fresh`` leaves them out of the documents to extract, and their
-    stored events take their place in the output.
+    go to the ``-o`` writer and the store as they come, so that a long document costs the
+    memory of one part. The store keeps a long document only once its last part is in (one
+    savepoint); with ``-o`` as well, its events are then read back from the store for the
+    writer, so that the output has none of a document the store does not keep. Documents the
+    store holds unchanged (same text, same settings) are not extracted again: ``fresh`` leaves
+    them out of the documents to extract, and their stored events take their place in the
+    output.
     """
 
     def __init__(self, writer, store, settings: str, progress: _Progress) -> None:
@@ -435,12 +437,11 @@ class _Outputs:
         self.store = store
         self.settings = settings
         self.progress = progress
-        # Documents out for extraction, and unchanged ones that come after one of them:
-        # (doc_id, unchanged, source).
+        # Documents out for extraction (each until its last part is in), and unchanged ones
+        # that come after one of them: (doc_id, unchanged, source).
         self._waiting: deque[tuple[str, bool, str | None]] = deque()
         self._started = False  # whether a document's first part has come and not its last
         self._count = 0  # the events of that document so far
-        self._held: list = []  # and those events, when the store is to take them
 
     def fresh(self, documents: Iterator[Document]) -> Iterator[Document]:
         """The documents to extract; unchanged ones are written as soon as their turn comes."""
@@ -455,29 +456,39 @@ class _Outputs:
 
     def part(self, document: Document, start: int, events: list, last: bool) -> None:
         """Write the events of the part of ``document`` that begins at character ``start``
-        (after the unchanged documents before it); store the document once ``last``."""
-        if not self._started:
+        (after the unchanged documents before it); the store keeps the document once ``last``."""
+        first = not self._started
+        if first:
             self._catch_up(document.doc_id)
             self._started = True
         events = in_document(events, start, self._count)
         self._count += len(events)
         if self.store is None:
             self.writer.write(events)
-        else:
-            self._held.extend(events)
-        if last:
-            if self.store is not None:
-                self.store.put(document, self._held, self.settings)
+        elif first and last:  # a document in one part
+            self.store.put(document, events, self.settings)
+            if self.writer is not None:
+                self.writer.write(events)
+        else:  # a long document, in a savepoint until its last part is in
+            if first:
+                self.store.begin(document, self.settings)
+            self.store.add(events)
+            if last:
+                self.store.end()
                 if self.writer is not None:
-                    self.writer.write(self._held)
+                    self.writer.write(self.store.events(document.doc_id))
+        if last:
+            self._waiting.popleft()  # this document
             self.progress.step(self._count)
-            self._started, self._count, self._held = False, 0, []
+            self._started, self._count = False, 0
 
     def failed(self) -> int:
         """Give up the document in progress (a part failed); how many of its events were
         written (none with a store: it is not stored)."""
         written = 0 if self.store is not None else self._count
-        self._started, self._count, self._held = False, 0, []
+        if self.store is not None:
+            self.store.cancel()
+        self._started, self._count = False, 0
         return written
 
     def close(self) -> None:
@@ -499,9 +510,9 @@ class _Outputs:
     def _catch_up(self, doc_id: str | None) -> None:
         """Write the unchanged documents waiting before ``doc_id`` (the others failed)."""
         while self._waiting:
-            waiting, unchanged, source = self._waiting.popleft()
-            if waiting == doc_id:
+            if self._waiting[0][0] == doc_id:
                 return
+            waiting, unchanged, source = self._waiting.popleft()
             if unchanged:
                 self._unchanged(waiting, source)
 

@@ -9,7 +9,9 @@ again needs extracting at all (``Store.is_current``).
 
 Writes are grouped into transactions of up to ``BATCH_DOCUMENTS`` documents or about
 ``BATCH_SECONDS``, each document within one atomic (a savepoint), so a run killed at any moment
-leaves a consistent store holding whole documents only; the next run does the rest. The journal
+leaves a consistent store holding whole documents only; the next run does the rest. A long
+document's events may come part by part (``begin``, ``add``, ``end``): its savepoint then stays
+open, and its transaction uncommitted, until its last part is in. The journal
 is a write-ahead log (readers go on reading while a run writes), ``synchronous=NORMAL``
 (a commit does not wait for the disk; a power cut may lose the last ones, never consistency).
 
@@ -27,6 +29,7 @@ Schema (version 1; ``start``/``end`` are ISO days or NULL, so text order is date
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import operator
@@ -107,6 +110,16 @@ _INSERT_EVENT = (f"INSERT INTO events(rowid, doc_id, seq, {', '.join(_QUOTED)}) 
                  f"VALUES ({', '.join('?' * (len(_QUOTED) + 3))})")
 _SELECT_EVENTS = (f"SELECT e.doc_id, {', '.join('e.' + name for name in _QUOTED)} "
                   "FROM events e JOIN documents d ON d.doc_id = e.doc_id")
+
+
+@dataclasses.dataclass
+class _Begun:
+    """A document being stored part by part: its events so far, its position to be."""
+
+    document: Document
+    settings: str
+    events: int = 0
+    position: int | None = None
 
 
 class StoreError(Exception):
@@ -204,6 +217,7 @@ class Store:
         self._batch = 0
         self._batch_started = 0.0
         self._closed = False
+        self._open: _Begun | None = None  # between begin() and end()
 
     # Writing ----------------------------------------------------------------------------
 
@@ -219,21 +233,45 @@ class Store:
         A document written before keeps its place in the store's order.
         """
         with self._document():
-            sql = self._connection.execute
-            row = sql("SELECT position FROM documents WHERE doc_id = ?",
-                      (document.doc_id,)).fetchone()
-            sql("DELETE FROM documents WHERE doc_id = ?", (document.doc_id,))  # cascades
-            published = document.published.isoformat() if document.published else None
-            sql(_INSERT_DOCUMENT, (document.doc_id, content_hash(document), settings, published,
-                                   document.title, document.url, document.source, document.text,
-                                   len(events), row and row[0]))
-            first = sql("SELECT coalesce(max(rowid), 0) + 1 FROM events").fetchone()[0]
-            rows = [(first + n, document.doc_id, n + 1, *_event_values(event))
-                    for n, event in enumerate(events)]
-            self._connection.executemany(_INSERT_EVENT, rows)
-            self._connection.executemany(
-                "INSERT INTO event_actors(event, actor) VALUES (?, ?)",
-                [(first + n, actor) for n, event in enumerate(events) for actor in event.actors])
+            position = self._delete(document.doc_id)
+            self._insert_document(document, settings, len(events), position)
+            self._insert_events(document.doc_id, events, 0)
+
+    def begin(self, document: Document, settings: str) -> None:
+        """Start storing ``document`` as ``put`` does, its events to come part by part
+        (``add``), so that a long document's are never all held at once. Nothing of it is
+        committed before ``end``: a crash, ``cancel()`` or ``close()`` before then leaves the
+        store as it was (the document's old version, or none). The documents written before
+        it are committed now, not held back while it is written.
+        """
+        self.commit()
+        self._savepoint()
+        # Its row, with its number of events, comes last (rewriting it would copy its text):
+        # until the commit, its events may wait for it.
+        self._write("PRAGMA defer_foreign_keys = ON")
+        self._open = _Begun(document, settings)
+        with self._undone_on_error():
+            self._open.position = self._delete(document.doc_id)
+
+    def add(self, events: list[Event]) -> None:
+        """Store the next events of the document begun (``begin``), numbered on."""
+        begun = self._open
+        with self._undone_on_error():
+            self._insert_events(begun.document.doc_id, events, begun.events)
+        begun.events += len(events)
+
+    def end(self) -> None:
+        """The document begun is complete: keep it, with its number of events."""
+        begun = self._open
+        with self._undone_on_error():
+            self._insert_document(begun.document, begun.settings, begun.events, begun.position)
+        self._open = None
+        self._release()
+
+    def cancel(self) -> None:
+        """Give up the document begun, if any: the store is left as before ``begin``."""
+        if self._open is not None:
+            self._roll_back()
 
     def update_source(self, doc_id: str, source: str | None) -> None:
         """Record where an unchanged document was read from this time (it and its events)."""
@@ -246,7 +284,8 @@ class Store:
                                          (source, doc_id))
 
     def commit(self) -> None:
-        """Make everything written so far durable."""
+        """Make everything written so far durable (not while a document is begun)."""
+        self._not_open()
         if self._connection.in_transaction:
             try:
                 self._connection.execute("COMMIT")
@@ -255,11 +294,13 @@ class Store:
         self._batch = 0
 
     def close(self) -> None:
-        """Commit the rest and close the file (once; closing again does nothing)."""
+        """Commit the rest, but a document begun and not ended, and close the file (once;
+        closing again does nothing)."""
         if self._closed:
             return
         self._closed = True
         try:
+            self.cancel()
             self.commit()
         finally:
             self._connection.close()
@@ -299,22 +340,73 @@ class Store:
     @contextlib.contextmanager
     def _document(self) -> Iterator[None]:
         """One document's writes, in the batch's transaction: all kept (and counted), or none."""
+        self._savepoint()
+        with self._undone_on_error():
+            yield
+        self._release()
+
+    def _savepoint(self) -> None:
+        """Start one document's writes (and the batch's transaction, if none is open)."""
+        self._not_open()
         if not self._connection.in_transaction:
             self._write("BEGIN IMMEDIATE")
             self._batch_started = time.monotonic()
         self._write("SAVEPOINT document")
+
+    def _not_open(self) -> None:
+        if self._open is not None:  # it would be committed, or nested, half written
+            raise ValueError(f"{self.path}: the document {self._open.document.doc_id!r} is "
+                             "being written")
+
+    @contextlib.contextmanager
+    def _undone_on_error(self) -> Iterator[None]:
+        """Writes of the document in progress: on an error, all of that document's undone."""
         try:
             yield
         except BaseException as error:
-            if self._connection.in_transaction:  # SQLite may have rolled it all back itself
-                self._connection.execute("ROLLBACK TO document")
-                self._connection.execute("RELEASE document")
+            self._roll_back()
             # UnicodeEncodeError: a lone surrogate (JSON "\ud800") is not text SQLite holds.
             if isinstance(error, sqlite3.Error | UnicodeEncodeError):
                 raise StoreError(f"{self.path}: cannot write: {_reason(error)}") from None
             raise
+
+    def _roll_back(self) -> None:
+        """Undo the document in progress (the rest of the batch stays)."""
+        self._open = None
+        if self._connection.in_transaction:  # SQLite may have rolled it all back itself
+            self._connection.execute("ROLLBACK TO document")
+            self._connection.execute("RELEASE document")
+
+    def _release(self) -> None:
+        """Keep the document in progress."""
         self._write("RELEASE document")
         self._written()
+
+    def _delete(self, doc_id: str) -> int | None:
+        """Delete a document and its events (if stored); its position in the store's order."""
+        sql = self._connection.execute
+        row = sql("SELECT position FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
+        sql("DELETE FROM documents WHERE doc_id = ?", (doc_id,))  # cascades
+        return row and row[0]
+
+    def _insert_document(self, document: Document, settings: str, events: int,
+                         position: int | None) -> None:
+        """Its row, at ``position`` (after the others when ``None``)."""
+        published = document.published.isoformat() if document.published else None
+        self._connection.execute(_INSERT_DOCUMENT, (
+            document.doc_id, content_hash(document), settings, published, document.title,
+            document.url, document.source, document.text, events, position))
+
+    def _insert_events(self, doc_id: str, events: list[Event], before: int) -> None:
+        """Its ``events``, numbered on after the ``before`` it has."""
+        sql = self._connection.execute
+        first = sql("SELECT coalesce(max(rowid), 0) + 1 FROM events").fetchone()[0]
+        rows = [(first + n, doc_id, before + n + 1, *_event_values(event))
+                for n, event in enumerate(events)]
+        self._connection.executemany(_INSERT_EVENT, rows)
+        self._connection.executemany(
+            "INSERT INTO event_actors(event, actor) VALUES (?, ?)",
+            [(first + n, actor) for n, event in enumerate(events) for actor in event.actors])
 
     def _written(self) -> None:
         """One more document in the batch: commit the batch when it is full or old."""
