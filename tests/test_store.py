@@ -450,12 +450,10 @@ def stored_documents(db: Path) -> int:
         connection.close()
 
 
-def test_a_killed_run_leaves_a_consistent_store_that_the_next_run_completes(
-    silver_jsonl: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    db, reference = tmp_path / "db.sqlite", tmp_path / "reference.sqlite"
-    command = [sys.executable, "-m", "timeline", "extract", str(silver_jsonl), "--db", str(db),
-               "-q"]
+def kill_once_committed(inputs: Path, db: Path) -> None:
+    """Run ``extract INPUTS --db DB`` in a process of its own and SIGKILL it as soon as it has
+    committed a document."""
+    command = [sys.executable, "-m", "timeline", "extract", str(inputs), "--db", str(db), "-q"]
     process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 60
@@ -467,6 +465,13 @@ def test_a_killed_run_leaves_a_consistent_store_that_the_next_run_completes(
         process.kill()
         _, err = process.communicate()
     assert process.returncode == -signal.SIGKILL, err.decode()
+
+
+def test_a_killed_run_leaves_a_consistent_store_that_the_next_run_completes(
+    silver_jsonl: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, reference = tmp_path / "db.sqlite", tmp_path / "reference.sqlite"
+    kill_once_committed(silver_jsonl, db)
     killed_at = stored_documents(db)
     assert 0 < killed_at < 300
     assert_consistent(db)
@@ -666,20 +671,8 @@ def test_a_run_killed_between_the_parts_of_a_long_document_leaves_it_out(
     long_jsonl: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db, reference = tmp_path / "db.sqlite", tmp_path / "reference.sqlite"
-    command = [sys.executable, "-m", "timeline", "extract", str(long_jsonl), "--db", str(db),
-               "-q"]
-    process = subprocess.Popen(command, cwd=ROOT, stderr=subprocess.PIPE)
-    try:
-        # The documents before the long one are committed once its first part is in.
-        deadline = time.monotonic() + 60
-        while stored_documents(db) == 0 and process.poll() is None:
-            assert time.monotonic() < deadline, "nothing committed within 60 s"
-            time.sleep(0.01)
-        process.send_signal(signal.SIGKILL)
-    finally:
-        process.kill()
-        _, err = process.communicate()
-    assert process.returncode == -signal.SIGKILL, err.decode()
+    # The documents before the long one are committed once its first part is in.
+    kill_once_committed(long_jsonl, db)
     assert stored_documents(db) == 5  # the long one, two parts to go, is not there
     assert_consistent(db)
 
