@@ -21,7 +21,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import nullcontext
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, replace
 from functools import cache
 
@@ -167,12 +167,16 @@ def in_document(events: list[Event], start: int, before: int) -> list[Event]:
         for n, event in enumerate(events, 1)]
 
 
+def _vocabulary_zone(nlp: Language) -> AbstractContextManager:
+    """Every new word stays in spaCy's vocabulary for the life of the process; past
+    ``VOCAB_LIMIT`` strings, what is read inside this is let go after it (a memory zone, whose
+    cost is a slower tokenizer: a news archive stays below it, arbitrary text would grow
+    without it). The Docs made inside must not leave it; their events may."""
+    return nlp.memory_zone() if len(nlp.vocab.strings) > VOCAB_LIMIT else nullcontext()
+
+
 def _events_of_part(part: Document, nlp: Language, mode: str) -> list[Event]:
-    # Every new word stays in spaCy's vocabulary for the life of the process; past
-    # ``VOCAB_LIMIT`` strings, a part's own are let go after it (a memory zone, whose cost is a
-    # slower tokenizer: a news archive stays below it, arbitrary text would grow without it).
-    zone = nlp.memory_zone() if len(nlp.vocab.strings) > VOCAB_LIMIT else nullcontext()
-    with zone:
+    with _vocabulary_zone(nlp):
         if not nlp.pipe_names:
             return _events_of_text(part, nlp, mode)
         return events_from_doc(nlp(part.text), part, mode=mode)
@@ -214,8 +218,7 @@ def extract_documents(
 
     def batch() -> Iterator[tuple[Document, list[Event]]]:
         pairs = ((d.text, d) for d in pending)
-        zone = nlp.memory_zone() if len(nlp.vocab.strings) > VOCAB_LIMIT else nullcontext()
-        with zone:  # as in _events_of_part; the Docs do not leave it, their events do
+        with _vocabulary_zone(nlp):
             for doc, document in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
                 yield document, events_from_doc(doc, document, mode=mode)
         pending.clear()

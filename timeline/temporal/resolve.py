@@ -9,6 +9,7 @@ calendar dates too ("On September 17" after "September 1, 1939").
 from __future__ import annotations
 
 import datetime as dt
+from calendar import isleap
 from dataclasses import dataclass, replace
 
 from timeline.temporal.calendar import When, easter, nth_weekday, shift, valid_day
@@ -130,8 +131,9 @@ def _shifted(spec: Spec, ref: Reference) -> When:
     if coarse is not None and spec.unit in _FINER_THAN_MONTH:
         # "That day", "three days later" after "In September 1989": a day of September 1989,
         # which one unknown (1989-09-XX), not the 1st.
-        return When(gran if gran in ("week", "weekend") else "day", coarse.year,
-                    coarse.month if gran not in ("week", "weekend") else None)
+        if gran in ("week", "weekend"):
+            return When(gran, coarse.year)
+        return When("day", coarse.year, coarse.month)
     if spec.unit in ("hour", "minute", "second"):
         return When.of_date(day, "day")
     if (spec.follow_quarter and prev is not None and prev.year is not None
@@ -235,14 +237,14 @@ def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
     if prev is not None and prev.year is not None and (ref.narrative or spec.anchor == ANAPHORIC):
         if when.month == 2 and when.day == 29 and not prev.bc:  # the leap year nearest the story's
             return replace(when, year=min(range(prev.year - 3, prev.year + 4), key=lambda y: (
-                not _is_leap(y), abs(y - prev.year), y)))
+                not isleap(y), abs(y - prev.year), y)))
         return replace(when, year=prev.year, bc=prev.bc)
     day = ref.dct if not ref.narrative else (_previous_day(ref) or ref.dct)
     if day is None:
         return when
     if when.month == 2 and when.day == 29:  # the leap day before or after, by the tense
         leap = [y for y in range(max(1, day.year - 8), min(9999, day.year + 8) + 1)
-                if _is_leap(y)]
+                if isleap(y)]
         before = [when.with_year(y) for y in leap if dt.date(y, 2, 29) <= day]
         after = [when.with_year(y) for y in leap if dt.date(y, 2, 29) >= day]
         if not before or not after:
@@ -273,10 +275,6 @@ def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
                     if (d := c.first_day()) is not None and d.weekday() == spec.weekday]
         candidates = agreeing or candidates
     return min(candidates, key=lambda c: _distance(c, day, ref))
-
-
-def _is_leap(year: int) -> bool:
-    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
 
 
 # A tense pointing the other way costs this many days. A certain tense ("was", "will", "held")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from timeline.temporal import lexicon as lx
-from timeline.temporal.calendar import SEASONS, When
+from timeline.temporal.calendar import SEASONS, When, valid_day
 from timeline.temporal.spec import ANAPHORIC, DEICTIC, Spec
 
 Builder = Callable[[re.Match, str], "Spec | None"]
@@ -113,7 +113,6 @@ def following_text(text: str, end: int, n: int = 30) -> str:
 # --------------------------------------------------------------------------- builders
 def b_iso(m: re.Match, text: str) -> Spec | None:
     y, mo, d = int(m["y"]), int(m["mo"]), int(m["d"])
-    from timeline.temporal.calendar import valid_day
     if not valid_day(y, mo, d):
         return None
     if m["H"] is not None:
@@ -125,7 +124,6 @@ def b_iso(m: re.Match, text: str) -> Spec | None:
 
 
 def b_numeric(m: re.Match, text: str) -> Spec | None:
-    from timeline.temporal.calendar import valid_day
     a, b = int(m["a"]), int(m["b"])
     y = year_of(m["y"])
     mo, d = (a, b) if a <= 12 else (b, a)  # US month/day unless impossible
@@ -136,7 +134,6 @@ def b_numeric(m: re.Match, text: str) -> Spec | None:
 
 def b_dotted(m: re.Match, text: str) -> Spec | None:
     """ "27.03.15": day, month, year, as written where dots separate them (never US order)."""
-    from timeline.temporal.calendar import valid_day
     y, mo, d = year_of(m["y"]), int(m["mo"]), int(m["d"])
     if preceding_word(text, m.start()).rstrip(".") in ("version", "v", "ver", "release", "build",
                                                        "firmware", "update", "no", "ip"):
@@ -145,7 +142,6 @@ def b_dotted(m: re.Match, text: str) -> Spec | None:
 
 
 def b_month_day(m: re.Match, text: str) -> Spec | None:
-    from timeline.temporal.calendar import valid_day
     mo = lx.month_number(m["mon"])
     d = int(re.match(r"\d+", m["d"]).group())
     year = year_of(m["y"]) if _g(m, "y") else None

@@ -128,12 +128,16 @@ def _candidates_everywhere(text: str) -> list[_Candidate]:
     return found
 
 
+_BREAK = re.compile(r"[.!?\n]")
+
+
 def _within_sentences(text: str, cands: list[_Candidate]) -> list[_Candidate]:
     """No expression runs across a sentence or paragraph break ("in MARCH\n\n5 people"), and
     none starts a hashtag: "#Friday", "#Christmas" label a post, they do not date it."""
     starts = sentence_bounds(text)
-    return [c for c in cands if c.end <= sentence_of(starts, text, c.start)[1]
-            and text[c.start - 1:c.start] != "#"]
+    return [c for c in cands if text[c.start - 1:c.start] != "#" and (
+        # only a stop or a line break can end a sentence inside an expression
+        not _BREAK.search(text, c.start, c.end) or c.end <= sentence_of(starts, text, c.start)[1])]
 
 
 def _select(cands: list[_Candidate]) -> list[_Candidate]:
