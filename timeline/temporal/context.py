@@ -75,11 +75,20 @@ _WEAK_FUTURE = {"due", "scheduled", "expected", "planned", "slated", "supposed",
 _PAST_AUX = {"had"}  # "had been due to expire Friday": past; "was planned for March": future
 # Before these a past form is a passive participle ("will be held"), not a tense.
 _PASSIVE_AUX = {"be", "been", "being", "is", "are", "am", "'s", "get", "gets", "getting"}
+_MODALS = {"may", "might", "should", "must"}
+_HAVE = {"has", "have", "had", "'ve", "'d"}
+# After a regular -ed form these make it a verb ("changed from", "announced the").
+_VERB_FOLLOWERS = {"the", "a", "an", "from", "to", "in", "on", "at", "by", "with", "its", "his",
+                   "her", "their", "it", "him", "them", "for", "into", "up", "out", "off"}
+_BE = {"be", "been", "being", "is", "are", "am", "'s", "was", "were", "'re"}
+# A new clause has its own tense: "ruled Wednesday that he must be returned".
+_CLAUSE_OPENERS = {"that", "which", "who", "whom", "whose", "saying", "because", "whether",
+                   "when", "while", "if", "where", "although", "though", "unless"}
 _BREAKS = {";", ":", "—", "--"}
 # A date after these is a deadline or a target, which a past sentence may set in the future
 # ("the offer was extended to Nov. 16").
 DEADLINE_WORDS = {"to", "until", "till", "by", "through", "before", "expire", "expires",
-                  "deadline"}
+                  "deadline", "payable", "effective", "record"}
 
 
 def word_tense(word: str) -> tuple[str, bool] | None:
@@ -104,15 +113,24 @@ def word_tense(word: str) -> tuple[str, bool] | None:
 
 def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
     """The tense cue of ``words[i]`` read in context, or None."""
+    w = words[i].lower()
+    if w in _MODALS and words[i] != "May":  # "may be resolved the week of March 6"
+        after = words[i + 1].lower() if i + 1 < len(words) else ""
+        return (PAST, False) if after in ("have", "'ve") else (FUTURE, False)
     cue = word_tense(words[i])
     if cue is None:
         return None
-    w = words[i].lower()
     before = [x.lower() for x in words[max(0, i - 3):i]]
     if cue[0] == PAST and before and before[-1] in _PASSIVE_AUX:
         return None
+    if w == "set" and not (before and before[-1] in _BE | _HAVE) and \
+            (i + 1 >= len(words) or words[i + 1].lower() not in ("to", "for")):
+        return PAST, False  # "when Albright set aside her plans", not "set to meet Friday"
     if w in _WEAK_FUTURE:
         return (PAST, True) if any(x in _PAST_AUX for x in before) else (FUTURE, False)
+    if cue == (PAST, False) and i + 1 < len(words) and words[i + 1].lower() in _VERB_FOLLOWERS \
+            and not (before and before[-1] in _DETERMINERS):
+        return PAST, True  # "changed from a fiscal year": a verb, not "the proposed merger"
     return cue
 
 
@@ -123,7 +141,7 @@ def _scan(words, indices) -> tuple[tuple[str, bool] | None, tuple[str, bool] | N
     nothing else speaks."""
     guess = None
     for i in indices:
-        if words[i] in _BREAKS:
+        if words[i] in _BREAKS or words[i].lower() in _CLAUSE_OPENERS:
             break
         cue = _cue(words, i)
         if cue is None:

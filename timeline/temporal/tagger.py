@@ -34,6 +34,7 @@ MODES = ("auto", "news", "narrative")
 # The tense of an expression's clause from elsewhere (a parse), by its offsets; None: no word.
 TenseOf = Callable[[int, int], "tuple[str, bool] | None"]
 # "until Tuesday", "as early as Friday": whatever the verb's tense, the date lies ahead.
+_WORD_BEFORE = re.compile(r"\b(?:until|till|by|before|through)\s*$", re.I)
 _LOOKS_AHEAD = re.compile(r"\b(?:until|till|as (?:soon|early) as|no later than)\s+$", re.I)
 
 
@@ -386,10 +387,14 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         sentence = sentence_of(starts, text, c.start)
         parsed = tense_of(c.start, c.end) if tense_of is not None else None
         tense, certain = parsed or tense_at(text, sentence, c.start, c.end)
-        if tense == PAST and preceding_word(text, c.start) in DEADLINE_WORDS:
-            tense = None
-        if _LOOKS_AHEAD.search(text, max(0, c.start - 25), c.start):
-            tense, certain = FUTURE, False
+        # A deadline a past sentence sets may lie ahead ("extended until Friday"); one that
+        # opens its sentence is read with the sentence's verb ("Until Thursday, they had not").
+        opens = not _WORD_BEFORE.sub("", text[sentence[0]:c.start]).strip()
+        if not (opens and certain):
+            if tense == PAST and preceding_word(text, c.start) in DEADLINE_WORDS:
+                tense = None
+            if _LOOKS_AHEAD.search(text, max(0, c.start - 25), c.start):
+                tense, certain = FUTURE, False
         spec, ref_previous = c.spec, previous
         named_day = day_in_sentence[1] if day_in_sentence and day_in_sentence[0] == sentence \
             else None
