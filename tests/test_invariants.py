@@ -222,3 +222,15 @@ def test_value_pattern_accepts(value):
 @pytest.mark.parametrize("value", MALFORMED_VALUES)
 def test_value_pattern_rejects(value):
     assert not VALUE_RE.fullmatch(value)
+
+
+@pytest.mark.parametrize(("sentence", "dct", "value", "first", "last"), [
+    ("The siege lasted through the winter of 1941.", None, "1941-WI", "1941-12-01", "1942-02-28"),
+    ("The winter of 2023 was mild.", None, "2023-WI", "2023-12-01", "2024-02-29"),
+    ("Snow is forecast this winter.", "2014-12-22", "2014-WI", "2014-12-01", "2015-02-28"),
+    ("The summer of 1998 was hot.", None, "1998-SU", "1998-06-01", "1998-08-31"),
+])
+def test_season_bounds(sentence, dct, value, first, last):
+    """A winter begins in December of its year and ends in February of the next."""
+    (t,) = tag(sentence, dct)
+    assert (t.value, t.first_day, t.last_day) == (value, first, last)

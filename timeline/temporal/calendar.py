@@ -17,7 +17,9 @@ GRANULARITIES = (
     "decade", "century",
 )
 SEASONS = ("SP", "SU", "FA", "WI")
-# Winter YYYY-WI runs from December of the year before to February of YYYY.
+# Winter YYYY-WI runs from December of YYYY to February of the year after: "the winter of 1941"
+# is the one that began in December 1941, and a December's winter is its own year's (the
+# corpora write 2014-WI for a winter spoken of on 2014-12-22 and 2005-WI in November 2005).
 SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}
 PARTS_OF_DAY = ("MO", "MI", "AF", "EV", "NI", "DT")
 
@@ -62,7 +64,7 @@ class When:
             for i, s in enumerate(SEASONS):
                 lo, hi = SEASON_MONTHS[s]
                 if lo <= d.month <= hi or (s == "WI" and (d.month == 12 or d.month <= 2)):
-                    year = d.year + 1 if (s == "WI" and d.month == 12) else d.year
+                    year = d.year - 1 if (s == "WI" and d.month <= 2) else d.year
                     return cls("season", year, n=i)
         return cls("day", d.year, d.month, d.day)
 
@@ -128,8 +130,8 @@ class When:
             return dt.date(y, first, 1), dt.date(y, last, _cal.monthrange(y, last)[1])
         if g == "season":
             lo, hi = SEASON_MONTHS[SEASONS[self.n]]
-            ly = y - 1 if hi < lo else y
-            return dt.date(ly, lo, 1), dt.date(y, hi, _cal.monthrange(y, hi)[1])
+            hy = y + 1 if hi < lo else y
+            return dt.date(y, lo, 1), dt.date(hy, hi, _cal.monthrange(hy, hi)[1])
         if g in ("week", "weekend"):
             if not self.n:
                 return dt.date(y, 1, 1), dt.date(y, 12, 31)

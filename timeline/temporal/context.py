@@ -121,8 +121,12 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
     if cue is None:
         return None
     before = [x.lower() for x in words[max(0, i - 3):i]]
-    if cue[0] == PAST and before and before[-1] in _PASSIVE_AUX:
-        return None
+    if cue[0] == PAST and before and (before[-1] in _PASSIVE_AUX or before[-1] in _DETERMINERS
+                                      or (before[-1].endswith("ly") and before[-2:-1]
+                                          and before[-2] in _DETERMINERS)):
+        return None  # "will be held"; "the newly launched classes": a participle, not a tense
+    if w in ("has", "have") and not _participle_follows(words, i):
+        return PRESENT, False  # "we have three brands", not "we have met"
     if w == "set" and not (before and before[-1] in _BE | _HAVE) and \
             (i + 1 >= len(words) or words[i + 1].lower() not in ("to", "for")):
         return PAST, False  # "when Albright set aside her plans", not "set to meet Friday"
@@ -133,6 +137,24 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
         return PAST, True  # "changed from a fiscal year": a verb, not "the proposed merger"
     return cue
 
+
+
+def _participle_follows(words: list[str], i: int) -> bool:
+    """Whether a past participle follows ``words[i]`` (a form of "have"), maybe after "not" or
+    an adverb: "has met", "have not yet decided", "has been"."""
+    for w in words[i + 1:i + 4]:
+        w = w.lower()
+        if w in ("not", "never", "already", "yet", "also", "just", "since") or w.endswith("ly"):
+            continue
+        return w in _cues()[0] or w.endswith(("ed", "en", "wn")) or w in _PARTICIPLES
+    return False
+
+
+_PARTICIPLES = {"done", "gone", "seen", "begun", "run", "come", "become", "put", "set", "cut",
+                "hit", "let", "hurt", "quit", "spread", "read", "won", "lost", "held", "led",
+                "paid", "sold", "bought", "brought", "thought", "got", "sent", "spent", "kept",
+                "left", "met", "made", "told", "found", "heard", "stood", "fought", "felt",
+                "meant", "taught", "understood", "said", "struck", "shot", "sunk", "swum", "sung"}
 
 
 def _scan(words, indices) -> tuple[tuple[str, bool] | None, tuple[str, bool] | None]:
