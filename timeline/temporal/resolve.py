@@ -31,6 +31,7 @@ class Reference:
     tense: str | None = None
     narrative: bool = False
     tense_is_certain: bool = False
+    quarter: When | None = None  # the last quarter mentioned that had ended by the ``dct``
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +126,19 @@ def _shifted(spec: Spec, ref: Reference) -> When:
         return _unknown(gran)
     if spec.unit == "weekend_by_tense":  # "the weekend": by tense, like a weekday
         return When.of_date(_weekend_day(day, ref.tense), "weekend")
+    # The quarter a comparison counts from: the one just mentioned, or in news the last one
+    # reported on ("third-quarter profit ... losses through the third quarter of 1990 ... the
+    # year-ago period": 1988-Q3).
+    if prev is not None and prev.gran == "quarter" and not ref.narrative and day is not None \
+            and (b := prev.bounds()) is not None and b[0] > day:
+        prev = ref.quarter
+    reported = (spec.follow_quarter and prev is not None and prev.year is not None
+                and prev.gran == "quarter" and prev.n)
     if spec.unit == "latest_quarter":  # the quarter most recently reported on
-        return When.of_date(day - dt.timedelta(days=45), "quarter")
+        if reported:  # "the year-ago quarter" after "the third quarter"
+            return When("quarter", prev.year + spec.offset // 4, n=prev.n)
+        return When.of_date(shift(day - dt.timedelta(days=45), "quarter", spec.offset),
+                            "quarter")
     coarse = _coarse_story(spec, ref)
     if coarse is not None and spec.unit in _FINER_THAN_MONTH:
         # "That day", "three days later" after "In September 1989": a day of September 1989,
@@ -136,9 +148,9 @@ def _shifted(spec: Spec, ref: Reference) -> When:
         return When("day", coarse.year, coarse.month)
     if spec.unit in ("hour", "minute", "second"):
         return When.of_date(day, "day")
-    if (spec.follow_quarter and prev is not None and prev.year is not None
-            and prev.gran == "quarter" and prev.n):
-        # Financial news: "a year earlier" after "the third quarter" is that quarter a year back.
+    if reported:
+        # Financial news: "a year earlier" after "the third quarter" is that quarter a year back
+        # (not after a forecast's "the third quarter of 1990").
         return When("quarter", prev.year + spec.offset, n=prev.n)
     return When.of_date(shift(day, spec.unit, spec.offset), gran)
 

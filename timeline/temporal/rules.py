@@ -362,7 +362,10 @@ def b_year_period(m: re.Match, text: str) -> Spec | None:
 
 
 def b_half(m: re.Match, text: str) -> Spec | None:
-    n = 1 if m["ord"].lower() in ("first", "1st") else 2
+    word = (_g(m, "ord") or _g(m, "late") or _g(m, "two")).lower()
+    n = 1 if word in ("first", "1st") else 2
+    if (_g(m, "late") or _g(m, "two")) and not (_g(m, "y") or _g(m, "rel")):
+        return None  # "the last half of the game"
     if _g(m, "y"):
         return Spec("DATE", when=When("half", year_of(m["y"]), n=n))
     rel = _ws(_g(m, "rel"))
@@ -671,7 +674,11 @@ def b_ago(m: re.Match, text: str) -> Spec | None:
 def b_year_earlier(m: re.Match, text: str) -> Spec | None:
     """ "Year-ago", "the year-earlier period": the period reported on, a year back; that is the
     quarter just mentioned a year back, else the year before the publication's (not the year
-    before the last one mentioned: "the 1988 quarter ... the year-ago results" is 1988)."""
+    before the last one mentioned: "the 1988 quarter ... the year-ago results" is 1988). "The
+    year-ago quarter" with no quarter before it is the latest one reported, a year back."""
+    if re.search(r"quarter$", m.group(), re.I):
+        return Spec("DATE", unit="latest_quarter", offset=-4, gran="quarter", anchor=DEICTIC,
+                    follow_quarter=True)
     return Spec("DATE", unit="year", offset=-1, gran="year", anchor=DEICTIC, follow_quarter=True)
 
 
@@ -1008,9 +1015,11 @@ RULES: list[Rule] = [
          r"the (?P<y>{year4}) (?:period|(?P<q>quarter)|(?P<ord>first|second|third|fourth) quarter)",
          b_year_period, ("the 1988 period", "the 1988 third quarter", "the 1988 quarter")),
     Rule("half",
-         r"(?:the )?(?P<ord>first|second|1st|2nd) half(?: of (?:(?P<y>{year4})"
+         r"(?:the )?(?:(?P<ord>first|second|1st|2nd) half|(?:(?P<late>last|latter) half"
+         r"|(?P<two>first|last|final) two quarters)(?= of))(?: of (?:(?P<y>{year4})"
          r"|(?P<rel>this|last|next|the) (?:fiscal )?year))?",
-         b_half, ("the first half of 1998", "the second half", "the first half of this year")),
+         b_half, ("the first half of 1998", "the second half", "the first half of this year",
+                  "the last half of 1989", "the first two quarters of 1990")),
     Rule("season",
          OPT_PREMOD + r"(?:(?P<det>the following|the next|the previous|the"
          r"|this past|this coming|this|last|next|past|coming|that) )?(?P<s>{season})"
@@ -1210,7 +1219,7 @@ _RULE_CORES = {
     "week_of": "month", "month_year": "month",
     "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "decade": "# decade", "century": "century", "quarter": "quarter", "rel_quarter": "quarter",
-    "comparable_period": "earlier", "latest_period": "unit", "vague_plural": "units", "half": "half", "season": "season", "holiday": "holiday",
+    "comparable_period": "earlier", "latest_period": "unit", "vague_plural": "units", "half": "half quarter", "season": "season", "holiday": "holiday",
     "weekday": "weekday", "weekday_short": "weekday", "weekday_plural": "weekday",
     "bare_part_of_day": "part", "part_of_day": "part", "named_time": "part",
     "day_described": "lived",

@@ -381,6 +381,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                  narrative: bool, tense_of: TenseOf | None = None) -> list[Timex]:
     starts = sentence_bounds(text)
     previous: When | None = None
+    quarter: When | None = None
     day_in_sentence: tuple[tuple[int, int], When] | None = None
     out: list[Timex] = []
     for c in cands:
@@ -404,7 +405,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             spec, ref_previous = replace(spec, anchor=ANAPHORIC), named_day
             if spec.weekday is not None:
                 spec.direction = 0  # in that day's week
-        res = resolve(spec, Reference(dct, ref_previous, tense, narrative, certain))
+        res = resolve(spec, Reference(dct, ref_previous, tense, narrative, certain, quarter))
         w = res.when
         bounds = w.bounds() if w is not None else None
         out.append(Timex(
@@ -421,6 +422,9 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             previous = w
         if w is not None and w.day is not None and w.year is not None:
             day_in_sentence = (sentence, w)
+        if w is not None and w.gran == "quarter" and w.n and w.year is not None and (
+                dct is None or (b := w.bounds()) is None or b[1] < dct):
+            quarter = w
     return out
 
 
