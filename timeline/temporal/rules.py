@@ -581,6 +581,9 @@ DURATION_CONTEXT = {"for", "during", "over", "throughout", "within", "in", "thro
 
 def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
     rel = _ws(m["rel"])
+    if m.start() > 0 and text[m.start() - 1] in "\"“" and re.fullmatch(
+            r"This (?:Week|Morning|Year)", m.group()) and preceding_word(text, m.start() - 1):
+        return None  # ABC's "This Week", a programme's name
     unit = _ws(m["unit"]).removeprefix("fiscal ")
     unit = {"yr": "year"}.get(unit, unit)
     if rel in ("the latest", "the full") and unit != "year":
@@ -707,8 +710,14 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
             text[max(0, m.start() - 20):m.start()]):
         # "$2 million a year", "500 cars a day": a rate
         return Spec("SET", value=_duration_value(1, code))
+    if m.group().lower() == "one day" and preceding_word(text, m.start()) in _FUTURE_MODALS:
+        return Spec("DATE", value="FUTURE_REF")  # "Islam will one day be ...": some day
     mod = "EQUAL_OR_MORE" if _g(m, "plus") else approx_code(m)
     return Spec("DURATION", value=_duration_value(n, code), mod=mod)
+
+
+_FUTURE_MODALS = {"will", "would", "could", "may", "might", "can", "shall", "should", "must",
+                  "'ll"}
 
 
 def b_bare_units(m: re.Match, text: str) -> Spec | None:
@@ -790,6 +799,8 @@ def b_clock_hhmm(m: re.Match, text: str) -> Spec | None:
 
 def b_named_time(m: re.Match, text: str) -> Spec | None:
     word = _ws(m["w"])
+    if preceding_word(text, m.start()) == "high":
+        return None  # "High Noon", "high noon comes today": a showdown, not a clock
     if word == "midnight":  # minute None: which midnight, the day's start or end, is the tense's
         return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=24)
     return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=12, minute=0)
@@ -817,9 +828,15 @@ def b_set(m: re.Match, text: str) -> Spec | None:
     return Spec("SET", value=_duration_value(2 if other else 1, code))
 
 
+_PAPER_FREQUENCIES = {"daily", "weekly", "monthly", "quarterly"}
+
+
 def b_frequency(m: re.Match, text: str) -> Spec | None:
     if m["w"][0].isupper() and _capitalised_name(text, m.start(), m.end()):
         return None  # "the Daily Telegraph", "Entertainment Weekly"
+    if re.match(r"\s+(?:[A-Z][a-z]|[A-Z]{2})", text[m.end():m.end() + 3]) and \
+            m["w"].lower() in _PAPER_FREQUENCIES:
+        return None  # "the Communist Party daily Granma": a newspaper
     return Spec("SET", value=lx.tables()["frequency_adverb"][m["w"].lower()])
 
 
