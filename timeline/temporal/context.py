@@ -120,6 +120,8 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
     cue = word_tense(words[i])
     if cue is None:
         return None
+    if w == "next" and i + 1 < len(words) and words[i + 1].lower() == "to":
+        return None  # "the building next to the embassy"
     before = [x.lower() for x in words[max(0, i - 3):i]]
     if cue[0] == PAST and before and (before[-1] in _PASSIVE_AUX or before[-1] in _DETERMINERS
                                       or (before[-1].endswith("ly") and before[-2:-1]

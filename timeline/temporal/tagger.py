@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
-from timeline.temporal.calendar import When, valid_day
+from timeline.temporal.calendar import When, add_months, valid_day
 from timeline.temporal.context import (
     DEADLINE_WORDS,
     FUTURE,
@@ -25,6 +25,7 @@ from timeline.temporal.context import (
     sentence_of,
     tense_at,
 )
+from timeline.temporal.lexicon import number_value
 from timeline.temporal.model import Timex
 from timeline.temporal.resolve import Reference, resolve
 from timeline.temporal.rules import NOT_YEAR_AFTER, RULES, Rule, preceding_word, rule_cores
@@ -390,7 +391,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         tense, certain = parsed or tense_at(text, sentence, c.start, c.end)
         # A deadline a past sentence sets may lie ahead ("extended until Friday"); one that
         # opens its sentence is read with the sentence's verb ("Until Thursday, they had not").
-        opens = not _WORD_BEFORE.sub("", text[sentence[0]:c.start]).strip()
+        opens = c.start - sentence[0] <= 12 and not _WORD_BEFORE.sub(
+            "", text[sentence[0]:c.start]).strip()
         if not (opens and certain):
             if tense == PAST and preceding_word(text, c.start) in DEADLINE_WORDS:
                 tense = None
@@ -406,11 +408,17 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             if spec.weekday is not None:
                 spec.direction = 0  # in that day's week
         res = resolve(spec, Reference(dct, ref_previous, tense, narrative, certain, quarter))
-        w = res.when
+        w, start, value, mod = res.when, c.start, res.value, res.mod
+        counted = _counted_from(text, c, res)
+        if counted is not None:  # "the day before last Tuesday", "two weeks after May 5"
+            start, w = counted
+            value, mod = w.value, None
+            while out and out[-1].start >= start:
+                out.pop()  # "two weeks", now inside the date
         bounds = w.bounds() if w is not None else None
         out.append(Timex(
-            start=c.start, end=c.end, text=text[c.start:c.end], type=res.type, value=res.value,
-            mod=res.mod, first_day=bounds[0].isoformat() if bounds else None,
+            start=start, end=c.end, text=text[start:c.end], type=res.type, value=value,
+            mod=mod, first_day=bounds[0].isoformat() if bounds else None,
             last_day=bounds[1].isoformat() if bounds else None,
             granularity=_granularity(w),
         ))
@@ -426,6 +434,43 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 dct is None or (b := w.bounds()) is None or b[1] < dct):
             quarter = w
     return out
+
+
+_COUNTED_FROM = re.compile(
+    r"(?:\b(?P<det>[Tt]he|[Aa]n?)|\b(?P<n>\d{1,3}|[A-Za-z]+))\s+(?P<unit>days?|weeks?|months?|years?)"
+    r"\s+(?P<dir>before|after|earlier than|later than)\s+$")
+
+
+def _counted_from(text: str, c: _Candidate, res) -> tuple[int, When] | None:
+    """Where a date counted from this one starts, and the date: "the day before last
+    Tuesday" is the Monday, "two weeks after May 5" May 19, "a year after 1990" 1991."""
+    w = res.when
+    if res.type != "DATE" or w is None or w.year is None or w.bc or w.month is None and \
+            w.gran != "year":
+        return None
+    m = _COUNTED_FROM.search(text, max(0, c.start - 40), c.start)
+    if m is None:
+        return None
+    unit = m["unit"].lower().removesuffix("s")
+    if m["n"]:
+        n = number_value(m["n"])
+        if n is None or n != int(n) or not 0 < n < 1000:
+            return None
+        n = int(n)
+    elif m["unit"].endswith("s"):
+        return None  # "the days before Christmas"
+    else:
+        n = 1
+    n = -n if m["dir"] in ("before", "earlier than") else n
+    if unit in ("day", "week") and w.day is not None and w.gran in ("day", "part", "minute"):
+        return m.start(), When.of_date(dt.date(w.year, w.month, w.day)
+                                       + dt.timedelta(days=n * (7 if unit == "week" else 1)))
+    if unit == "month" and w.gran in ("day", "month"):
+        first = dt.date(w.year, w.month, w.day or 1)
+        return m.start(), When.of_date(add_months(first, n), "day" if w.day else "month")
+    if unit == "year" and w.gran in ("day", "month", "year"):
+        return m.start(), w.with_year(w.year + n)
+    return None
 
 
 # A bare year more than this far from the story's date, in the middle of a sentence, is an
