@@ -742,6 +742,8 @@ def b_vague(m: re.Match, text: str) -> Spec | None:
             and re.match(r"(?:\s*(?:[,.!?;:)]|$)|\s+(?:is|was|looks|will|dont|don't|of|and)\b)",
                          after, re.I)):
         return None  # "future plans", "the company's future growth": an adjective
+    if word.startswith("recent "):  # "in recent years": some years up to now, as TimeML has it
+        return Spec("DURATION", value=f"PX{word[7].upper()}")
     return Spec("DATE", value=lx.tables()["vague_reference"][word])
 
 
