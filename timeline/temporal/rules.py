@@ -681,8 +681,9 @@ def b_year_earlier(m: re.Match, text: str) -> Spec | None:
     year-ago quarter" with no quarter before it is the latest one reported, a year back."""
     if re.search(r"quarter$", m.group(), re.I):
         return Spec("DATE", unit="latest_quarter", offset=-4, gran="quarter", anchor=DEICTIC,
-                    follow_quarter=True)
-    return Spec("DATE", unit="year", offset=-1, gran="year", anchor=DEICTIC, follow_quarter=True)
+                    follow_quarter=True, news_cue=True)
+    return Spec("DATE", unit="year", offset=-1, gran="year", anchor=DEICTIC, follow_quarter=True,
+                news_cue=True)
 
 
 def b_duration(m: re.Match, text: str) -> Spec | None:
@@ -1030,6 +1031,14 @@ RULES: list[Rule] = [
          r"(?:the )?(?:comparable |corresponding )?(?:year-earlier|year-ago|prior-year) (?:period"
          r"|(?:(?:first|second|third|fourth) )?quarter|nine months|six months)",
          b_year_earlier, ("the year-earlier period", "the year-ago third quarter")),
+    Rule("period_year_back",
+         r"the (?:corresponding|comparable|same) (?:period|quarter)(?: of| in)? (?:last year"
+         r"|a year (?:ago|earlier)|the (?:previous|prior) year)|last year's (?:period|quarter)"
+         r"|the quarter a year (?:ago|earlier)",
+         lambda m, t: Spec("DATE", unit="latest_quarter", offset=-4, gran="quarter",
+                           anchor=DEICTIC, follow_quarter=True, news_cue=True),
+         ("the corresponding period last year", "last year's quarter",
+          "the quarter a year ago")),
     Rule("year_period",
          r"the (?P<y>{year4}) (?:period|(?P<q>quarter)|(?P<ord>first|second|third|fourth) quarter)",
          b_year_period, ("the 1988 period", "the 1988 third quarter", "the 1988 quarter")),
@@ -1207,6 +1216,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
         "every": frozenset({"every", "each", "per"}),
         "before": frozenset({"before", "after"}),
         "end": frozenset({"end"}),
+        "period": frozenset({"period"}),
         "earlier": frozenset({"earlier", "ago", "prior"}),  # "year-earlier", "prior-year"
         "season": frozenset(t["season"]),
         "part": frozenset([*t["part_of_day"], "noon", "midnight"]),
@@ -1238,7 +1248,7 @@ _RULE_CORES = {
     "week_of": "month", "month_year": "month",
     "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "decade": "# decade", "century": "century", "quarter": "quarter", "rel_quarter": "quarter",
-    "comparable_period": "earlier", "latest_period": "unit", "vague_plural": "units", "half": "half quarter", "season": "season", "holiday": "holiday",
+    "comparable_period": "earlier", "period_year_back": "quarter period", "latest_period": "unit", "vague_plural": "units", "half": "half quarter", "season": "season", "holiday": "holiday",
     "weekday": "weekday", "weekday_short": "weekday", "weekday_plural": "weekday",
     "bare_part_of_day": "part", "part_of_day": "part", "named_time": "part",
     "day_described": "lived",

@@ -21,6 +21,7 @@ from timeline.temporal.context import (
     DEADLINE_WORDS,
     FUTURE,
     PAST,
+    PRESENT,
     sentence_bounds,
     sentence_of,
     tense_at,
@@ -398,6 +399,9 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 tense = None
             if _LOOKS_AHEAD.search(text, max(0, c.start - 25), c.start):
                 tense, certain = FUTURE, False
+        if tense == PRESENT and c.spec.weekday is not None and c.spec.direction is None and \
+                text.startswith(("'s", "’s"), c.end):
+            tense = None  # "Friday's purchases is far below": the clause's tense, not the day's
         spec, ref_previous = c.spec, previous
         named_day = day_in_sentence[1] if day_in_sentence and day_in_sentence[0] == sentence \
             else None
