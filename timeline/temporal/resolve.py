@@ -100,6 +100,12 @@ def _resolve_when(spec: Spec, ref: Reference) -> When:
     when = spec.when
     if when.year is None:
         when = _choose_year(when, spec, ref)
+    if when.gran == "quarter" and not when.n and spec.follow_quarter:
+        # "the 1988 quarter": the quarter reported on, in 1988
+        quarter = ref.quarter or (When.of_date(ref.dct - dt.timedelta(days=45), "quarter")
+                                  if ref.dct is not None and not ref.narrative else None)
+        if quarter is not None and quarter.n:
+            when = replace(when, n=quarter.n)
     return when
 
 

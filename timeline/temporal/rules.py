@@ -356,8 +356,8 @@ def b_rel_quarter(m: re.Match, text: str) -> Spec | None:
 def b_year_period(m: re.Match, text: str) -> Spec | None:
     if _g(m, "ord"):
         return b_quarter(m, text)
-    if _g(m, "q"):  # "the 1988 quarter": a quarter of 1988, which one the text says elsewhere
-        return Spec("DATE", when=When("quarter", int(m["y"])))
+    if _g(m, "q"):  # "the 1988 quarter": the quarter reported on, in 1988
+        return Spec("DATE", when=When("quarter", int(m["y"])), follow_quarter=True)
     return Spec("DATE", when=When("year", int(m["y"])))
 
 
