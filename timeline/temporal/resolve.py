@@ -245,7 +245,7 @@ def _holiday(spec: Spec, ref: Reference) -> When:
         d = _holiday_date(spec.holiday, day.year + 1)
     elif spec.direction is None:
         d = min((_holiday_date(spec.holiday, y) for y in (day.year - 1, day.year, day.year + 1)),
-                key=lambda c: _distance(When.of_date(c), day, ref))
+                key=lambda c: _distance(When.of_date(c, spec.gran or "day"), day, ref))
     return When.of_date(d)
 
 

@@ -436,6 +436,8 @@ def b_holiday(m: re.Match, text: str) -> Spec | None:
         spec.direction = 1
     if _g(m, "part"):  # "Christmas morning"
         spec.type, spec.part = "TIME", lx.part_code(m["part"])
+    if _g(m, "wk"):  # "Easter week": the ISO week holding the day
+        spec.gran = "week"
     return spec
 
 
@@ -1056,7 +1058,7 @@ RULES: list[Rule] = [
                     "early spring", "the winter of nineteen ninety-four", "autumn of 481 BC")),
     Rule("holiday",
          r"(?:(?P<rel>this past|this coming|this|last|next) )?(?P<h>{holiday})(?:,? (?P<y>{year4}))?"
-         r"(?: " + _PART + r")?",
+         r"(?: " + _PART + r"| (?P<wk>[Ww]eek)\b)?",
          b_holiday, ("Christmas", "Christmas Day 2012", "Thanksgiving", "New Year's Eve",
                      "last Christmas", "Xmas evening")),
     Rule("weekday",
