@@ -441,8 +441,9 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
 
 
 _COUNTED_FROM = re.compile(
-    r"(?:\b(?P<det>[Tt]he|[Aa]n?)|\b(?P<n>\d{1,3}|[A-Za-z]+))\s+(?P<unit>days?|weeks?|months?|years?)"
-    r"\s+(?P<dir>before|after|earlier than|later than)\s+$")
+    r"(?:\b(?P<det>[Tt]he|[Aa]n?)|\b(?P<n>\d{1,3}|[A-Za-z]+))[ \t\xa0]+"
+    r"(?P<unit>days?|weeks?|months?|years?)[ \t\xa0]+(?P<dir>before|after|earlier than|later than)"
+    r"[ \t\xa0]+$")
 
 
 def _counted_from(text: str, c: _Candidate, res) -> tuple[int, When] | None:
