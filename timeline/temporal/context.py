@@ -71,7 +71,8 @@ def _cues() -> tuple[frozenset, frozenset, frozenset, frozenset]:
 _CERTAIN_FUTURE = {"will", "'ll", "shall", "won't", "wo", "would", "going", "gonna", "next",
                    "upcoming", "coming", "tomorrow", "forthcoming", "soon"}
 # Participles that read as future unless a past auxiliary stands before them ("was due").
-_WEAK_FUTURE = {"due", "scheduled", "expected", "planned", "slated", "supposed", "set"}
+_WEAK_FUTURE = {"due", "scheduled", "expected", "planned", "slated", "supposed", "set",
+                "planning", "expecting", "hoping", "intending", "aiming", "preparing"}
 _PAST_AUX = {"had"}  # "had been due to expire Friday": past; "was planned for March": future
 # Before these a past form is a passive participle ("will be held"), not a tense.
 _PASSIVE_AUX = {"be", "been", "being", "is", "are", "am", "'s", "get", "gets", "getting"}
