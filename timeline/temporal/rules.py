@@ -489,7 +489,16 @@ def b_weekday(m: re.Match, text: str) -> Spec | None:
     context = rel or preceding_word(text, m.start()) in ("on", "by")
     if word[0].islower() and word.lower() not in lx.tables()["weekday"] and not context:
         return None  # "wed", "sat" alone are words
+    shared = _SHARED_PARTS.match(text, m.end())
+    if shared and not rel:  # "on Monday and Tuesday nights": every Monday night too
+        day = lx.tables()["weekday"].get(word.lower())
+        if day is not None:
+            return Spec("SET", value=f"XXXX-WXX-{day + 1}T{lx.part_code(shared['p'][:-1])}")
     return _weekday_spec(m, text)
+
+
+_SHARED_PARTS = re.compile(r",? (?:and|or|&) (?:mon|tues|wednes|thurs|fri|satur|sun)day"
+                           r" (?P<p>mornings|afternoons|evenings|nights)\b", re.I)
 
 
 def _weekday_spec(m: re.Match, text: str) -> Spec | None:
@@ -846,6 +855,10 @@ def b_frequency(m: re.Match, text: str) -> Spec | None:
 
 
 def b_plural_weekday(m: re.Match, text: str) -> Spec | None:
+    """ "Mondays": every Monday; "Tuesday nights": every Tuesday night."""
+    if _g(m, "wd1"):
+        day = lx.tables()["weekday"][m["wd1"].lower()] + 1
+        return Spec("SET", value=f"XXXX-WXX-{day}T{lx.part_code(m['parts'][:-1])}")
     wd = m["wd"].lower()[:-1]
     return Spec("SET", value=f"XXXX-WXX-{lx.tables()['weekday'][wd] + 1}")
 
@@ -1086,8 +1099,10 @@ RULES: list[Rule] = [
          if m["w"].lower().endswith("s") else Spec("DATE", unit="weekend_by_tense",
                                                     gran="weekend", anchor=DEICTIC),
          ("weekends", "weekend"), priority=-3),
-    Rule("weekday_plural", r"(?P<wd>(?:mon|tues|wednes|thurs|fri|satur|sun)days)", b_plural_weekday,
-         ("Mondays", "on Sundays")),
+    Rule("weekday_plural", r"(?P<wd>(?:mon|tues|wednes|thurs|fri|satur|sun)days)"
+         r"|(?P<wd1>(?:mon|tues|wednes|thurs|fri|satur|sun)day) (?P<parts>mornings|afternoons"
+         r"|evenings|nights)",
+         b_plural_weekday, ("Mondays", "on Sundays", "Tuesday nights")),
     Rule("deictic_day",
          r"(?:(?P<premod>early|late) )?(?P<w>the day before yesterday|the day after tomorrow|today|yesterday|tomorrow"
          r"|tonight|tonite|2nite|tmrw|tmr|tmw|2moro|2morrow|tomorow|tomolo|tomo|trmw|yday|2day|tdy)"
