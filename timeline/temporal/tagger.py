@@ -429,7 +429,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         # Comparisons ("a year earlier", "the previous day") do not move the story on.
         looks_back = c.spec.offset < 0 and (c.spec.follow_quarter or c.spec.anchor == ANAPHORIC)
         aside = _in_parentheses(text, c.start, c.end) or (
-            narrative and _far_aside(text, sentence, c, w, previous))
+            narrative and (_far_aside(text, sentence, c, w, previous) or tense == FUTURE))
         if w is not None and w.year is not None and not looks_back and not aside:
             previous = w
         if w is not None and w.day is not None and w.year is not None:
