@@ -390,6 +390,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         sentence = sentence_of(starts, text, c.start)
         parsed = tense_of(c.start, c.end) if tense_of is not None else None
         tense, certain = parsed or tense_at(text, sentence, c.start, c.end)
+        clause_tense = tense
         # A deadline a past sentence sets may lie ahead ("extended until Friday"); one that
         # opens its sentence is read with the sentence's verb ("Until Thursday, they had not").
         opens = c.start - sentence[0] <= 12 and not _WORD_BEFORE.sub(
@@ -429,7 +430,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         # Comparisons ("a year earlier", "the previous day") do not move the story on.
         looks_back = c.spec.offset < 0 and (c.spec.follow_quarter or c.spec.anchor == ANAPHORIC)
         aside = _in_parentheses(text, c.start, c.end) or (
-            narrative and (_far_aside(text, sentence, c, w, previous) or tense == FUTURE))
+            narrative and (_far_aside(text, sentence, c, w, previous) or clause_tense == FUTURE))
         if w is not None and w.year is not None and not looks_back and not aside:
             previous = w
         if w is not None and w.day is not None and w.year is not None:
