@@ -14,8 +14,12 @@ from pathlib import Path
 import pyarrow.dataset
 import pytest
 
+import timeline.cli
 import timeline.cluster
+import timeline.events
+import timeline.limits
 from timeline.cli import main
+from timeline.events import blank_pipeline, document_parts
 from timeline.export import read_events
 from timeline.records import Document
 from timeline.timeml import read_timeml
@@ -27,6 +31,7 @@ TE3 = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "te3-silver"
 ARTICLES = 40
 PARTITION = 4  # 41 documents: 11 partitions, several in flight on each worker
 PARTITIONS = 11
+BASE_SECONDS = timeline.limits.BASE_SECONDS  # the time limit's, as the workers start with it
 
 
 @pytest.fixture(scope="module")
@@ -178,3 +183,163 @@ def test_a_document_that_fails_on_a_worker_is_reported_and_the_rest_go_on(
         "could not extract events (internal error: RuntimeError: boom); please report it",
         None,
     ]
+
+
+# Long documents and the time limit: as a local run -------------------------------------------
+
+
+def long_text(characters: int) -> str:
+    """The example article over and over, a blank line between, until ``characters``."""
+    article = ARTICLE.read_text(encoding="utf-8")
+    return "\n\n".join([article] * (characters // (len(article) + 2) + 1))
+
+
+def partitions_done(client) -> int:
+    return sum(stats["partitions"] for stats in client.run(timeline.cluster.worker_stats).values())
+
+
+def test_a_long_document_goes_out_in_parts_and_gives_the_same_bytes_as_a_local_run(
+    cluster, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    address, client = cluster
+    long = tmp_path / "long.txt"  # just over one part (1M characters): two parts
+    long.write_text(long_text(timeline.events.MAX_PART + 20_000), encoding="utf-8")
+    parts = list(document_parts(Document("long", long.read_text(encoding="utf-8")),
+                                blank_pipeline()))
+    assert len(parts) == 2
+    inputs = [str(ARTICLE), str(long), str(ARTICLE)]
+    before = partitions_done(client)
+    remote = tmp_path / "cluster.jsonl"
+    argv = ["--published", "2023-09-13", "-q"]
+    assert run(["extract", *inputs, "--scheduler", address, "-o", str(remote), *argv],
+               capsys) == (0, "")
+    # The short article before it shares the first part's partition; the second part is a
+    # partition of its own (one whole long document was one task), and so is the last article.
+    assert partitions_done(client) - before == 3
+    local = tmp_path / "local.jsonl"
+    assert run(["extract", *inputs, "-o", str(local), "--workers", "1", *argv],
+               capsys) == (0, "")
+    assert remote.read_bytes() == local.read_bytes()
+    events = list(read_events(local))
+    assert [e.doc_id for e in events].count("long") > 12_000
+    assert events[-1].event_id == f"{events[-1].doc_id}-12"
+
+
+@pytest.fixture
+def short_parts(monkeypatch: pytest.MonkeyPatch) -> int:
+    """Parts of one example article each, cut in this process (the client); its length."""
+    length = len(ARTICLE.read_text(encoding="utf-8"))
+    monkeypatch.setattr(timeline.events, "MAX_PART", length + 100)
+    monkeypatch.setattr(timeline.cluster, "PARTITION", 3)
+    return length
+
+
+def test_a_parquet_folder_numbers_a_long_documents_events_across_partitions(
+    cluster, short_parts: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    address, _ = cluster
+    long = tmp_path / "long.txt"
+    long.write_text(long_text(20 * short_parts), encoding="utf-8")  # 20 parts, 7 partitions
+    inputs = [str(ARTICLE), str(long), str(ARTICLE)]
+    folder = tmp_path / "parts"
+    status, err = run(["extract", *inputs, "--scheduler", address, "-o", f"{folder}/",
+                       "--format", "parquet", "--published", "2023-09-13"], capsys)
+    assert status == 0
+    local = tmp_path / "local.parquet"
+    assert run(["extract", *inputs, "-o", str(local), "--published", "2023-09-13", "-q"],
+               capsys) == (0, "")
+    expected = list(read_events(local))
+    parts = sorted(folder.iterdir())
+    assert len(parts) == 8  # the 22 parts in threes
+    assert [e for part in parts for e in read_events(part)] == expected
+    assert err.splitlines()[0].startswith(f"timeline: 3 documents, {len(expected):,} events, ")
+
+
+@pytest.fixture
+def stalling(cluster, monkeypatch: pytest.MonkeyPatch):
+    """A time limit of 0.5 s plus 30 s per million characters, and an engine that loops (in
+    Python, for a minute) on the document ``stalls`` and on text that holds "Stall": on the
+    workers, and in this process for a local run."""
+    _, client = cluster
+
+    def stall(real):
+        def extract(document, **options):  # stands in for text that sends the engine astray
+            if document.doc_id == "stalls" or "Stall" in document.text:
+                end = time.monotonic() + 60
+                while time.monotonic() < end:
+                    pass
+            return real(document, **options)
+        extract.real = real
+        return extract
+
+    def patch(base: float) -> None:
+        import timeline.cluster
+        import timeline.limits
+
+        timeline.cluster.extract_document = stall(timeline.cluster.extract_document)
+        timeline.limits.BASE_SECONDS = base
+
+    def restore(base: float) -> None:
+        import timeline.cluster
+        import timeline.limits
+
+        timeline.cluster.extract_document = timeline.cluster.extract_document.real
+        timeline.limits.BASE_SECONDS = base
+
+    monkeypatch.setattr(timeline.cli, "extract_document", stall(timeline.cli.extract_document))
+    monkeypatch.setattr(timeline.limits, "BASE_SECONDS", 0.5)
+    client.run(patch, 0.5)
+    try:
+        yield
+    finally:
+        client.run(restore, BASE_SECONDS)
+
+
+def test_a_document_over_its_time_limit_on_a_worker_is_reported_and_the_rest_go_on(
+    cluster, stalling, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    address, _ = cluster
+    corpus = tmp_path / "corpus.jsonl"
+    text = ARTICLE.read_text(encoding="utf-8")
+    corpus.write_text("".join(json.dumps({"id": name, "text": text, "published": "2023-09-13"})
+                              + "\n" for name in ("first", "stalls", "last")), encoding="utf-8")
+    remote = tmp_path / "cluster.jsonl"
+    started = time.perf_counter()
+    status, err = run(["extract", str(corpus), "--scheduler", address, "-o", str(remote), "-q"],
+                      capsys)
+    assert time.perf_counter() - started < 20  # not the minute the stalled one would take
+    assert (status, err) == (
+        1, f"timeline: error: {corpus}:2: skipped: not done within its time limit (1 s)\n")
+    local = tmp_path / "local.jsonl"
+    assert run(["extract", str(corpus), "-o", str(local), "-q"], capsys) == (status, err)
+    assert remote.read_bytes() == local.read_bytes()
+    assert {e.doc_id for e in read_events(remote)} == {"first", "last"}
+
+
+def test_a_long_document_over_its_time_limit_in_a_part_keeps_the_parts_before_it(
+    cluster, stalling, short_parts: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    address, _ = cluster
+    text = ARTICLE.read_text(encoding="utf-8")
+    long = "\n\n".join([text] * 4 + [text.replace("Kim", "Stall")] + [text] * 5)
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(
+        json.dumps({"id": name, "text": body, "published": "2023-09-13"}) + "\n"
+        for name, body in (("first", text), ("long", long), ("last", text))), encoding="utf-8")
+    folder = tmp_path / "parts"
+    status, err = run(["extract", str(corpus), "--scheduler", address, "-o", f"{folder}/",
+                       "--format", "parquet", "-q"], capsys)
+    local = tmp_path / "local.parquet"
+    assert run(["extract", str(corpus), "-o", str(local), "-q"], capsys) == (status, err)
+    cuts = [start for start, _, _ in document_parts(Document("long", long), blank_pipeline())]
+    failing = next(n for n, (a, b) in enumerate(zip(cuts, [*cuts[1:], len(long)], strict=True))
+                   if "Stall" in long[a:b])
+    kept = list(read_events(local))
+    written = [e for e in kept if e.doc_id == "long"]
+    assert 0 < failing < len(cuts) - 1 and len(written) > 12
+    assert all(e.timex_start < cuts[failing] for e in written)
+    assert (status, err) == (
+        1, f"timeline: error: {corpus}:2: from character {cuts[failing]:,} on: skipped: not "
+        f"done within its time limit (1 s); the {len(written)} events before it were written\n")
+    assert [e for part in sorted(folder.iterdir()) for e in read_events(part)] == kept
+    assert {e.doc_id for e in kept} == {"first", "long", "last"}
