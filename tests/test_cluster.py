@@ -343,3 +343,24 @@ def test_a_long_document_over_its_time_limit_in_a_part_keeps_the_parts_before_it
         f"done within its time limit (1 s); the {len(written)} events before it were written\n")
     assert [e for part in sorted(folder.iterdir()) for e in read_events(part)] == kept
     assert {e.doc_id for e in kept} == {"first", "long", "last"}
+
+
+def test_a_long_document_over_its_time_limit_in_a_part_keeps_the_parts_before_it_in_a_file(
+    cluster, stalling, short_parts: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With -o FILE the client takes the cluster's results part by part, as a local run does:
+    the same bytes and the same line, the parts before the one that failed written."""
+    address, _ = cluster
+    text = ARTICLE.read_text(encoding="utf-8")
+    long = "\n\n".join([text] * 3 + [text.replace("Kim", "Stall")] + [text] * 2)
+    corpus = tmp_path / "corpus.jsonl"
+    corpus.write_text("".join(
+        json.dumps({"id": name, "text": body, "published": "2023-09-13"}) + "\n"
+        for name, body in (("first", text), ("long", long), ("last", text))), encoding="utf-8")
+    remote, local = tmp_path / "cluster.jsonl", tmp_path / "local.jsonl"
+    status, err = run(["extract", str(corpus), "--scheduler", address, "-o", str(remote), "-q"],
+                      capsys)
+    assert run(["extract", str(corpus), "-o", str(local), "-q"], capsys) == (status, err)
+    assert status == 1 and "from character" in err and "events before it were written" in err
+    assert remote.read_bytes() == local.read_bytes()
+    assert {e.doc_id for e in read_events(remote)} == {"first", "long", "last"}

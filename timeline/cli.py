@@ -25,7 +25,7 @@ from pathlib import Path
 
 from timeline import temporal
 from timeline.anchoring import AnchoringScore, gold_anchors, score_anchoring
-from timeline.cluster import ClusterError, connect, extract_on_cluster, write_parts
+from timeline.cluster import ClusterError, connect, extract_parts, write_parts
 from timeline.evaluate import combine, format_errors, format_table, pair_files, score_document
 from timeline.events import document_parts, extract_document, in_document, load_pipeline
 from timeline.export import FORMATS, SUFFIXES, ExportError, open_writer
@@ -531,10 +531,8 @@ def _extracted(documents, nlp, args: argparse.Namespace, client=None):
     numbers those of the part alone), or a one-line ``problem`` when it failed, after which
     the rest of that document is left out.
     """
-    if client is not None:  # the cluster takes documents whole
-        for document, events, problem in extract_on_cluster(
-                client, documents, args.spacy_model, args.mode):
-            yield document, 0, events, problem, True
+    if client is not None:  # the cluster extracts part by part (timeline.cluster.extract_parts)
+        yield from extract_parts(client, documents, args.spacy_model, args.mode)
         return
     parts = _Parts(documents, nlp)
     if args.workers > 1:
