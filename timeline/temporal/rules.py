@@ -854,6 +854,17 @@ def b_frequency(m: re.Match, text: str) -> Spec | None:
     return Spec("SET", value=lx.tables()["frequency_adverb"][m["w"].lower()])
 
 
+def b_weekend(m: re.Match, text: str) -> Spec | None:
+    """ "weekends": every weekend; "weekend next week": that week's; "weekend": by tense."""
+    if m["w"].lower().endswith("s"):
+        return Spec("SET", value="XXXX-WXX-WE")
+    rel = _ws(_g(m, "rel"))
+    if rel:
+        return Spec("DATE", unit="week", offset={"next": 1, "this": 0, "last": -1}[rel],
+                    gran="weekend", anchor=DEICTIC, news_cue=True)
+    return Spec("DATE", unit="weekend_by_tense", gran="weekend", anchor=DEICTIC)
+
+
 def b_plural_weekday(m: re.Match, text: str) -> Spec | None:
     """ "Mondays": every Monday; "Tuesday nights": every Tuesday night."""
     if _g(m, "wd1"):
@@ -1095,10 +1106,8 @@ RULES: list[Rule] = [
          r"|evening|night)",
          b_day_described, ("Busy day", "Gd morning", "the whole day", "another day",
                            "a late night"), priority=-2),
-    Rule("weekend", r"(?P<w>weekends?)", lambda m, t: Spec("SET", value="XXXX-WXX-WE")
-         if m["w"].lower().endswith("s") else Spec("DATE", unit="weekend_by_tense",
-                                                    gran="weekend", anchor=DEICTIC),
-         ("weekends", "weekend"), priority=-3),
+    Rule("weekend", r"(?P<w>weekends?)(?: (?P<rel>next|this|last) week\b)?", b_weekend,
+         ("weekends", "weekend", "weekend next week"), priority=-3),
     Rule("weekday_plural", r"(?P<wd>(?:mon|tues|wednes|thurs|fri|satur|sun)days)"
          r"|(?P<wd1>(?:mon|tues|wednes|thurs|fri|satur|sun)day) (?P<parts>mornings|afternoons"
          r"|evenings|nights)",
