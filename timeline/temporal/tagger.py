@@ -303,16 +303,22 @@ def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate
                 out[-1] = _Candidate(prev.start, c.end, day.rule, spec)
                 continue
         out.append(c)
-    for i, c in enumerate(out[:-1]):  # "At 5:34 AM Baghdad time on March 20, 2003": its day
-        day = out[i + 1]
-        if _is_clock(c) and _is_day(day) and _CLOCK_THEN_DAY.fullmatch(text, c.end, day.start):
-            out[i] = replace(c, spec=replace(day.spec, type="TIME", hour=c.spec.hour,
-                                             minute=c.spec.minute or 0, part=None,
-                                             mod=c.spec.mod))
+    for i, c in enumerate(out):  # "At 5:34 AM Baghdad time on March 20, 2003": its day
+        if not _is_clock(c):
+            continue
+        # the day may come after a clock in brackets: "10:35 a.m. (0735 GMT) Friday"
+        for day in out[i + 1:i + 3]:
+            if _is_day(day) and _CLOCK_THEN_DAY.fullmatch(text, c.end, day.start):
+                out[i] = replace(c, spec=replace(day.spec, type="TIME", hour=c.spec.hour,
+                                                 minute=c.spec.minute or 0, part=None,
+                                                 mod=c.spec.mod))
+                break
     return out
 
 
-_CLOCK_THEN_DAY = re.compile(r"(?:[ \t]+[A-Za-z]+){0,3}[ \t]+on[ \t]+")
+# "At 5:34 AM Baghdad time on March 20", "at about 10:35 a.m. (0735 GMT) Friday"
+_CLOCK_THEN_DAY = re.compile(r"(?:[ \t]+[A-Za-z]+){0,3}[ \t]+on[ \t]+"
+                             r"|[ \t]*\([^()\n]{1,30}\)[ \t]+(?:on[ \t]+)?")
 
 
 def _is_daily_set(c: _Candidate | None) -> bool:
