@@ -141,7 +141,6 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
     return cue
 
 
-
 def _participle_follows(words: list[str], i: int) -> bool:
     """Whether a past participle follows ``words[i]`` (a form of "have"), maybe after "not" or
     an adverb: "has met", "have not yet decided", "has been"."""
@@ -149,7 +148,8 @@ def _participle_follows(words: list[str], i: int) -> bool:
         w = w.lower()
         if w in ("not", "never", "already", "yet", "also", "just", "since") or w.endswith("ly"):
             continue
-        return w in _cues()[0] or w.endswith(("ed", "en", "wn")) or w in _PARTICIPLES
+        return (w in _cues()[0] or w in _PARTICIPLES
+                or (len(w) > 4 and w.endswith(("ed", "en", "wn"))))  # not "have ten", "a pen"
     return False
 
 

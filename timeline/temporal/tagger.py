@@ -35,8 +35,9 @@ from timeline.temporal.spec import ANAPHORIC, Spec
 MODES = ("auto", "news", "narrative")
 # The tense of an expression's clause from elsewhere (a parse), by its offsets; None: no word.
 TenseOf = Callable[[int, int], "tuple[str, bool] | None"]
-# "until Tuesday", "as early as Friday": whatever the verb's tense, the date lies ahead.
+# A deadline word that opens a sentence: "Until Thursday, they had not ...".
 _WORD_BEFORE = re.compile(r"\b(?:until|till|by|before|through)\s*$", re.I)
+# "until Tuesday", "as early as Friday": whatever the verb's tense, the date lies ahead.
 _LOOKS_AHEAD = re.compile(r"\b(?:until|till|as (?:soon|early) as|no later than)\s+$", re.I)
 
 
