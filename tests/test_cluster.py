@@ -316,16 +316,23 @@ def test_a_document_over_its_time_limit_on_a_worker_is_reported_and_the_rest_go_
     assert {e.doc_id for e in read_events(remote)} == {"first", "last"}
 
 
-def test_a_long_document_over_its_time_limit_in_a_part_keeps_the_parts_before_it(
-    cluster, stalling, short_parts: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    address, _ = cluster
+def stalling_long_corpus(tmp_path: Path, before: int, after: int) -> tuple[Path, str]:
+    """A JSONL corpus: an article, a long document of ``before`` articles, one that stalls the
+    engine ("Stall") and ``after`` more, and the article again; its path and the long text."""
     text = ARTICLE.read_text(encoding="utf-8")
-    long = "\n\n".join([text] * 4 + [text.replace("Kim", "Stall")] + [text] * 5)
+    long = "\n\n".join([text] * before + [text.replace("Kim", "Stall")] + [text] * after)
     corpus = tmp_path / "corpus.jsonl"
     corpus.write_text("".join(
         json.dumps({"id": name, "text": body, "published": "2023-09-13"}) + "\n"
         for name, body in (("first", text), ("long", long), ("last", text))), encoding="utf-8")
+    return corpus, long
+
+
+def test_a_long_document_over_its_time_limit_in_a_part_keeps_the_parts_before_it(
+    cluster, stalling, short_parts: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    address, _ = cluster
+    corpus, long = stalling_long_corpus(tmp_path, 4, 5)
     folder = tmp_path / "parts"
     status, err = run(["extract", str(corpus), "--scheduler", address, "-o", f"{folder}/",
                        "--format", "parquet", "-q"], capsys)
@@ -351,12 +358,7 @@ def test_a_long_document_over_its_time_limit_in_a_part_keeps_the_parts_before_it
     """With -o FILE the client takes the cluster's results part by part, as a local run does:
     the same bytes and the same line, the parts before the one that failed written."""
     address, _ = cluster
-    text = ARTICLE.read_text(encoding="utf-8")
-    long = "\n\n".join([text] * 3 + [text.replace("Kim", "Stall")] + [text] * 2)
-    corpus = tmp_path / "corpus.jsonl"
-    corpus.write_text("".join(
-        json.dumps({"id": name, "text": body, "published": "2023-09-13"}) + "\n"
-        for name, body in (("first", text), ("long", long), ("last", text))), encoding="utf-8")
+    corpus, _ = stalling_long_corpus(tmp_path, 3, 2)
     remote, local = tmp_path / "cluster.jsonl", tmp_path / "local.jsonl"
     status, err = run(["extract", str(corpus), "--scheduler", address, "-o", str(remote), "-q"],
                       capsys)
