@@ -8,6 +8,14 @@ whole store, and the store may be larger than memory.
   a write-ahead log). ``version()`` changes whenever another connection has written.
 - A view is the reader's ``Filters`` made a WHERE clause (``view_where``). Values are always
   parameters; column names come from the fixed tables here, never from a request.
+- A new view is counted first, in one query (kept while the store stays as it is): that
+  decides whether the figure draws its events or their counts. A view with a text search
+  (which SQLite can only test row by row, over the whole events) is searched once: when it
+  holds at most ``SMALL_VIEW`` events, that count also gives their rowids, and every later
+  question about the view (figure, table, list of undated events, ring, CSV) reads those
+  rows only. Counts and groups of the other views are read from the index on
+  ``(doc_id, granularity, start, end)``, not from the events' rows; a store written without
+  that index gets it when the server opens it, if it may write it (else it is read without).
 - Events are keyed ``b`` + their rowid. A document's label is its title made unique (the
   later of two documents of the same title is ``title (doc_id)``), else its id, as over a
   frame; its colour follows its position in the store.
@@ -65,16 +73,20 @@ from timeline.store import (
     StoreError,
     content_hash,
     extraction_settings,
+    missing_indexes,
     open_store,
 )
 
 MAX_IDLE = 8  # read connections kept open between questions
 MAX_ROWS = 1000  # rows of the table in one answer (AG Grid asks for blocks of 100)
 CACHED = 64  # answers kept (counts, choices ...), for the store as it is now
+SMALL_VIEW = 10_000  # a searched view of at most this many events is kept as its rowids
 
 # SQL over ``events e``: an event on a calendar, a document's label, what the granularity
 # filter reads, an event drawn as a point. Fixed text: no value from a request goes in here.
-DATED = '(e.start IS NOT NULL AND e."end" IS NOT NULL)'
+# (The unary + keeps SQLite from reading "end IS NOT NULL" through the index on end, row by
+# row, where a scan of the index that covers the query reads far less.)
+DATED = '(+e.start IS NOT NULL AND +e."end" IS NOT NULL)'
 UNDATED = '(e.start IS NULL OR e."end" IS NULL)'
 LABEL = "timeline_label(e.doc_id, e.title)"  # see StoreCorpus._label
 GRANULARITY = f"(CASE WHEN {DATED} THEN coalesce(e.granularity, 'none') ELSE 'none' END)"
@@ -122,6 +134,9 @@ class StoreCorpus:
         self._lock = threading.Lock()
         self._idle: list[sqlite3.Connection] = []
         self._watch = self._connect()
+        if missing_indexes(self._watch):  # a store written before they were added
+            with contextlib.suppress(StoreError):  # read-only, or being written: without
+                open_store(self.path).close()  # (opened to write, it gets them)
         self._cache: OrderedDict[tuple, object] = OrderedDict()
         self._renamed: tuple[int | None, dict[str, str]] = (None, {})
 
@@ -216,21 +231,35 @@ class StoreCorpus:
 
     def counts(self, ref: dict | None, filters: Filters) -> Counts:
         """How many events, documents and undated events the view holds, of how many."""
-        def count() -> Counts:
-            where, parameters = view_where(filters)
-            events, documents, undated = self._one(
-                f"SELECT count(*), count(DISTINCT e.doc_id), coalesce(sum(NOT {DATED}), 0) "
-                f"FROM events e WHERE {where}", parameters)
-            return Counts(events=events, documents=documents, undated=undated,
-                          total=self.total(ref))
+        events, documents, undated, _ = self._view(filters)
+        return Counts(events=events, documents=documents, undated=undated,
+                      total=self.total(ref))
 
-        return self._cached(("counts", filters), count)
+    def _view(self, filters: Filters) -> tuple[int, int, int, str | None]:
+        """The view's numbers of events, documents and undated events, and, for a search that
+        finds at most ``SMALL_VIEW`` events, their rowids (a JSON list): one query, kept."""
+        def count() -> tuple:
+            where, parameters = view_where(filters)
+            rowids = (f"CASE WHEN count(*) <= {SMALL_VIEW} THEN json_group_array(e.rowid) END"
+                      if filters.text else "NULL")
+            return tuple(self._one(
+                f"SELECT count(*), count(DISTINCT e.doc_id), coalesce(sum(NOT {DATED}), 0), "
+                f"{rowids} FROM events e WHERE {where}", parameters))
+
+        return self._cached(("view", filters), count)
+
+    def _where(self, filters: Filters) -> tuple[str, list]:
+        """``view_where``, or, for a view searched already and found small, its rows."""
+        rowids = self._view(filters)[3] if filters.text else None
+        if rowids is not None:
+            return "e.rowid IN (SELECT value FROM json_each(?))", [rowids]
+        return view_where(filters)
 
     def undated(self, ref: dict | None, filters: Filters,
                 limit: int) -> tuple[pd.DataFrame, int]:
         """The first ``limit`` events of the view not on a calendar, and how many there are."""
         total = self.counts(ref, filters).undated
-        where, parameters = view_where(filters)
+        where, parameters = self._where(filters)
         with self._read() as sql:
             cursor = sql.execute(
                 f"SELECT e.timex_text, e.date, e.event, {LABEL} AS doc FROM events e "
@@ -244,7 +273,9 @@ class StoreCorpus:
                uirevision: str | None = None,
                empty_message: str = "No events to show") -> go.Figure:
         """The timeline of the view, as ``figure.build_figure`` draws it from a frame."""
-        where, parameters = view_where(filters)
+        shown = self.counts(ref, filters)
+        view = self._where(filters)
+        where, parameters = view
         where = f"{where} AND {DATED}"
         inside, inside_parameters = where, parameters
         if xrange:
@@ -256,42 +287,52 @@ class StoreCorpus:
                   else "events e")
         options = {"lanes": lanes, "max_points": max_points, "uirevision": uirevision,
                    "empty_message": empty_message}
+        dated = shown.events - shown.undated
         with self._read() as sql:
-            # the events one by one, unless there are too many to draw (in lanes: each actor)
-            rows = _records(sql.execute(
-                f"SELECT {_KEYED.format(columns=_FIGURE_COLUMNS)} WHERE {inside} "
-                "ORDER BY e.rowid LIMIT ?", [*inside_parameters, max_points + 1]))
-            placed = sum(max(1, len(json.loads(a))) for a in rows["actors"]) if by_actor \
-                else len(rows)
+            # the events one by one, unless there are too many to draw (in lanes: each actor,
+            # so never fewer places than events)
+            rows, placed = None, dated
+            if xrange or dated <= max_points:
+                rows = _records(sql.execute(
+                    f"SELECT {_KEYED.format(columns=_FIGURE_COLUMNS)} WHERE {inside} "
+                    "ORDER BY e.rowid LIMIT ?", [*inside_parameters, max_points + 1]))
+                placed = sum(max(1, len(json.loads(a))) for a in rows["actors"]) \
+                    if by_actor else len(rows)
             if placed <= max_points and not xrange:
-                figure = build_figure(_frame(rows), max_lanes=max_lanes, **options)
+                figure = build_figure(_figure_frame(rows), max_lanes=max_lanes, **options)
             else:  # the lanes of the whole view, not only of the span zoomed to
                 lanes_of = _lanes(sql, source, where, parameters, by_actor, max_lanes)
                 order = list(lanes_of.values())
                 if placed <= max_points:
-                    figure = build_figure(_frame(rows), xrange=xrange, order=order, **options)
+                    figure = build_figure(_figure_frame(rows), xrange=xrange, order=order,
+                                          **options)
                 else:
                     groups = _groups(sql, source, inside, inside_parameters, lanes_of, by_actor)
-                    shown = int(groups["n"].sum()) if not by_actor else sql.execute(
-                        f"SELECT count(*) FROM events e WHERE {inside}",
-                        inside_parameters).fetchone()[0]
-                    figure = draw(place(groups, order), order, xrange=xrange, shown=shown,
+                    if not by_actor:
+                        drawn = int(groups["n"].sum())
+                    elif not xrange:
+                        drawn = dated
+                    else:
+                        drawn = sql.execute(f"SELECT count(*) FROM events e WHERE {inside}",
+                                            inside_parameters).fetchone()[0]
+                    figure = draw(place(groups, order), order, xrange=xrange, shown=drawn,
                                   **options)
             if selected is not None:
-                x, y = _highlight(sql, filters, selected, figure.layout.meta["lanes"], lanes)
+                x, y = _highlight(sql, view, selected, figure.layout.meta["lanes"], lanes)
                 figure.data[0].x, figure.data[0].y = x, y
         return figure
 
     def highlight(self, ref: dict | None, filters: Filters, key: str, order: list[str],
                   lanes: str) -> tuple[list, list]:
         """Where the ring around the event ``key`` goes on the figure's lanes ``order``."""
+        view = self._where(filters)
         with self._read() as sql:
-            return _highlight(sql, filters, key, order, lanes)
+            return _highlight(sql, view, key, order, lanes)
 
     def grid(self, ref: dict | None, filters: Filters, request: dict) -> tuple[list[dict], int]:
         """The table's rows AG Grid asked for (sorted, filtered and sliced by SQL), and how
         many rows the table has in all."""
-        where, parameters = grid_where(filters, request)
+        where, parameters = grid_where(self._where(filters), request)
         first = max(0, int(request.get("startRow") or 0))
         size = min(MAX_ROWS, max(0, int(request.get("endRow") or first + 100) - first))
         order = grid_sort(request.get("sortModel"))
@@ -325,7 +366,7 @@ class StoreCorpus:
         rowid = _rowid(key)
         if rowid is None:
             return None
-        where, parameters = grid_where(filters, request)
+        where, parameters = grid_where(self._where(filters), request)
         order = grid_sort(request.get("sortModel")) or CHRONOLOGICAL
         row = self._one(
             f"SELECT place FROM (SELECT e.rowid AS id, row_number() OVER (ORDER BY {order}) - 1 "
@@ -386,7 +427,7 @@ class StoreCorpus:
 
     def export(self, ref: dict | None, filters: Filters) -> Iterator[Event]:
         """The events of the view, by document and position, read as they are written out."""
-        where, parameters = view_where(filters)
+        where, parameters = self._where(filters)
         with self._read() as sql:
             cursor = sql.execute(f"SELECT {_COLUMNS} FROM events e JOIN documents d ON "
                                  f"d.doc_id = e.doc_id WHERE {where} ORDER BY d.position, e.seq",
@@ -537,9 +578,10 @@ _GRID_TESTS = {
 }
 
 
-def grid_where(filters: Filters, request: Mapping) -> tuple[str, list]:
-    """``view_where`` and the table's column filters (``filterModel``)."""
-    where, parameters = view_where(filters)
+def grid_where(view: tuple[str, list], request: Mapping) -> tuple[str, list]:
+    """The view's WHERE clause and parameters (``view_where``) and the table's column filters
+    (``filterModel``)."""
+    where, parameters = view[0], list(view[1])
     parts = [where]
     for column, spec in (request.get("filterModel") or {}).items():
         if column not in GRID_SQL or not isinstance(spec, Mapping):
@@ -598,10 +640,14 @@ def _lanes(sql: sqlite3.Connection, source: str, where: str, parameters: list,
     first date, each one's key (a document, an actor) with its name; a last key None stands
     for ``Other``, the rest."""
     lane = _lane_expression(by_actor)
+    # A document's label from the title of its first event, looked up once the events are
+    # grouped: the groups read only what the index on (doc_id, ...) holds.
+    name = "lane" if by_actor else \
+        "timeline_label(lane, (SELECT title FROM events WHERE rowid = seen))"
     rows = sql.execute(
-        f"SELECT {lane} AS lane, count(*) AS n, min(e.start), min(e.rowid) AS seen, "
-        f"{lane if by_actor else LABEL} FROM {source} WHERE {where} GROUP BY lane "
-        "ORDER BY n DESC, seen LIMIT ?", [*parameters, max_lanes + 1]).fetchall()
+        f"SELECT lane, n, first, seen, {name} FROM (SELECT {lane} AS lane, count(*) AS n, "
+        f"min(e.start) AS first, min(e.rowid) AS seen FROM {source} WHERE {where} "
+        "GROUP BY lane) ORDER BY n DESC, seen LIMIT ?", [*parameters, max_lanes + 1]).fetchall()
     kept = rows if len(rows) <= max_lanes else rows[: max_lanes - 1]
     lanes = {key: name for key, _, _, _, name in sorted(kept, key=lambda r: (r[2], r[4]))}
     return lanes | {None: OTHER_LANE} if len(rows) > max_lanes else lanes
@@ -632,14 +678,15 @@ def _groups(sql: sqlite3.Connection, source: str, where: str, parameters: list,
         colour=groups["doc_id"].map(colours).fillna(0).astype("int64"))
 
 
-def _highlight(sql: sqlite3.Connection, filters: Filters, key: str, order: list[str],
+def _highlight(sql: sqlite3.Connection, view: tuple[str, list], key: str, order: list[str],
                lanes: str) -> tuple[list, list]:
     rowid = _rowid(key)
     if rowid is None:
         return [], []
-    where, parameters = view_where(filters)
-    frame = _frame(_records(sql.execute(f"SELECT {_KEYED.format(columns=_FIGURE_COLUMNS)} "
-                                        f"WHERE e.rowid = ? AND {where}", [rowid, *parameters])))
+    where, parameters = view
+    frame = _figure_frame(_records(sql.execute(
+        f"SELECT {_KEYED.format(columns=_FIGURE_COLUMNS)} WHERE e.rowid = ? AND {where}",
+        [rowid, *parameters])))
     return highlight_points(frame, key, order, lanes)
 
 
@@ -660,6 +707,24 @@ def _frame(rows: pd.DataFrame) -> pd.DataFrame:
     frame = with_derived(frame)
     return frame.assign(key=rows["key"], doc=rows["doc"],
                         colour=rows["colour"].astype("int64"))
+
+
+def _figure_frame(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows of ``_KEYED`` over ``_FIGURE_COLUMNS`` as the columns ``figure.FIGURE_COLUMNS`` of
+    the frame ``data.events_frame`` makes (what ``_frame`` gives, without the columns the
+    figure does not read)."""
+    lo = pd.to_datetime(rows["start"], errors="coerce", format="ISO8601")
+    hi = pd.to_datetime(rows["end"], errors="coerce", format="ISO8601")
+    on_calendar = lo.notna() & hi.notna()
+    lo, hi = lo.where(on_calendar), hi.where(on_calendar)
+    text = {name: rows[name].fillna("").astype(str)
+            for name in ("date", "event", "timex_text")}
+    return pd.DataFrame({
+        "key": rows["key"], "doc": rows["doc"], "colour": rows["colour"].astype("int64"),
+        **text, "lo": lo, "hi": hi,
+        "granularity": rows["granularity"].astype(object).where(on_calendar, None),
+        "actor_list": [tuple(json.loads(a or "[]")) for a in rows["actors"]],
+    }, index=rows.index)
 
 
 def _event(row: tuple) -> Event:

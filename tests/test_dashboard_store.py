@@ -21,6 +21,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import dashboard.store
+import timeline.store
 from dashboard import create_app
 from dashboard.app import front_page
 from dashboard.callbacks import csv_bytes
@@ -30,7 +32,7 @@ from dashboard.figure import MAX_POINTS, OTHER_LANE, weighted_quantile
 from dashboard.store import GRID_SQL, StoreCorpus
 from timeline.events import extract
 from timeline.records import Document, Event
-from timeline.store import StoreError, extraction_settings, open_store
+from timeline.store import StoreError, extraction_settings, missing_indexes, open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "article.txt"
@@ -136,6 +138,111 @@ def test_counts_table_undated_and_export_match_the_frame(both, filters):
     stored_first, stored_n = store.undated(None, filters, 10)
     assert stored_n == n and list(stored_first["event"]) == list(first["event"])
     assert list(store.export(None, filters)) == list(frame.export(None, filters))
+
+
+@pytest.mark.parametrize("small_view", [10_000, 0], ids=["rows-kept", "searched-each-time"])
+@pytest.mark.parametrize("filters", [f for f in FILTERS if f.text] + [
+    Filters(text="no such words"), Filters(text="e", granularities=("day", "none"))], ids=str)
+def test_a_search_answers_as_the_frame_whether_its_rows_are_kept_or_not(
+        both, monkeypatch, filters, small_view):
+    # A search found small is read from its rows (kept once counted); a large one is searched
+    # in each query: the same answers either way.
+    monkeypatch.setattr(dashboard.store, "SMALL_VIEW", small_view)
+    frame, store = both(MIXED)
+    shown = store.counts(None, filters)
+    assert shown == frame.counts(None, filters)
+    kept = store._view(filters)[3]
+    assert (kept is not None) == (shown.events <= small_view)
+    request = {"startRow": 0, "endRow": 100, "sortModel": [{"colId": "event", "sort": "desc"}]}
+    for asked in ({"startRow": 0, "endRow": 100}, request,
+                  {**request, "filterModel": {"event": {"type": "contains", "filter": "i"}}}):
+        rows, total = frame.grid(None, filters, asked)
+        assert store.grid(None, filters, asked) == (
+            [{**row, "key": in_store(row["key"])} for row in rows], total)
+        for row in rows:
+            assert store.row_index(None, filters, asked, in_store(row["key"])) == \
+                frame.row_index(None, filters, asked, row["key"])
+    first, n = frame.undated(None, filters, 10)
+    stored_first, stored_n = store.undated(None, filters, 10)
+    assert stored_n == n and list(stored_first["event"]) == list(first["event"])
+    assert list(store.export(None, filters)) == list(frame.export(None, filters))
+    for lanes in ("document", "actor"):
+        expected = frame.figure(None, filters, lanes=lanes, selected="b1")
+        figure = store.figure(None, filters, lanes=lanes, selected="b2")
+        assert drawn(figure) == drawn(expected, frame=True)
+        assert list(figure.data[0].x) == list(expected.data[0].x)
+        order = expected.layout.meta["lanes"]
+        assert store.highlight(None, filters, "b2", order, lanes) == \
+            frame.highlight(None, filters, "b1", order, lanes)
+
+
+def test_a_view_is_counted_and_grouped_from_the_index_not_the_events(both, monkeypatch):
+    # The queries that scan a view's events for the counts and the figure's lanes and groups
+    # read the index events_view, which holds all they need, not the events' rows (nor the
+    # events one by one through another index).
+    _, store = both(many(7000))
+    connect, statements = store._connect, []
+
+    def traced():
+        connection = connect()
+        connection.set_trace_callback(statements.append)
+        return connection
+
+    monkeypatch.setattr(store, "_connect", traced)
+    filters = Filters(granularities=("day", "week"))
+    assert store.figure(None, filters).layout.meta["mode"] == "counts"
+    assert store.counts(None, filters).events > MAX_POINTS
+    scans = [q for q in statements if q.startswith("SELECT") and "FROM events e" in q]
+    assert len(scans) >= 3  # counts, lanes, groups
+    sql = connect()
+    for query in scans:
+        plan = [row[3] for row in sql.execute(f"EXPLAIN QUERY PLAN {query}")]
+        read = [step for step in plan if step.startswith(("SCAN e ", "SEARCH e "))]
+        assert read and all("COVERING INDEX events_view" in step for step in read), (query, plan)
+
+
+def old_store(path: Path, events: list[Event]) -> tuple[Path, list[Event]]:
+    """A store of ``events`` as written before the index events_view was added to the
+    schema, and the events in its order (each document's together, as ``both`` has them)."""
+    documents = list(dict.fromkeys(e.doc_id for e in events))
+    events = sorted(events, key=lambda e: documents.index(e.doc_id))
+    write_store(path, events)
+    with sqlite3.connect(path) as connection:
+        connection.execute("DROP INDEX events_view")
+    return path, events
+
+
+VIEWS = [Filters(), Filters(granularities=("day",)), Filters(text="kim"),
+         Filters(text="kim", granularities=("week", "month")), Filters(documents=("d1",))]
+
+
+def test_a_store_written_without_the_view_index_gets_it_when_served(tmp_path):
+    path, events = old_store(tmp_path / "old.db", many())
+    store, frame = StoreCorpus(path), Corpus(events)
+    with sqlite3.connect(path) as connection:
+        assert missing_indexes(connection) == []
+    for filters in VIEWS:
+        assert store.counts(None, filters) == frame.counts(None, filters)
+        assert drawn(store.figure(None, filters)) == drawn(frame.figure(None, filters), True)
+
+
+def test_a_store_that_cannot_be_given_the_index_now_is_read_without_it(tmp_path, monkeypatch):
+    path, events = old_store(tmp_path / "old.db", many())
+    monkeypatch.setattr(timeline.store, "BUSY_TIMEOUT", 0.1)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # extract --db writing it meanwhile
+    try:
+        store = StoreCorpus(path)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    with sqlite3.connect(path) as connection:
+        assert missing_indexes(connection) == ["events_view"]
+    frame = Corpus(events)
+    for filters in VIEWS:
+        assert store.counts(None, filters) == frame.counts(None, filters)
+        assert drawn(store.figure(None, filters)) == drawn(frame.figure(None, filters), True)
+        assert store.grid(None, filters, {})[1] == frame.grid(None, filters, {})[1]
 
 
 def test_the_wildcards_of_like_are_searched_as_written(both):
@@ -342,7 +449,9 @@ def test_zooming_in_draws_the_span_as_over_the_frame(both, xrange):
     assert figure.layout.meta["lanes"] == expected.layout.meta["lanes"]
 
 
-def test_filtered_many_events_match_the_frame(both):
+@pytest.mark.parametrize("small_view", [10_000, 0], ids=["rows-kept", "searched-each-time"])
+def test_filtered_many_events_match_the_frame(both, monkeypatch, small_view):
+    monkeypatch.setattr(dashboard.store, "SMALL_VIEW", small_view)
     frame, store = both(many())
     for filters in (Filters(text="kim", granularities=("day", "week")),
                     Filters(start=dt.date(2021, 3, 1), actors=("Putin", NO_ACTOR))):
