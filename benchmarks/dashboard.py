@@ -647,6 +647,7 @@ def compare_serving(args, events: list[Event], texts: dict, sizes: list[int], re
                     "search": med(r.get("search", {}).get("total") for r in runs),
                     "granularity": med(r.get("granularity", {}).get("total") for r in runs)})
                 print("  " + served_row(rows[-1]))
+                print("  " + served_parts(runs))
         browser.close()
     print("\nevents | served from | start s | RSS after start MB | RSS after runs MB | "
           "peak RSS MB | first render s | search s | granularity s")
@@ -664,6 +665,18 @@ def served_row(row: dict) -> str:
                        cell(row["started"], ".0f"), cell(row["rss"], ".0f"),
                        cell(row["peak"], ".0f"), cell(row["first"], ".2f"),
                        cell(row["search"], ".2f"), cell(row["granularity"], ".2f")])
+
+
+def served_parts(runs: list[dict]) -> str:
+    """The filters' medians in parts: until the callback was sent (the debounce), its round
+    trip (the server's answer: counts, undated list and figure), the drawing after it."""
+    out = []
+    for kind in ("search", "granularity"):
+        parts = [r[kind] for r in runs if "sent" in r.get(kind, {})]
+        values = [med(p.get(name) for p in parts) for name in ("debounce", "view call", "draw")]
+        out.append(f"{kind}: " + " + ".join(
+            "n/a" if v is None else f"{v:.2f}" for v in values))
+    return "filters, median s (debounce + round trip + drawing): " + "; ".join(out)
 
 
 def write_inputs(events: list[Event], texts: dict, folder: Path) -> tuple[Path, Path]:
