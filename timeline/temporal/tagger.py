@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
-from timeline.temporal.calendar import When, add_months, valid_day
+from timeline.temporal.calendar import SEASONS, When, add_months, valid_day
 from timeline.temporal.context import (
     DEADLINE_WORDS,
     FUTURE,
@@ -229,6 +229,31 @@ def _year_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
     return out
 
 
+def _shared_years(text: str, cands: list[_Candidate]) -> list[_Candidate]:
+    """A month or season joined to a dated one takes its year: "between March and April 1918",
+    "the spring and early summer of 1943" (and "from November to February 1990": 1989)."""
+    out = list(cands)
+    for n, (c, d) in enumerate(zip(cands, cands[1:], strict=False)):
+        when, then = c.spec.when, d.spec.when
+        if (when is None or then is None or when.year is not None or then.year is None
+                or c.spec.unit is not None or d.spec.unit is not None or c.spec.direction
+                or when.gran not in ("month", "season") or then.gran not in ("month", "season")
+                or when.gran != then.gran or (when.gran == "season" and "WI" in (
+                    SEASONS[when.n], SEASONS[then.n])) or when.bc):
+            continue
+        join = _SHARED_YEAR.fullmatch(text, c.end, d.start)
+        if join is None:
+            continue
+        year = then.year
+        if (join["to"] or join["dash"]) and when.gran == "month" and when.month > then.month:
+            year -= 1  # "from November to February 1990"
+        out[n] = replace(c, spec=replace(c.spec, when=replace(when, year=year)))
+    return out
+
+
+_SHARED_YEAR = re.compile(r"\s+(?:and|or|(?P<to>to|through|until|till))\s+|\s*(?P<dash>[-–])\s*")
+
+
 _DURATION_JOIN = re.compile(r"\s*(?:,\s*|\s(?:and|&)\s+)?")
 _DURATION_PARTS = re.compile(r"P(?!$)((?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?)"
                              r"(?:T((?:\d+H)?(?:\d+M)?(?:\d+S)?))?")
@@ -391,6 +416,7 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto",
     cands = _select(_within_sentences(text, _candidates(text)))
     cands = _merge_durations(text, cands)
     cands = _merge_clock_with_day(text, _year_ranges(text, _day_ranges(text, cands)))
+    cands = _shared_years(text, cands)
     narrative = mode == "narrative" or (mode == "auto" and _is_narrative(cands, day))
     return _resolve_all(text, cands, day, narrative, tense)
 
