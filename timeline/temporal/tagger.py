@@ -237,7 +237,9 @@ def _shared_years(text: str, cands: list[_Candidate]) -> list[_Candidate]:
         when, then = c.spec.when, d.spec.when
         if (when is None or then is None or when.year is not None or then.year is None
                 or c.spec.unit is not None or d.spec.unit is not None or c.spec.direction
-                or when.gran not in ("month", "season") or then.gran not in ("month", "season")
+                or when.gran not in ("month", "season", "day")
+                or then.gran not in ("month", "season", "day")
+                or (when.gran == "day" and when.month is None) or c.spec.weekday is not None
                 or when.gran != then.gran or (when.gran == "season" and "WI" in (
                     SEASONS[when.n], SEASONS[then.n])) or when.bc):
             continue
@@ -245,7 +247,8 @@ def _shared_years(text: str, cands: list[_Candidate]) -> list[_Candidate]:
         if join is None:
             continue
         year = then.year
-        if (join["to"] or join["dash"]) and when.gran == "month" and when.month > then.month:
+        if (join["to"] or join["dash"]) and when.gran != "season" and \
+                (when.month, when.day or 0) > (then.month, then.day or 0):
             year -= 1  # "from November to February 1990"
         out[n] = replace(c, spec=replace(c.spec, when=replace(when, year=year)))
     return out
