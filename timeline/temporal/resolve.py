@@ -256,6 +256,13 @@ def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
         if when.month == 2 and when.day == 29 and not prev.bc:  # the leap year nearest the story's
             return replace(when, year=min(range(prev.year - 3, prev.year + 4), key=lambda y: (
                 not isleap(y), abs(y - prev.year), y)))
+        if spec.direction and when.month is not None and prev.month is not None and not prev.bc:
+            # "the previous April", "the following March": before / after the story's month
+            ahead = (when.month, when.day or 0) > (prev.month, prev.day or 0)
+            if spec.direction < 0:
+                return replace(when, year=prev.year if not ahead and when.month != prev.month
+                               else prev.year - 1)
+            return replace(when, year=prev.year if ahead else prev.year + 1)
         return replace(when, year=prev.year, bc=prev.bc)
     day = ref.dct if not ref.narrative else (_previous_day(ref) or ref.dct)
     if day is None:

@@ -195,6 +195,10 @@ def b_month(m: re.Match, text: str) -> Spec | None:
     spec = Spec("DATE", when=When("month", None, mo), mod=premod_code(m))
     if rel in ("last", "next", "this past", "this coming", "coming"):
         spec.direction = hint  # strictly before / after the reference month
+    if rel in ("the previous", "the preceding", "the following", "the next"):
+        # "the previous April": the last April before the story's date
+        spec.direction = -1 if rel in ("the previous", "the preceding") else 1
+        spec.anchor = ANAPHORIC
     return spec
 
 
@@ -986,7 +990,8 @@ RULES: list[Rule] = [
                         "the end of March 1941", "January nineteen ninety-seven",
                         "April 480 BC")),
     Rule("month",
-         OPT_PREMOD + r"(?:(?P<rel>this past|this coming|this|last|next|coming|the month of) )?"
+         OPT_PREMOD + r"(?:(?P<rel>this past|this coming|this|last|next|coming|the month of"
+         r"|the previous|the preceding|the following|the next) )?"
          r"(?P<mon>{month_name})",
          b_month, ("in May", "last November", "mid-August", "the end of March", "early April",
                    "the month of April"),
