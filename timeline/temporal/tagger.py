@@ -249,8 +249,8 @@ def _shared_years(text: str, cands: list[_Candidate]) -> list[_Candidate]:
         year = then.year
         if (join["to"] or join["dash"]) and when.gran != "season" and \
                 (when.month, when.day or 0) > (then.month, then.day or 0):
-            year -= 1  # "from November to February 1990"
-        out[n] = replace(c, spec=replace(c.spec, when=replace(when, year=year)))
+            year += 1 if then.bc else -1  # "from November to February 1990"
+        out[n] = replace(c, spec=replace(c.spec, when=replace(when, year=year, bc=then.bc)))
     return out
 
 
