@@ -240,11 +240,15 @@ class StoreCorpus:
         finds at most ``SMALL_VIEW`` events, their rowids (a JSON list): one query, kept."""
         def count() -> tuple:
             where, parameters = view_where(filters)
-            rowids = (f"CASE WHEN count(*) <= {SMALL_VIEW} THEN json_group_array(e.rowid) END"
-                      if filters.text else "NULL")
-            return tuple(self._one(
-                f"SELECT count(*), count(DISTINCT e.doc_id), coalesce(sum(NOT {DATED}), 0), "
-                f"{rowids} FROM events e WHERE {where}", parameters))
+            if filters.text:  # read row by row anyway
+                query = (f"SELECT count(*), count(DISTINCT e.doc_id), coalesce(sum(NOT {DATED}), "
+                         f"0), CASE WHEN count(*) <= {SMALL_VIEW} THEN json_group_array(e.rowid) "
+                         f"END FROM events e WHERE {where}")
+            else:  # by document: the index on (doc_id, ...) read in its order, nothing sorted
+                query = ("SELECT coalesce(sum(n), 0), count(*), coalesce(sum(undated), 0), NULL "
+                         f"FROM (SELECT count(*) AS n, sum(NOT {DATED}) AS undated FROM events e "
+                         f"WHERE {where} GROUP BY e.doc_id)")
+            return tuple(self._one(query, parameters))
 
         return self._cached(("view", filters), count)
 
@@ -659,13 +663,16 @@ def _groups(sql: sqlite3.Connection, source: str, where: str, parameters: list,
     ``Other``) and period, in the order of their first event: what ``figure.draw`` draws
     counts from (column ``n``), coloured by the document of that first event."""
     lane = _lane_expression(by_actor)
-    # With one min() in a query, SQLite takes the bare doc_id from the row of that minimum.
-    cursor = sql.execute(
-        f"SELECT CASE WHEN {lane} IN (SELECT value FROM json_each(?)) THEN {lane} END "
-        f'AS lane, e.start, e."end", {POINT} AS point, count(*) AS n, min(e.rowid) AS seen, '
-        f"e.doc_id FROM {source} WHERE {where} GROUP BY lane, e.start, e.\"end\", point "
-        "ORDER BY seen", [json.dumps([key for key in lanes if key is not None]), *parameters])
-    groups = _records(cursor)
+    keys = json.dumps([key for key in lanes if key is not None])
+    if by_actor or None not in lanes:
+        # With one min() in a query, SQLite takes the bare doc_id from the row of that minimum.
+        groups = _records(sql.execute(
+            f"SELECT CASE WHEN {lane} IN (SELECT value FROM json_each(?)) THEN {lane} END "
+            f'AS lane, e.start, e."end", {POINT} AS point, count(*) AS n, min(e.rowid) AS seen, '
+            f"e.doc_id FROM {source} WHERE {where} GROUP BY lane, e.start, e.\"end\", point "
+            "ORDER BY seen", [keys, *parameters]))
+    else:
+        groups = _other_groups(sql, where, parameters, keys)
     colours = dict(sql.execute(
         "SELECT doc_id, position - 1 FROM documents WHERE doc_id IN "
         "(SELECT value FROM json_each(?))",
@@ -676,6 +683,39 @@ def _groups(sql: sqlite3.Connection, source: str, where: str, parameters: list,
         hi=pd.to_datetime(groups["end"], format="ISO8601"),
         granularity=groups["point"].map({1: "day", 0: None}),
         colour=groups["doc_id"].map(colours).fillna(0).astype("int64"))
+
+
+def _other_groups(sql: sqlite3.Connection, where: str, parameters: list,
+                  keys: str) -> pd.DataFrame:
+    """``_groups`` by document with an ``Other`` lane: the documents of the lanes (JSON
+    ``keys``) grouped apart, through the index on (doc_id, ...); the others' events, most of
+    the view, through the index on (start, end, granularity, doc_id), in its order, so that
+    SQLite groups them as they come instead of sorting them all first; their periods of
+    granularities drawn alike (``point``) are put together here."""
+    top = sql.execute(
+        f'SELECT e.doc_id AS lane, e.start, e."end", {POINT} AS point, count(*) AS n, '
+        f"min(e.rowid) AS seen, e.doc_id FROM events e WHERE {where} AND e.doc_id IN "
+        '(SELECT value FROM json_each(?)) GROUP BY e.doc_id, e.start, e."end", point',
+        [*parameters, keys])
+    cursor = sql.execute(
+        f'SELECT NULL AS lane, e.start, e."end", {POINT} AS point, count(*) AS n, '
+        f"min(e.rowid) AS seen, e.doc_id FROM events e WHERE {where} AND e.doc_id NOT IN "
+        '(SELECT value FROM json_each(?)) GROUP BY e.start, e."end", e.granularity',
+        [*parameters, keys])
+    rows = top.fetchall()
+    other: dict[tuple, list] = {}
+    for row in cursor.fetchall():
+        same = other.get(row[1:4])
+        if same is None:
+            other[row[1:4]] = list(row)
+        else:
+            same[4] += row[4]
+            if row[5] < same[5]:
+                same[5], same[6] = row[5], row[6]
+    rows += [tuple(row) for row in other.values()]
+    rows.sort(key=lambda row: row[5])
+    return pd.DataFrame.from_records(
+        rows, columns=["lane", "start", "end", "point", "n", "seen", "doc_id"])
 
 
 def _highlight(sql: sqlite3.Connection, view: tuple[str, list], key: str, order: list[str],

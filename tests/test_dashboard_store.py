@@ -202,13 +202,15 @@ def test_a_view_is_counted_and_grouped_from_the_index_not_the_events(both, monke
 
 
 def old_store(path: Path, events: list[Event]) -> tuple[Path, list[Event]]:
-    """A store of ``events`` as written before the index events_view was added to the
-    schema, and the events in its order (each document's together, as ``both`` has them)."""
+    """A store of ``events`` as written before the indexes events_view and events_view_days
+    were added to the schema, and the events in its order (each document's together, as
+    ``both`` has them)."""
     documents = list(dict.fromkeys(e.doc_id for e in events))
     events = sorted(events, key=lambda e: documents.index(e.doc_id))
     write_store(path, events)
     with sqlite3.connect(path) as connection:
         connection.execute("DROP INDEX events_view")
+        connection.execute("DROP INDEX events_view_days")
     return path, events
 
 
@@ -237,7 +239,7 @@ def test_a_store_that_cannot_be_given_the_index_now_is_read_without_it(tmp_path,
         other.execute("ROLLBACK")
         other.close()
     with sqlite3.connect(path) as connection:
-        assert missing_indexes(connection) == ["events_view"]
+        assert missing_indexes(connection) == ["events_view", "events_view_days"]
     frame = Corpus(events)
     for filters in VIEWS:
         assert store.counts(None, filters) == frame.counts(None, filters)
@@ -437,6 +439,21 @@ def test_many_events_are_counted_by_sql_and_drawn_as_over_the_frame(both, lanes,
     if max_lanes == 3:
         assert OTHER_LANE in figure.layout.meta["lanes"]
     assert drawn(figure) == drawn(expected, frame=True)
+
+
+def test_the_other_lane_counts_times_and_days_of_the_same_day_together(both):
+    # Other's events are grouped by period and granularity, then by how they are drawn: a
+    # time and a day on the same day are one count, as over the frame.
+    events = many()
+    times = [Event(**{**e.to_dict(), "doc_id": f"t{i % 7}", "event_id": f"t-{i}",
+                      "granularity": "time", "date": f"{e.date}T10:00", "title": None})
+             for i, e in enumerate(events[:700]) if e.granularity == "day"]
+    frame, store = both(events + times)
+    for max_lanes in (3, 8, 30):
+        expected = frame.figure(None, Filters(), max_lanes=max_lanes)
+        assert expected.layout.meta["mode"] == "counts"
+        assert drawn(store.figure(None, Filters(), max_lanes=max_lanes)) == \
+            drawn(expected, frame=True)
 
 
 @pytest.mark.parametrize("xrange", [["2021-01-01", "2021-02-01 12:30"],

@@ -307,7 +307,8 @@ def test_schema_and_indexes(corpus: Path, tmp_path: Path,
                     for _, name, *_ in connection.execute(f"PRAGMA index_list({table})")}
 
         assert {("start", "end"), ("end",), ("doc_id", "seq"), ("granularity",),
-                ("doc_id", "granularity", "start", "end")} <= indexed("events")
+                ("doc_id", "granularity", "start", "end"),
+                ("start", "end", "granularity", "doc_id")} <= indexed("events")
         assert {("actor",), ("event",)} <= indexed("event_actors")
 
         def plan(sql: str) -> str:
@@ -422,9 +423,11 @@ def test_a_store_written_before_an_index_was_added_gets_it_when_opened_to_write(
             store.put(d, extract_document(d), extraction_settings("auto", None))
     with sqlite3.connect(db) as connection:  # as an earlier version wrote it
         connection.execute("DROP INDEX events_view")
+        connection.execute("DROP INDEX events_view_days")
     before = dump(db)
     with open_store(db, readonly=True) as store:  # a reader does without it
-        assert timeline.store.missing_indexes(store._connection) == ["events_view"]
+        assert timeline.store.missing_indexes(store._connection) == [
+            "events_view", "events_view_days"]
         assert store.count() == len(before["events"])
     monkeypatch.setattr(timeline.store, "BUSY_TIMEOUT", 0.1)
     other = sqlite3.connect(db, isolation_level=None)
@@ -440,6 +443,8 @@ def test_a_store_written_before_an_index_was_added_gets_it_when_opened_to_write(
     with sqlite3.connect(db) as connection:
         assert [row[2] for row in connection.execute("PRAGMA index_info('events_view')")] == [
             "doc_id", "granularity", "start", "end"]
+        assert [row[2] for row in connection.execute(
+            "PRAGMA index_info('events_view_days')")] == ["start", "end", "granularity", "doc_id"]
     assert dump(db) == before
 
 
