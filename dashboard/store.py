@@ -80,7 +80,11 @@ from timeline.store import (
 MAX_IDLE = 8  # read connections kept open between questions
 MAX_ROWS = 1000  # rows of the table in one answer (AG Grid asks for blocks of 100)
 CACHED = 64  # answers kept (counts, choices ...), for the store as it is now
-SMALL_VIEW = 10_000  # a searched view of at most this many events is kept as its rowids
+# A searched view of at most SMALL_VIEW events, or a tenth of the store, is kept as its rowids
+# (the last KEPT_SEARCHES of them; 100,000 rowids are 0.7 MB of JSON).
+SMALL_VIEW = 10_000
+SMALL_SHARE = 10
+KEPT_SEARCHES = 8
 
 # SQL over ``events e``: an event on a calendar, a document's label, what the granularity
 # filter reads, an event drawn as a point. Fixed text: no value from a request goes in here.
@@ -138,6 +142,7 @@ class StoreCorpus:
             with contextlib.suppress(StoreError):  # read-only, or being written: without
                 open_store(self.path).close()  # (opened to write, it gets them)
         self._cache: OrderedDict[tuple, object] = OrderedDict()
+        self._searched: OrderedDict[tuple, str] = OrderedDict()  # rowids of small searches
         self._renamed: tuple[int | None, dict[str, str]] = (None, {})
 
     # connections
@@ -231,30 +236,54 @@ class StoreCorpus:
 
     def counts(self, ref: dict | None, filters: Filters) -> Counts:
         """How many events, documents and undated events the view holds, of how many."""
-        events, documents, undated, _ = self._view(filters)
+        events, documents, undated = self._view(filters)
         return Counts(events=events, documents=documents, undated=undated,
                       total=self.total(ref))
 
-    def _view(self, filters: Filters) -> tuple[int, int, int, str | None]:
-        """The view's numbers of events, documents and undated events, and, for a search that
-        finds at most ``SMALL_VIEW`` events, their rowids (a JSON list): one query, kept."""
-        def count() -> tuple:
-            where, parameters = view_where(filters)
-            if filters.text:  # read row by row anyway
-                query = (f"SELECT count(*), count(DISTINCT e.doc_id), coalesce(sum(NOT {DATED}), "
-                         f"0), CASE WHEN count(*) <= {SMALL_VIEW} THEN json_group_array(e.rowid) "
-                         f"END FROM events e WHERE {where}")
-            else:  # by document: the index on (doc_id, ...) read in its order, nothing sorted
-                query = ("SELECT coalesce(sum(n), 0), count(*), coalesce(sum(undated), 0), NULL "
-                         f"FROM (SELECT count(*) AS n, sum(NOT {DATED}) AS undated FROM events e "
-                         f"WHERE {where} GROUP BY e.doc_id)")
-            return tuple(self._one(query, parameters))
+    def _view(self, filters: Filters) -> tuple[int, int, int]:
+        """The view's numbers of events, documents and undated events: one query, kept."""
+        return self._cached(("view", filters), lambda: self._count(filters))
 
-        return self._cached(("view", filters), count)
+    def _count(self, filters: Filters) -> tuple[int, int, int]:
+        """The view's numbers (``_view``); a search found small keeps its rowids too."""
+        where, parameters = view_where(filters)
+        if not filters.text:  # by document: the index on (doc_id, ...) read in its order
+            return tuple(self._one(
+                "SELECT coalesce(sum(n), 0), count(*), coalesce(sum(undated), 0) FROM (SELECT "
+                f"count(*) AS n, sum(NOT {DATED}) AS undated FROM events e WHERE {where} "
+                "GROUP BY e.doc_id)", parameters))
+        version = self.version()  # read row by row anyway: the rows found come with the count
+        *numbers, rowids = self._one(
+            f"SELECT count(*), count(DISTINCT e.doc_id), coalesce(sum(NOT {DATED}), 0), CASE "
+            f"WHEN count(*) <= {self._small()} THEN json_group_array(e.rowid) END FROM events e "
+            f"WHERE {where}", parameters)
+        if rowids is not None:
+            with self._lock:
+                self._searched[(version, filters)] = rowids
+                while len(self._searched) > KEPT_SEARCHES:
+                    self._searched.popitem(last=False)
+        return tuple(numbers)
+
+    def _small(self) -> int:
+        """How many events a search may find and be kept as its rows."""
+        return max(SMALL_VIEW, self.total(None) // SMALL_SHARE)
+
+    def _rowids(self, filters: Filters) -> str | None:
+        """The rowids (a JSON list) of a search found small, None for a larger view."""
+        if not filters.text or self._view(filters)[0] > self._small():
+            return None
+        key = (self.version(), filters)
+        for _ in range(2):  # counted again when its rows have been forgotten
+            with self._lock:
+                if key in self._searched:
+                    self._searched.move_to_end(key)
+                    return self._searched[key]
+            self._count(filters)
+        return None  # the store changed meanwhile
 
     def _where(self, filters: Filters) -> tuple[str, list]:
-        """``view_where``, or, for a view searched already and found small, its rows."""
-        rowids = self._view(filters)[3] if filters.text else None
+        """``view_where``, or, for a search found small, its rows."""
+        rowids = self._rowids(filters)
         if rowids is not None:
             return "e.rowid IN (SELECT value FROM json_each(?))", [rowids]
         return view_where(filters)
@@ -311,7 +340,10 @@ class StoreCorpus:
                     figure = build_figure(_figure_frame(rows), xrange=xrange, order=order,
                                           **options)
                 else:
-                    groups = _groups(sql, source, inside, inside_parameters, lanes_of, by_actor)
+                    # a search over the text reads the events' rows: in the table's order
+                    indexed = not filters.text or self._rowids(filters) is not None
+                    groups = _groups(sql, source, inside, inside_parameters, lanes_of, by_actor,
+                                     indexed)
                     if not by_actor:
                         drawn = int(groups["n"].sum())
                     elif not xrange:
@@ -658,13 +690,14 @@ def _lanes(sql: sqlite3.Connection, source: str, where: str, parameters: list,
 
 
 def _groups(sql: sqlite3.Connection, source: str, where: str, parameters: list,
-            lanes: dict[str | None, str], by_actor: bool) -> pd.DataFrame:
+            lanes: dict[str | None, str], by_actor: bool, indexed: bool = True) -> pd.DataFrame:
     """The events ``where`` selects, counted per lane (those of ``lanes``, the rest
     ``Other``) and period, in the order of their first event: what ``figure.draw`` draws
-    counts from (column ``n``), coloured by the document of that first event."""
+    counts from (column ``n``), coloured by the document of that first event. ``indexed``:
+    whether ``where`` reads only what the indexes hold (it searches no text)."""
     lane = _lane_expression(by_actor)
     keys = json.dumps([key for key in lanes if key is not None])
-    if by_actor or None not in lanes:
+    if by_actor or None not in lanes or not indexed:
         # With one min() in a query, SQLite takes the bare doc_id from the row of that minimum.
         groups = _records(sql.execute(
             f"SELECT CASE WHEN {lane} IN (SELECT value FROM json_each(?)) THEN {lane} END "

@@ -148,11 +148,15 @@ def test_a_search_answers_as_the_frame_whether_its_rows_are_kept_or_not(
     # A search found small is read from its rows (kept once counted); a large one is searched
     # in each query: the same answers either way.
     monkeypatch.setattr(dashboard.store, "SMALL_VIEW", small_view)
+    monkeypatch.setattr(dashboard.store, "SMALL_SHARE", 10 ** 9)  # the store's tenth: 0
     frame, store = both(MIXED)
     shown = store.counts(None, filters)
     assert shown == frame.counts(None, filters)
-    kept = store._view(filters)[3]
+    kept = store._rowids(filters)
     assert (kept is not None) == (shown.events <= small_view)
+    if kept is not None:
+        assert sorted(json.loads(kept)) == sorted(
+            int(in_store(row["key"])[1:]) for row in frame.grid(None, filters, {})[0])
     request = {"startRow": 0, "endRow": 100, "sortModel": [{"colId": "event", "sort": "desc"}]}
     for asked in ({"startRow": 0, "endRow": 100}, request,
                   {**request, "filterModel": {"event": {"type": "contains", "filter": "i"}}}):
@@ -469,11 +473,29 @@ def test_zooming_in_draws_the_span_as_over_the_frame(both, xrange):
 @pytest.mark.parametrize("small_view", [10_000, 0], ids=["rows-kept", "searched-each-time"])
 def test_filtered_many_events_match_the_frame(both, monkeypatch, small_view):
     monkeypatch.setattr(dashboard.store, "SMALL_VIEW", small_view)
+    monkeypatch.setattr(dashboard.store, "SMALL_SHARE", 10 ** 9)  # the store's tenth: 0
     frame, store = both(many())
     for filters in (Filters(text="kim", granularities=("day", "week")),
                     Filters(start=dt.date(2021, 3, 1), actors=("Putin", NO_ACTOR))):
-        assert drawn(store.figure(None, filters)) == drawn(frame.figure(None, filters), True)
+        for max_lanes in (30, 3):  # an Other lane: its groups read apart unless searched
+            assert drawn(store.figure(None, filters, max_lanes=max_lanes)) == \
+                drawn(frame.figure(None, filters, max_lanes=max_lanes), True)
         assert store.counts(None, filters) == frame.counts(None, filters)
+    assert (store._rowids(Filters(text="kim", granularities=("day", "week"))) is None) == \
+        (small_view == 0)
+
+
+def test_a_search_whose_rows_were_forgotten_is_counted_again(both, monkeypatch):
+    monkeypatch.setattr(dashboard.store, "KEPT_SEARCHES", 1)
+    frame, store = both(MIXED)
+    first, second = Filters(text="kim"), Filters(text="putin")
+    assert store.counts(None, first) == frame.counts(None, first)
+    assert store.counts(None, second) == frame.counts(None, second)  # the first's rows go
+    assert [key[1] for key in store._searched] == [second]
+    rows, total = frame.grid(None, first, {})
+    assert store.grid(None, first, {}) == ([{**row, "key": in_store(row["key"])}
+                                            for row in rows], total)
+    assert [key[1] for key in store._searched] == [first]
 
 
 def test_an_empty_store_says_so(tmp_path):
