@@ -11,11 +11,13 @@ whole store, and the store may be larger than memory.
 - A new view is counted first, in one query (kept while the store stays as it is): that
   decides whether the figure draws its events or their counts. A view with a text search
   (which SQLite can only test row by row, over the whole events) is searched once: when it
-  holds at most ``SMALL_VIEW`` events, that count also gives their rowids, and every later
-  question about the view (figure, table, list of undated events, ring, CSV) reads those
-  rows only. Counts and groups of the other views are read from the index on
-  ``(doc_id, granularity, start, end)``, not from the events' rows; a store written without
-  that index gets it when the server opens it, if it may write it (else it is read without).
+  holds at most ``SMALL_VIEW`` events or a tenth of the store, that count also gives their
+  rowids (kept for the last ``KEPT_SEARCHES`` searches), and every later question about the
+  view (figure, table, list of undated events, ring, CSV) reads those rows only. Counts,
+  lanes and groups of the other views are read from the indexes on ``(doc_id, granularity,
+  start, end)`` and ``(start, end, granularity, doc_id)``, not from the events' rows; a store
+  written without them gets them when the server opens it, if it may write it (else it is
+  read without them: the same answers, slower).
 - Events are keyed ``b`` + their rowid. A document's label is its title made unique (the
   later of two documents of the same title is ``title (doc_id)``), else its id, as over a
   frame; its colour follows its position in the store.
