@@ -197,7 +197,16 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
         if cue:
             return cue
         guesses.append(guess)
-    return next((g for g in guesses if g), (None, False))
+    found = next((g for g in guesses if g), None)
+    if found is None and _INVITATION.match(text, s0):
+        return FUTURE, False  # "Join us on Saturday!", "How about Friday night?"
+    return found or (None, False)
+
+
+# A sentence that invites or proposes speaks of what is to come.
+_INVITATION = re.compile(r"\s*(?:@\w+[\s,:]+)*[\"“'‘(]*(?:join|come|visit|catch|book|register"
+                         r"|remember to|don'?t miss|how about|what about|let'?s|see you|meet me"
+                         r"|meet us)\b", re.I)
 
 
 _DETERMINERS = {"the", "a", "an", "its", "his", "her", "their", "our", "this", "that"}
