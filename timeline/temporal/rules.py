@@ -1184,7 +1184,7 @@ RULES: list[Rule] = [
     Rule("vague",
          r"(?P<w>right now|just now|these days|the present day|the present|present day|at present"
          r"|the near future|the future|the past|nowadays|currently|now|recently"
-         r"|the (?:near|short|long) term(?![- ]\w)"
+         r"|the (?:near|short|long) term(?![- ]\w)|a (?:later|future) date"
          r"|lately|formerly|someday|recent years|recent months"
          r"|recent weeks|recent days|future)",
          b_vague, ("now", "currently", "recently", "the past", "the future", "recent years",
@@ -1262,6 +1262,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
         "holiday": frozenset(longest_word(h) for h in t["holiday"]),
         "frequency": frozenset(t["frequency_adverb"]),
         "vague": frozenset({"now", "present", "future", "past", "nowadays", "currently", "term",
+                            "date",
                             "recently", "recent", "lately", "formerly", "someday", "these"}),
         "deictic": frozenset({"today", "yesterday", "tomorrow", "tonight", "tonite", "nite",
                               "tmrw", "tmr", "tmw", "moro", "morrow", "tomorow", "tomolo",
