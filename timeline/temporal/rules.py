@@ -711,6 +711,9 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
         return None
     if code == "D" and m["unit"].lower().startswith("night") and not raw_n:
         return None
+    if raw_n in ("a", "an") and m["unit"].lower().endswith("s") and not _g(m, "half") \
+            and not _g(m, "half2"):
+        return None  # "a months-long siege": the rule "units_long" reads it
     if re.search(r":\d\d$", text[max(0, m.start() - 3):m.start("unit")]):
         return None  # "03:00hrs" is a clock
     after = text[m.end():m.end() + 20]
@@ -1176,6 +1179,10 @@ RULES: list[Rule] = [
     Rule("half_unit", r"(?:" + APPROX + r" )?half (?:an? )?(?P<unit>hour|day|year|century)",
          lambda m, t: Spec("DURATION", value=_duration_value(0.5, lx.unit_code(m["unit"])),
                            mod=approx_code(m)), ("half an hour", "half a century")),
+    Rule("units_long",
+         r"(?P<unit>days|weeks|months|years|decades|centuries)-long",
+         lambda m, t: Spec("DURATION", value=_duration_value(None, lx.unit_code(m["unit"]))),
+         ("months-long", "decades-long")),
     Rule("bare_units",
          r"(?:(?<=\bfor\x20)|(?<=\bin\x20)|(?<=\bwithin\x20)|(?<=\bover\x20)|(?<=\bfor\x20the\x20past\x20)"
          r"|(?<=\bfor\x20the\x20last\x20)|(?<=\btook\x20)|(?<=\btake\x20))"
@@ -1294,7 +1301,7 @@ _RULE_CORES = {
     "day_described": "lived",
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "unit",
     "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_day": "day",
-    "year_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "bare_units": "units",
+    "year_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "bare_units": "units", "units_long": "units",
     "vague": "vague", "set": "every", "set_times": "times", "set_every_n": "every", "frequency": "frequency",
 }
 
