@@ -181,9 +181,6 @@ def test_article_header_and_dateline_are_not_events(article_rows: list[dict[str,
         row["timex_text"] for row in article_rows}
 
 
-@pytest.mark.xfail(strict=True, reason="the description of the Friday event runs on into the "
-                   "next clause ', and a visit ... is planned' (which is dated next week), and "
-                   "the next-week event's description starts with the Friday clause")
 def test_article_descriptions_keep_to_their_clause(article_rows: list[dict[str, str]]) -> None:
     friday = next(row for row in article_rows if row["timex_text"] == "Friday")
     next_week = next(row for row in article_rows if row["timex_text"] == "next week")

@@ -75,6 +75,8 @@ _LOOKING_BACK = re.compile(r"\b(?:past|last|previous|recent|preceding)\b", re.I)
 _LOOKING_AHEAD = re.compile(r"\b(?:next|coming|following|upcoming)\b", re.I)
 _GRANULARITY = {"Y": "year", "M": "month", "W": "week", "D": "day"}
 MAX_WORDS = 30
+# After ", and" a subject of up to this many tokens before its verb opens a new clause.
+SUBJECT_TOKENS = 14
 # How many tokens a trigger or a clause lies at most from its date: a sentence that is one long
 # list of dates would otherwise cost the square of its length.
 REACH = 100
@@ -643,11 +645,13 @@ class _Reader:
 
     def _opens_clause(self, i: int, sentence: range, classes: list[str]) -> bool:
         """Whether a conjunction before token ``i`` opens a new clause: a verb follows it
-        ("... and met Putin"), or, after a comma, a subject and its verb do."""
+        ("... and met Putin"), or, after a comma, a subject and its verb do (within
+        ``SUBJECT_TOKENS``: ", and a visit to an aircraft factory in Komsomolsk-on-Amur is
+        planned" has twelve tokens before its verb)."""
         s0 = sentence.start
         text = self.words.text
         if i >= s0 + 2 and text[i - 2] == ",":
-            for j in range(i, min(i + 8, sentence.stop)):
+            for j in range(i, min(i + SUBJECT_TOKENS, sentence.stop)):
                 if classes[j - s0] in (VERB, AUX):
                     return True
                 if text[j] in _BREAKS or text[j] == ",":
