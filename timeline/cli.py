@@ -27,7 +27,7 @@ from timeline import temporal
 from timeline.anchoring import AnchoringScore, gold_anchors, score_anchoring
 from timeline.cluster import ClusterError, connect, extract_parts, write_parts
 from timeline.evaluate import combine, format_errors, format_table, pair_files, score_document
-from timeline.events import document_parts, extract_document, in_document, load_pipeline
+from timeline.events import DocumentParts, extract_document, in_document, load_pipeline
 from timeline.export import FORMATS, SUFFIXES, ExportError, open_writer
 from timeline.limits import TooSlow, limit_for, time_limit
 from timeline.published import find_published, parse_date
@@ -545,36 +545,25 @@ def _extracted(documents, nlp, args: argparse.Namespace, client=None):
     yield from parts.placed(results)
 
 
-class _Parts:
+class _Parts(DocumentParts):
     """The parts of the documents to extract, each a document of its own, and which document
-    each belongs to, so that the results, which come back in the same order, can be placed.
-    Once a part has failed, the rest of its document is not sent out."""
+    each belongs to, so that the results, which come back in the same order, can be placed."""
 
     def __init__(self, documents: Iterator[Document], nlp) -> None:
-        self.documents = documents
-        self.nlp = nlp
+        super().__init__(documents, nlp)
         self.sent: deque[tuple[Document, int, bool]] = deque()  # (document, start, last)
-        self.failed: Document | None = None
 
     def __iter__(self) -> Iterator[Document]:
-        for document in self.documents:
-            for start, part, last in document_parts(document, self.nlp):
-                if self.failed is document:
-                    break
-                self.sent.append((document, start, last))
-                yield part
+        for document, start, part, last in super().__iter__():
+            self.sent.append((document, start, last))
+            yield part
 
     def placed(self, results) -> Iterator[tuple[Document, int, list, str | None, bool]]:
         """(document, start, events, problem, last) for each ``(part, events, problem)``."""
         for _, events, problem in results:
             document, start, last = self.sent.popleft()
-            if self.failed is not None:
-                if self.failed is document:
-                    continue  # sent out before its document failed
-                self.failed = None
-            if problem is not None:
-                self.failed = document
-            yield document, start, events, problem, last
+            if self.wanted(document, problem):
+                yield document, start, events, problem, last
 
 
 def _extract_one(document: Document, nlp, mode: str, *, verbose: bool) -> tuple[list, str | None]:

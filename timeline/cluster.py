@@ -8,8 +8,7 @@ document, or a piece of a long one, cut as a local run cuts it
 task, and the events of its parts are numbered on in order (``in_document``), the same events
 as a local run. Each part has a local run's time limit (``timeline.limits``, enforced in the
 worker's thread): a part not done within it is reported, and the rest of its document is not
-extracted (``extract_on_cluster`` then gives none of the document; the Parquet parts keep
-what was written before it).
+extracted (what was written before it is kept, as in a local run).
 
 Each worker process builds its spaCy pipeline once, when the client connects (or on its first
 partition, if it joins later), and keeps it: a task carries documents, never the pipeline.
@@ -36,7 +35,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from spacy.language import Language
 
-from timeline.events import document_parts, extract_document, in_document, load_pipeline
+from timeline.events import DocumentParts, extract_document, in_document, load_pipeline
 from timeline.export import open_writer
 from timeline.limits import TooSlow, limit_for, time_limit
 from timeline.records import Document, Event
@@ -93,27 +92,6 @@ def connect(address: str, model: str | None) -> Client:
     return client
 
 
-def extract_on_cluster(
-    client: Client, documents: Iterable[Document], model: str | None, mode: str
-) -> Iterator[tuple[Document, list[Event], str | None]]:
-    """(document, events, problem) for each document, in input order, extracted on the cluster.
-
-    ``problem`` is a one-line description when extraction failed on that document (its events
-    are then empty; for a long document, in one of its parts: the rest is not extracted);
-    ``ClusterError`` when a whole partition failed.
-    """
-    found: list[Event] = []
-    for document, start, events, problem, last in extract_parts(client, documents, model, mode):
-        if problem is not None:
-            found = []
-            yield document, [], problem
-        else:
-            found.extend(in_document(events, start, len(found)))
-            if last:
-                yield document, found, None
-                found = []
-
-
 def extract_parts(
     client: Client, documents: Iterable[Document], model: str | None, mode: str
 ) -> Iterator[tuple[Document, int, list[Event], str | None, bool]]:
@@ -129,7 +107,7 @@ def extract_parts(
 
     for partition, results in _in_order(client, parts, submit):
         for item, (events, problem) in zip(partition, results, strict=True):
-            if parts.wanted(item, problem):
+            if parts.wanted(item.document, problem):
                 yield item.document, item.start, events, problem, item.last
 
 
@@ -160,7 +138,7 @@ def write_parts(
     for partition, (results, _) in _in_order(client, parts, submit):
         partitions += 1
         for item, (count, problem) in zip(partition, results, strict=True):
-            if not parts.wanted(item, problem):
+            if not parts.wanted(item.document, problem):
                 continue
             if problem is not None:
                 if written:  # as a local run says it (timeline.cli._failure)
@@ -194,32 +172,16 @@ class _Length:
     max_length: int
 
 
-class _Parts:
-    """The parts of the documents to send out, in order, as a local run cuts them. Once a part
-    has failed, the rest of its document is not cut; those sent out before are not wanted."""
+class _Parts(DocumentParts):
+    """The parts of the documents to send out, in order, as a local run cuts them, for
+    pipelines that are not in this process (``max_length``: the longest text they take)."""
 
     def __init__(self, documents: Iterable[Document], max_length: int) -> None:
-        self.documents = documents
-        self.length = _Length(max_length)
-        self.failed: Document | None = None
+        super().__init__(documents, _Length(max_length))
 
     def __iter__(self) -> Iterator[_Part]:
-        for document in self.documents:
-            for start, part, last in document_parts(document, self.length):
-                if self.failed is document:
-                    break
-                yield _Part(document, start, part, last)
-
-    def wanted(self, item: _Part, problem: str | None) -> bool:
-        """Whether the result of ``item`` (which failed when ``problem``) counts: not when a
-        part of its document before it failed."""
-        if self.failed is not None:
-            if self.failed is item.document:
-                return False
-            self.failed = None
-        if problem is not None:
-            self.failed = item.document
-        return True
+        for document, start, part, last in super().__iter__():
+            yield _Part(document, start, part, last)
 
 
 def _part_length(client: Client, model: str | None) -> int:

@@ -155,6 +155,36 @@ def document_parts(document: Document, nlp: Language) -> Iterator[tuple[int, Doc
         yield start, replace(document, text=document.text[start:end]), n == len(spans)
 
 
+class DocumentParts:
+    """(document, start, part, last) for each part of ``documents`` (``document_parts``), in
+    order, and which results count: once a part has failed (``wanted`` was told its problem),
+    the rest of its document is not cut, and results of its parts already sent out are not
+    wanted. The one-process, ``--workers`` and Dask paths all send parts out this way."""
+
+    def __init__(self, documents: Iterable[Document], nlp: Language) -> None:
+        self.documents = documents
+        self.nlp = nlp
+        self.failed: Document | None = None
+
+    def __iter__(self) -> Iterator[tuple[Document, int, Document, bool]]:
+        for document in self.documents:
+            for start, part, last in document_parts(document, self.nlp):
+                if self.failed is document:
+                    break
+                yield document, start, part, last
+
+    def wanted(self, document: Document, problem: str | None) -> bool:
+        """Whether the result of a part of ``document`` (which failed when ``problem``)
+        counts: not when a part of that document before it failed."""
+        if self.failed is not None:
+            if self.failed is document:
+                return False
+            self.failed = None
+        if problem is not None:
+            self.failed = document
+        return True
+
+
 def in_document(events: list[Event], start: int, before: int) -> list[Event]:
     """The events of a part that begins at character ``start`` of its document as events of
     the whole: offsets shifted by ``start``, numbered on after the ``before`` events of the

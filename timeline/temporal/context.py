@@ -81,7 +81,7 @@ _HAVE = {"has", "have", "had", "'ve", "'d"}
 # After a regular -ed form these make it a verb ("changed from", "announced the").
 _VERB_FOLLOWERS = {"the", "a", "an", "from", "to", "in", "on", "at", "by", "with", "its", "his",
                    "her", "their", "it", "him", "them", "for", "into", "up", "out", "off"}
-_BE = {"be", "been", "being", "is", "are", "am", "'s", "was", "were", "'re"}
+_BE = (_PASSIVE_AUX - {"get", "gets", "getting"}) | {"was", "were", "'re"}
 # A new clause has its own tense: "ruled Wednesday that he must be returned".
 _CLAUSE_OPENERS = {"that", "which", "who", "whom", "whose", "saying", "because", "whether",
                    "when", "while", "if", "where", "although", "though", "unless"}
@@ -153,11 +153,9 @@ def _participle_follows(words: list[str], i: int) -> bool:
     return False
 
 
+# Irregular participles not in the past list ("has met" is read there), for _participle_follows.
 _PARTICIPLES = {"done", "gone", "seen", "begun", "run", "come", "become", "put", "set", "cut",
-                "hit", "let", "hurt", "quit", "spread", "read", "won", "lost", "held", "led",
-                "paid", "sold", "bought", "brought", "thought", "got", "sent", "spent", "kept",
-                "left", "met", "made", "told", "found", "heard", "stood", "fought", "felt",
-                "meant", "taught", "understood", "said", "struck", "shot", "sunk", "swum", "sung"}
+                "hit", "let", "hurt", "quit", "spread", "read", "sunk", "swum", "sung"}
 
 
 def _scan(words, indices) -> tuple[tuple[str, bool] | None, tuple[str, bool] | None]:

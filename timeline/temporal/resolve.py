@@ -102,7 +102,7 @@ def _resolve_when(spec: Spec, ref: Reference) -> When:
         when = _choose_year(when, spec, ref)
     if when.gran == "quarter" and not when.n and spec.follow_quarter:
         # "the 1988 quarter": the quarter reported on, in 1988
-        quarter = ref.quarter or (When.of_date(ref.dct - dt.timedelta(days=45), "quarter")
+        quarter = ref.quarter or (_latest_quarter(ref.dct)
                                   if ref.dct is not None and not ref.narrative else None)
         if quarter is not None and quarter.n:
             when = replace(when, n=quarter.n)
@@ -143,8 +143,7 @@ def _shifted(spec: Spec, ref: Reference) -> When:
     if spec.unit == "latest_quarter":  # the quarter most recently reported on
         if reported:  # "the year-ago quarter" after "the third quarter"
             return When("quarter", prev.year + spec.offset // 4, n=prev.n)
-        return When.of_date(shift(day - dt.timedelta(days=45), "quarter", spec.offset),
-                            "quarter")
+        return _latest_quarter(day, spec.offset)
     coarse = _coarse_story(spec, ref)
     if coarse is not None and spec.unit in _FINER_THAN_MONTH:
         # "That day", "three days later" after "In September 1989": a day of September 1989,
@@ -159,6 +158,12 @@ def _shifted(spec: Spec, ref: Reference) -> When:
         # (not after a forecast's "the third quarter of 1990").
         return When("quarter", prev.year + spec.offset, n=prev.n)
     return When.of_date(shift(day, spec.unit, spec.offset), gran)
+
+
+def _latest_quarter(day: dt.date, offset: int = 0) -> When:
+    """The quarter most recently reported on at ``day`` (results come out some weeks after a
+    quarter ends), moved by ``offset`` quarters."""
+    return When.of_date(shift(day - dt.timedelta(days=45), "quarter", offset), "quarter")
 
 
 _FINER_THAN_MONTH = ("day", "week", "hour", "minute", "second")

@@ -28,7 +28,7 @@ from timeline.temporal.context import (
 )
 from timeline.temporal.lexicon import number_value
 from timeline.temporal.model import Timex
-from timeline.temporal.resolve import Reference, resolve
+from timeline.temporal.resolve import Reference, Resolved, resolve
 from timeline.temporal.rules import NOT_YEAR_AFTER, RULES, Rule, preceding_word, rule_cores
 from timeline.temporal.spec import ANAPHORIC, Spec
 
@@ -234,24 +234,31 @@ def _shared_years(text: str, cands: list[_Candidate]) -> list[_Candidate]:
     "the spring and early summer of 1943" (and "from November to February 1990": 1989)."""
     out = list(cands)
     for n, (c, d) in enumerate(zip(cands, cands[1:], strict=False)):
-        when, then = c.spec.when, d.spec.when
-        if (when is None or then is None or when.year is not None or then.year is None
-                or c.spec.unit is not None or d.spec.unit is not None or c.spec.direction
-                or when.gran not in ("month", "season", "day")
-                or then.gran not in ("month", "season", "day")
-                or (when.gran == "day" and when.month is None) or c.spec.weekday is not None
-                or when.gran != then.gran or (when.gran == "season" and "WI" in (
-                    SEASONS[when.n], SEASONS[then.n])) or when.bc):
-            continue
         join = _SHARED_YEAR.fullmatch(text, c.end, d.start)
-        if join is None:
+        if join is None or not _takes_year_of(c.spec, d.spec):
             continue
+        when, then = c.spec.when, d.spec.when
         year = then.year
         if (join["to"] or join["dash"]) and when.gran != "season" and \
                 (when.month, when.day or 0) > (then.month, then.day or 0):
             year += 1 if then.bc else -1  # "from November to February 1990"
         out[n] = replace(c, spec=replace(c.spec, when=replace(when, year=year, bc=then.bc)))
     return out
+
+
+def _takes_year_of(first: Spec, second: Spec) -> bool:
+    """Whether ``first`` (a month, season or month-day with no year, no weekday, no "next")
+    may take the year of ``second`` (one of the same granularity with a year). Winters are
+    left alone: which year a winter joined to a spring shares is not clear."""
+    when, then = first.when, second.when
+    if when is None or then is None or when.year is not None or then.year is None:
+        return False
+    if first.unit is not None or second.unit is not None or first.direction or first.weekday \
+            is not None or when.bc or when.gran != then.gran:
+        return False
+    if when.gran == "season":
+        return "WI" not in (SEASONS[when.n], SEASONS[then.n])
+    return when.gran == "month" or (when.gran == "day" and when.month is not None)
 
 
 _SHARED_YEAR = re.compile(r"\s+(?:and|or|(?P<to>to|through|until|till))\s+|\s*(?P<dash>[-–])\s*")
@@ -492,7 +499,7 @@ _COUNTED_FROM = re.compile(
     r"[ \t\xa0]+$")
 
 
-def _counted_from(text: str, c: _Candidate, res) -> tuple[int, When] | None:
+def _counted_from(text: str, c: _Candidate, res: Resolved) -> tuple[int, When] | None:
     """Where a date counted from this one starts, and the date: "the day before last
     Tuesday" is the Monday, "two weeks after May 5" May 19, "a year after 1990" 1991."""
     w = res.when
