@@ -26,7 +26,8 @@ _ABBREVIATIONS = {
 # A run of stops is tried from its first stop only: from each of 40,000 "!" would be quadratic.
 _BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n"
                        r"|\n(?=[A-Z\"“])")
-_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|[;:—]|--")
+# A comma and a closing quote end what was quoted: '"We will go back on Sunday," he added'.
+_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|[;:—]|--|,\s*(?:\"|''|”)")
 
 
 @lru_cache(maxsize=4)  # the tagger and the event reader ask for the same text in turn
@@ -86,6 +87,10 @@ _BE = (_PASSIVE_AUX - {"get", "gets", "getting"}) | {"was", "were", "'re"}
 _CLAUSE_OPENERS = {"that", "which", "who", "whom", "whose", "saying", "because", "whether",
                    "when", "while", "if", "where", "although", "though", "unless"}
 _BREAKS = {";", ":", "—", "--"}
+
+
+def _is_break(word: str) -> bool:
+    return word in _BREAKS or word[0] == ","
 # A date after these is a deadline or a target, which a past sentence may set in the future
 # ("the offer was extended to Nov. 16").
 DEADLINE_WORDS = {"to", "until", "till", "by", "through", "before", "expire", "expires",
@@ -121,8 +126,8 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
     cue = word_tense(words[i])
     if cue is None:
         return None
-    if w == "next" and i + 1 < len(words) and words[i + 1].lower() == "to":
-        return None  # "the building next to the embassy"
+    if w in ("next", "earlier") and i + 1 < len(words) and words[i + 1].lower() in ("to", "than"):
+        return None  # "the building next to the embassy", "no earlier than Monday"
     before = [x.lower() for x in words[max(0, i - 3):i]]
     if cue[0] == PAST and before and (before[-1] in _PASSIVE_AUX or before[-1] in _DETERMINERS
                                       or (before[-1].endswith("ly") and before[-2:-1]
@@ -164,7 +169,7 @@ def _scan(words, indices) -> tuple[tuple[str, bool] | None, tuple[str, bool] | N
     nothing else speaks."""
     guess = None
     for i in indices:
-        if words[i] in _BREAKS or words[i].lower() in _CLAUSE_OPENERS:
+        if _is_break(words[i]) or words[i].lower() in _CLAUSE_OPENERS:
             break
         cue = _cue(words, i)
         if cue is None:
@@ -196,6 +201,14 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
             return cue
         guesses.append(guess)
     found = next((g for g in guesses if g), None)
+    if found is None and right and _is_break(right[0]):
+        # The quotation ends here: what its speaker said earlier in it sets its tense
+        # ('"We will travel to the capital for talks with the parliament on Sunday," he said').
+        quoted = _WORD.findall(text, max(s0, start - 4 * reach), start)[-4 * window:]
+        for w in reversed(quoted):
+            cue = word_tense(w) if not _is_break(w) else None
+            if cue is not None and cue[1]:
+                return cue
     if found is None and _INVITATION.match(text, s0):
         return FUTURE, False  # "Join us on Saturday!", "How about Friday night?"
     return found or (None, False)

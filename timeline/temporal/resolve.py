@@ -135,14 +135,16 @@ def _shifted(spec: Spec, ref: Reference) -> When:
     # The quarter a comparison counts from: the one just mentioned, or in news the last one
     # reported on ("third-quarter profit ... losses through the third quarter of 1990 ... the
     # year-ago period": 1988-Q3).
-    if prev is not None and prev.gran == "quarter" and not ref.narrative and day is not None \
-            and (b := prev.bounds()) is not None and b[0] > day:
+    # A half counts the same way: "in the first half of 2005 against the same period last year"
+    # is 2004-H1.
+    if prev is not None and prev.gran in ("quarter", "half") and not ref.narrative \
+            and day is not None and (b := prev.bounds()) is not None and b[0] > day:
         prev = ref.quarter
     reported = (spec.follow_quarter and prev is not None and prev.year is not None
-                and prev.gran == "quarter" and prev.n)
+                and prev.gran in ("quarter", "half") and prev.n)
     if spec.unit == "latest_quarter":  # the quarter most recently reported on
         if reported:  # "the year-ago quarter" after "the third quarter"
-            return When("quarter", prev.year + spec.offset // 4, n=prev.n)
+            return When(prev.gran, prev.year + spec.offset // 4, n=prev.n)
         return _latest_quarter(day, spec.offset)
     coarse = _coarse_story(spec, ref)
     if coarse is not None and spec.unit in _FINER_THAN_MONTH:
@@ -156,7 +158,7 @@ def _shifted(spec: Spec, ref: Reference) -> When:
     if reported:
         # Financial news: "a year earlier" after "the third quarter" is that quarter a year back
         # (not after a forecast's "the third quarter of 1990").
-        return When("quarter", prev.year + spec.offset, n=prev.n)
+        return When(prev.gran, prev.year + spec.offset, n=prev.n)
     return When.of_date(shift(day, spec.unit, spec.offset), gran)
 
 
