@@ -229,8 +229,10 @@ def _holiday_date(code: str, year: int) -> dt.date | None:
     if code.startswith("easter"):
         return easter(year) + dt.timedelta(days=int(code[6:]))
     if "/" in code:
+        code, _, days = code.partition("+")
         month, nth, wd = (int(x) for x in code.split("/"))
-        return nth_weekday(year, month, wd, nth)
+        d = nth_weekday(year, month, wd, nth)
+        return d + dt.timedelta(days=int(days or 0))
     month, day = (int(x) for x in code.split("-"))
     return dt.date(year, month, day) if valid_day(year, month, day) else None
 
