@@ -177,6 +177,12 @@ MONTH_CONTEXT = {"in", "since", "by", "until", "till", "from", "through", "of", 
                  "that", "late-", "early-", "-"}
 
 
+# "the March accession", "the May elections": the month before a noun; not "the March of
+# Dimes", "the March on Washington".
+_MONTH_AS_MODIFIER = re.compile(r"\s+(?!(?:of|on|to|for|from|in|into|through|across|past|by|at"
+                                r"|with|and|or|is|was|will|has|had)\b)[a-z]{3,}\b")
+
+
 def b_month(m: re.Match, text: str) -> Spec | None:
     name = m["mon"]
     mo = lx.month_number(name)
@@ -185,7 +191,8 @@ def b_month(m: re.Match, text: str) -> Spec | None:
     after = following_text(text, m.end(), 12)
     # The modal and the verb: only with a preposition or modifier in front.
     if name.lower() in ("may", "march") and not rel and not _g(m, "premod") and (
-            before not in MONTH_CONTEXT or re.match(r"\s+(?:be|have|not|also|well)\b", after)):
+            before not in MONTH_CONTEXT or re.match(r"\s+(?:be|have|not|also|well)\b", after)
+    ) and not (before == "the" and _MONTH_AS_MODIFIER.match(after)):
         return None
     if re.match(r"\s+[A-Z][a-z]", after) and before not in MONTH_CONTEXT and not rel:
         return None  # "August Wilson", "June Carter"
