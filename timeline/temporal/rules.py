@@ -1165,6 +1165,8 @@ RULES: list[Rule] = [
          r"(?=\s*[,.;:)]))",
          b_ago, ("two weeks ago", "three days later", "a decade ago", "a year earlier",
                  "about two years ago", "several years ago", "1+ hr ago")),
+    Rule("vague_ago", r"(?:days|weeks|months|years|decades|centuries) ago",
+         lambda m, t: Spec("DATE", value="PAST_REF"), ("years ago", "months ago")),
     Rule("year_earlier", r"year-(?:earlier|ago)", b_year_earlier, ("year-earlier", "year-ago")),
     Rule("anaphoric_day",
          r"(?P<rel>that same|the same|that|the next|the following|the previous|the preceding"
@@ -1309,6 +1311,7 @@ _RULE_CORES = {
     "bare_part_of_day": "part", "mid_part": "part mid", "part_of_day": "part", "named_time": "part",
     "day_described": "lived",
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "unit",
+    "vague_ago": "units",
     "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_day": "day",
     "year_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "bare_units": "units", "units_long": "units",
     "vague": "vague", "set": "every", "set_times": "times", "set_every_n": "every", "frequency": "frequency",
