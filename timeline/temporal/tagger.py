@@ -438,7 +438,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     quarter: When | None = None
     day_in_sentence: tuple[tuple[int, int], When] | None = None
     out: list[Timex] = []
-    for c in cands:
+    named_years = [_named_year(c) for c in cands]
+    for index, c in enumerate(cands):
         sentence = sentence_of(starts, text, c.start)
         parsed = tense_of(c.start, c.end) if tense_of is not None else None
         tense, certain = parsed or tense_at(text, sentence, c.start, c.end)
@@ -482,7 +483,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         # Comparisons ("a year earlier", "the previous day") do not move the story on.
         looks_back = c.spec.offset < 0 and (c.spec.follow_quarter or c.spec.anchor == ANAPHORIC)
         aside = _in_parentheses(text, c.start, c.end) or (
-            narrative and (_far_aside(text, sentence, c, w, previous) or clause_tense == FUTURE))
+            narrative and (_far_aside(text, sentence, c, w, previous) or clause_tense == FUTURE
+                           or _flash(cands, named_years, index, previous)))
         if w is not None and w.year is not None and not looks_back and not aside:
             previous = w
         if w is not None and w.day is not None and w.year is not None:
@@ -544,6 +546,36 @@ def _far_aside(text: str, sentence: tuple[int, int], c: _Candidate, w: When | No
     year, story = (-w.year if w.bc else w.year), (-previous.year if previous.bc else previous.year)
     opening = len(text[sentence[0]:c.start].split()) <= 2  # "In 1976, ...", "By 1614 ..."
     return abs(year - story) > ASIDE_YEARS and not opening
+
+
+def _named_year(c: _Candidate) -> int | None:
+    """The year a candidate names itself ("November 2008", "1944"), BC years negative."""
+    when = c.spec.when
+    if when is None or when.year is None or c.spec.unit is not None:
+        return None
+    return -when.year if when.bc else when.year
+
+
+# A date naming a year this far from the story's, when the next year named returns to the
+# story, is a flash forward or back ("In November 2008, protesters staged a similar stomping"
+# in an account of April 2003): it does not move the story on.
+FLASH_YEARS, FLASH_REACH = 5, 2000
+
+
+def _flash(cands: list[_Candidate], named_years: list[int | None], i: int,
+           previous: When | None) -> bool:
+    year = named_years[i]
+    if year is None or previous is None or previous.year is None:
+        return False
+    story = -previous.year if previous.bc else previous.year
+    if abs(year - story) < FLASH_YEARS:
+        return False
+    for j in range(i + 1, len(cands)):
+        if cands[j].start - cands[i].end > FLASH_REACH:
+            return False
+        if named_years[j] is not None:
+            return abs(named_years[j] - story) <= 1
+    return False
 
 
 def _names_weekday_of(text: str, c: _Candidate) -> bool:
