@@ -249,17 +249,18 @@ NOT_YEAR_AFTER = re.compile(
     r"|horsepower|ft|lbs?|kg|mm|cm)\b)", re.I)
 
 
+_NOT_YEAR_BEFORE = {"no.", "nos.", "number", "no", "page", "pages", "p.", "route", "flight", "room",
+                    "rule", "version", "model", "boeing", "airbus", "windows", "office", "article",
+                    "section", "chapter", "resolution", "bill", "h.r.", "s.", "lot", "car", "unit"}
+
+
 def b_year(m: re.Match, text: str) -> Spec | None:
     y = int(m["y"])
     before = preceding_word(text, m.start())
     strong = _g(m, "premod") or _g(m, "fiscal")
     if not strong:
-        if before.endswith(("$", "#", "no.", "nos.", "number", "no", "page", "pages", "p.",
-                            "route", "flight", "room", "rule", "version", "model", "boeing",
-                            "airbus", "windows", "office", "article", "section", "chapter",
-                            "resolution", "bill", "h.r.", "s.", "lot", "car", "unit", "+",
-                            "to", "from", "of")) and before not in ("to", "from", "of"):
-            return None
+        if before.endswith(("$", "#", "+")) or before in _NOT_YEAR_BEFORE:
+            return None  # "US$1500", "flight 1549"; not "well into 1941"
         if NOT_YEAR_AFTER.match(text, m.end()) or re.match(
                 r"\s+(?:[A-Z][a-z]+\s+)?(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd"
                 r"|Lane|Drive|Way|Place|Broadway)\b", text[m.end():m.end() + 40]):
