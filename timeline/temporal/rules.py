@@ -1026,7 +1026,7 @@ RULES: list[Rule] = [
                            offset=-1 if m["dir"].lower() == "before" else 1, anchor=ANAPHORIC),
          ("the day before", "the year after")),
     Rule("bc_year",
-         OPT_PREMOD + r"(?P<y>\d{1,4}) (?P<era>BC|B\.C\.|BCE|AD|A\.D\.|CE)(?![\w])",
+         OPT_PREMOD + r"(?P<y>\d{1,4}) (?P<era>BC|B\.C\.?|BCE|AD|A\.D\.|CE)(?![\w])",
          b_bc_year, ("499 BC", "218 B.C.")),
     Rule("year",
          OPT_PREMOD + r"(?:(?P<fiscal>fiscal(?: year)?|the (?:fiscal |calendar )?year"

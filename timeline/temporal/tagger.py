@@ -229,6 +229,28 @@ def _year_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
     return out
 
 
+# The first year of a range whose second is BC: "(499-493 BC)", "from 264 to 241 BC".
+_BC_RANGE_START = re.compile(r"(?<![\w.,$])(\d{1,4})(?:\s*[-–]\s*|\s+to\s+)$")
+
+
+def _bc_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
+    """``cands`` and the first years of the BC ranges they close."""
+    out: list[_Candidate] = []
+    for c in cands:
+        when = c.spec.when
+        m = None
+        if c.rule.name == "bc_year" and when is not None and when.bc and c.spec.mod is None:
+            m = _BC_RANGE_START.search(text, max(0, c.start - 12), c.start)
+        if m and int(m[1]) > when.year:
+            if out and (out[-1].start, out[-1].end) == m.span(1) and out[-1].rule.name == "year":
+                out.pop()  # "from 1200 to 300 BC": 1200 BC
+            if not out or out[-1].end <= m.start(1):
+                out.append(_Candidate(m.start(1), m.end(1), c.rule, replace(
+                    c.spec, when=replace(when, year=int(m[1])))))
+        out.append(c)
+    return out
+
+
 def _shared_years(text: str, cands: list[_Candidate]) -> list[_Candidate]:
     """A month or season joined to a dated one takes its year: "between March and April 1918",
     "the spring and early summer of 1943" (and "from November to February 1990": 1989)."""
@@ -426,6 +448,7 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto",
     cands = _select(_within_sentences(text, _candidates(text)))
     cands = _merge_durations(text, cands)
     cands = _merge_clock_with_day(text, _year_ranges(text, _day_ranges(text, cands)))
+    cands = _bc_ranges(text, cands)
     cands = _shared_years(text, cands)
     narrative = mode == "narrative" or (mode == "auto" and _is_narrative(cands, day))
     return _resolve_all(text, cands, day, narrative, tense)
