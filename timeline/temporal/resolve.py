@@ -258,6 +258,10 @@ def _holiday(spec: Spec, ref: Reference) -> When:
     return When.of_date(d)
 
 
+# A month this many months before the story's, in a narrative, is in the story's next year.
+NEW_YEAR_GAP = 8
+
+
 def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
     """A year for "May 31", "November", "the third quarter" ..., from the reference and tense."""
     prev = ref.previous
@@ -272,6 +276,10 @@ def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
                 return replace(when, year=prev.year if not ahead and when.month != prev.month
                                else prev.year - 1)
             return replace(when, year=prev.year if ahead else prev.year + 1)
+        if (when.month is not None and prev.month is not None and not prev.bc and ref.narrative
+                and prev.month - when.month >= NEW_YEAR_GAP):
+            # A history moves on: "In January" after "in November 1941" is January 1942.
+            return replace(when, year=prev.year + 1)
         return replace(when, year=prev.year, bc=prev.bc)
     day = ref.dct if not ref.narrative else (_previous_day(ref) or ref.dct)
     if day is None:
