@@ -1,14 +1,16 @@
-"""How much of the value error on the tweets corpus is the gold's own notation.
+"""How much of the value error on a gold corpus is the gold's own notation.
 
-    python benchmarks/tweet_notation.py [GOLD] [--list]
+    python benchmarks/gold_notation.py [GOLD] [--list]
 
-The tweets gold (Zhong et al. 2017, ``../shared/corpora/tweets-train``) writes many values in
-forms that are not TimeML 1.2: ``2014-XX-XX`` for the year 2014, ``2012-06-15-WXX-5`` for a
-Friday, ``2015-01-W02`` for a week, ``P1C-#19`` for the 19th century, ``XXXX-WE`` for
-weekends, ``TNI`` for a set of nights, ``P12H`` for twelve hours. ``timeline`` keeps to TIMEX3,
-so each of these counts as a wrong value. This script rewrites each gold value into its TimeML
-form and counts the wrong values that are right once rewritten, then gives the value F1 with
-those counted right. Nothing else is changed: a value that differs in any other way stays wrong.
+Some gold corpora write values in forms that are not TimeML 1.2's. The tweets gold (Zhong et
+al. 2017, ``../shared/corpora/tweets-train``, the default) writes ``2014-XX-XX`` for the year
+2014, ``2012-06-15-WXX-5`` for a Friday, ``2015-01-W02`` for a week, ``P1C-#19`` for the 19th
+century, ``XXXX-WE`` for weekends, ``TNI`` for a set of nights, ``P12H`` for twelve hours.
+AQUAINT's gold keeps some TIMEX2 forms: ``1968-XX`` for the year 1968, ``198X`` for the 1980s,
+``2000-W7`` for week 07. ``timeline`` keeps to TIMEX3, so each of these counts as a wrong
+value. This script rewrites each gold value into its TimeML form and counts the wrong values
+that are right once rewritten, then gives the value F1 with those counted right. Nothing else
+is changed: a value that differs in any other way stays wrong.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ DEFAULT_GOLD = Path(__file__).resolve().parents[1].parent / "shared/corpora/twee
 # (what the gold writes, its pattern, the TimeML value it stands for)
 REWRITES = [
     ("a year as YYYY-XX-XX", re.compile(r"(\d{4})-XX-XX"), r"\1"),
+    ("a year as YYYY-XX", re.compile(r"(\d{4})-XX"), r"\1"),
+    ("a decade as DDDX", re.compile(r"(\d{3})X"), r"\1"),
+    ("a week number of one digit", re.compile(r"(\d{4})-W(\d)"), r"\1-W0\2"),
     ("a weekday suffix -WXX-N", re.compile(r"(\d{4}-\d\d-\d\d)-WXX-\d(T\w+(?::\d\d)?)?"),
      r"\1\2"),
     ("a week as YYYY-MM-WNN", re.compile(r"(\d{4})-\d\d-(W\d\d)"), r"\1-\2"),
