@@ -606,9 +606,6 @@ DURATION_CONTEXT = {"for", "during", "over", "throughout", "within", "in", "thro
 
 def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
     rel = _ws(m["rel"])
-    if m.start() > 0 and text[m.start() - 1] in "\"“" and re.fullmatch(
-            r"This (?:Week|Morning|Year)", m.group()) and preceding_word(text, m.start() - 1):
-        return None  # ABC's "This Week", a programme's name
     unit = _ws(m["unit"]).removeprefix("fiscal ")
     unit = {"yr": "year"}.get(unit, unit)
     if rel in ("the latest", "the full") and unit != "year":

@@ -445,7 +445,8 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto",
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     day = _as_date(dct)
-    cands = _select(_within_sentences(text, _candidates(text)))
+    cands = [c for c in _select(_within_sentences(text, _candidates(text)))
+             if not _in_quoted_title(text, c.start, c.end)]
     cands = _merge_durations(text, cands)
     cands = _merge_clock_with_day(text, _year_ranges(text, _day_ranges(text, cands)))
     cands = _bc_ranges(text, cands)
@@ -605,6 +606,26 @@ def _names_weekday_of(text: str, c: _Candidate) -> bool:
     """A weekday alone in brackets right after a date: "May 5 (Tues)", "May 5 - 6 (Tues-Wed)"."""
     return (c.spec.weekday is not None and c.spec.direction is None and c.spec.when is None
             and re.search(r"\d\s*\([^()]{0,20}$", text[max(0, c.start - 21):c.start]) is not None)
+
+
+_OPEN_QUOTES, _CLOSE_QUOTES = ('"', "“", "``"), ('"', "”", "''")
+_TITLE_SMALL_WORDS = {"of", "the", "a", "an", "and", "in", "on", "at", "to", "for", "with", "&"}
+
+
+def _in_quoted_title(text: str, start: int, end: int) -> bool:
+    """Whether the expression is part of a quoted title of two to six capitalised words: ABC's
+    "This Week", the film "High Noon", ``Good Morning America''. A title is a name."""
+    before, after = text[max(0, start - 50):start], text[end:end + 50]
+    opened = max((before.rfind(q) + len(q) for q in _OPEN_QUOTES if q in before), default=-1)
+    if opened == -1 or "\n" in before[opened:]:
+        return False
+    closes = [i for i in (after.find(q) for q in _CLOSE_QUOTES) if i != -1]
+    if not closes or "\n" in after[:min(closes)]:
+        return False
+    title = (before[opened:] + text[start:end] + after[:min(closes)]).rstrip(",.!?")
+    words = title.split()
+    return 2 <= len(words) <= 6 and words[0][0].isupper() and all(
+        w[0].isupper() or w[0].isdigit() or w.lower() in _TITLE_SMALL_WORDS for w in words)
 
 
 def _in_parentheses(text: str, start: int, end: int) -> bool:
