@@ -181,6 +181,17 @@ def _scan(words, indices) -> tuple[tuple[str, bool] | None, tuple[str, bool] | N
     return None, guess
 
 
+_REPORTING = {"said", "told", "added", "reported", "stated", "announced"}
+
+
+def _reported(words: list[str], order) -> bool:
+    """Whether the first cue along ``order`` is a reporting verb."""
+    for i in order:
+        if _cue(words, i) is not None:
+            return words[i].lower() in _REPORTING
+    return False
+
+
 def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
              window: int = 10) -> tuple[str | None, bool]:
     """The tense governing the expression at ``text[start:end]`` and whether it is certain:
@@ -198,6 +209,9 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
     for words, order in scans:
         cue, guess = _scan(words, order)
         if cue:
+            if words is right and len(left) > 2 and cue == (PAST, True) and _reported(
+                    words, order):
+                return PAST, False  # "the Nov. 17 poll ..., Amunugama said": when it was said
             return cue
         guesses.append(guess)
     found = next((g for g in guesses if g), None)
