@@ -129,6 +129,9 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
     if w in ("next", "earlier") and i + 1 < len(words) and words[i + 1].lower() in ("to", "than"):
         return None  # "the building next to the embassy", "no earlier than Monday"
     before = [x.lower() for x in words[max(0, i - 3):i]]
+    if cue[0] == PAST and before[-2:] == ["to", "be"] and not {"was", "were", "had"} & {
+            x.lower() for x in words[max(0, i - 5):i - 2]}:
+        return FUTURE, False  # "the elections to be held in April", not "was due to be held"
     if cue[0] == PAST and before and (before[-1] in _PASSIVE_AUX or before[-1] in _DETERMINERS
                                       or (before[-1].endswith("ly") and before[-2:-1]
                                           and before[-2] in _DETERMINERS)):

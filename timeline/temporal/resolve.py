@@ -323,6 +323,7 @@ def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
 # decides; a weak one (a regular -ed form, which may be an adjective) only tips a close call.
 _CERTAIN_PENALTY = 400
 _WEAK_PENALTY = 150
+_UNTENSED_FUTURE = 100
 
 
 def _distance(candidate: When, day: dt.date, ref: Reference) -> int:
@@ -332,7 +333,8 @@ def _distance(candidate: When, day: dt.date, ref: Reference) -> int:
     first, last = bounds
     penalty = _CERTAIN_PENALTY if ref.tense_is_certain else _WEAK_PENALTY
     if first > day:
-        return (first - day).days + (penalty if ref.tense == PAST else 0)
+        return (first - day).days + (penalty if ref.tense == PAST else
+                                     _UNTENSED_FUTURE if ref.tense is None else 0)
     if last < day:
         return (day - last).days + (penalty if ref.tense == FUTURE else 0)
     return 0

@@ -462,12 +462,18 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     quarter: When | None = None
     day_in_sentence: tuple[tuple[int, int], When] | None = None
     out: list[Timex] = []
+    resolved: list[tuple[_Candidate, When | None]] = []  # what each of ``out`` came from
     named_years = [_named_year(c) for c in cands]
+    told: tuple[tuple[int, int], str] | None = None  # the last tense found, in its sentence
     for index, c in enumerate(cands):
         sentence = sentence_of(starts, text, c.start)
         parsed = tense_of(c.start, c.end) if tense_of is not None else None
         tense, certain = parsed or tense_at(text, sentence, c.start, c.end)
         clause_tense = tense
+        if tense is None and told is not None and told[0] == sentence:
+            tense, certain = told[1], False  # "camps in July and the exam in Jun": one tense
+        elif tense is not None:
+            told = (sentence, tense)
         # A deadline a past sentence sets may lie ahead ("extended until Friday"); one that
         # opens its sentence is read with the sentence's verb ("Until Thursday, they had not").
         opens = c.start - sentence[0] <= 12 and not _WORD_BEFORE.sub(
@@ -497,6 +503,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             value, mod = w.value, None
             while out and out[-1].start >= start:
                 out.pop()  # "two weeks", now inside the date
+                resolved.pop()
         bounds = w.bounds() if w is not None else None
         out.append(Timex(
             start=start, end=c.end, text=text[start:c.end], type=res.type, value=value,
@@ -504,6 +511,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             last_day=bounds[1].isoformat() if bounds else None,
             granularity=_granularity(w),
         ))
+        resolved.append((c, w if counted is None else None))
         # Comparisons ("a year earlier", "the previous day") do not move the story on.
         looks_back = c.spec.offset < 0 and (c.spec.follow_quarter or c.spec.anchor == ANAPHORIC)
         aside = _in_parentheses(text, c.start, c.end) or (
@@ -516,7 +524,34 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         if w is not None and w.gran == "quarter" and w.n and w.year is not None and (
                 dct is None or (b := w.bounds()) is None or b[1] < dct):
             quarter = w
+    _order_ranges(text, out, resolved)
     return out
+
+
+_RANGE_OPENER = re.compile(r"\b(?:[Bb]etween|[Ff]rom)\s+$")
+
+
+def _order_ranges(text: str, out: list[Timex], resolved: list[tuple[_Candidate, When | None]]
+                  ) -> None:
+    """A range begins before it ends: in "Between January and October, Hong Kong surpassed
+    Japan" (November 2006) January is 2006, though a weak past alone put it in 2007."""
+    for i in range(len(out) - 1):
+        (c, w), (_, v) = resolved[i], resolved[i + 1]
+        if w is None or v is None or out[i].type != "DATE" or out[i].value != w.value or \
+                w.year is None or v.year is None or w.bc or v.bc or \
+                c.spec.when is None or c.spec.when.year is not None or c.spec.unit is not None \
+                or w.gran not in ("month", "day") or v.gran not in ("month", "day"):
+            continue
+        if not (_SHARED_YEAR.fullmatch(text, out[i].end, out[i + 1].start)
+                and _RANGE_OPENER.search(text, max(0, out[i].start - 10), out[i].start)):
+            continue
+        first, last = w.bounds(), v.bounds()
+        if first is None or last is None or first[0] <= last[1]:
+            continue
+        earlier = w.with_year(w.year - 1)
+        bounds = earlier.bounds()
+        out[i] = replace(out[i], value=earlier.value, first_day=bounds[0].isoformat(),
+                         last_day=bounds[1].isoformat())
 
 
 _COUNTED_FROM = re.compile(
