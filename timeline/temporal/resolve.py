@@ -95,6 +95,8 @@ def _resolve_when(spec: Spec, ref: Reference) -> When:
         return _holiday(spec, ref)
     if spec.weekday is not None and (spec.when is None or spec.when.month is None):
         return _weekday(spec, ref)
+    if spec.unit == "day_of_month":
+        return _day_of_month(spec.offset, ref)
     if spec.unit is not None:
         return _shifted(spec, ref)
     when = spec.when
@@ -107,6 +109,24 @@ def _resolve_when(spec: Spec, ref: Reference) -> When:
         if quarter is not None and quarter.n:
             when = replace(when, n=quarter.n)
     return when
+
+
+def _day_of_month(day: int, ref: Reference) -> When:
+    """ "on the 20th": that day of the month last spoken of, or else of the publication's
+    month, the one before it or the one after it as the tense says."""
+    prev = ref.previous
+    if prev is not None and prev.year is not None and prev.month is not None and not prev.bc:
+        year, month = prev.year, prev.month
+    elif ref.dct is not None and not ref.narrative:
+        year, month = ref.dct.year, ref.dct.month
+        if ref.tense == PAST and day > ref.dct.day:
+            month -= 1
+        elif ref.tense == FUTURE and day < ref.dct.day:
+            month += 1
+        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+    else:
+        return When("day")
+    return When("day", year, month, day if valid_day(year, month, day) else None)
 
 
 def _shifted(spec: Spec, ref: Reference) -> When:

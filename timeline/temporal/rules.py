@@ -951,6 +951,23 @@ def b_anaphoric_day(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", unit="day", offset=off, gran="day", anchor=ANAPHORIC)
 
 
+_ORDINAL_DAY_BEFORE = {"on", "from", "until", "till", "by", "since", "before", "after", "to",
+                       "through", "and", "for"}
+# What may follow "the 20th" when it is a day: punctuation, or a word that is not its noun
+# ("the 20th century", "the 20th anniversary", "the 20th floor").
+_ORDINAL_DAY_AFTER = re.compile(r"\s*(?:[,.;:)!?]|$|(?:and|or|to|was|were|when|at|in|with|but"
+                                r"|he|she|they|it|the|a|is|will|had|has)\b)")
+
+
+def b_ordinal_day(m: re.Match, text: str) -> Spec | None:
+    """ "The enemy's onslaught on the 20th", "from the 13th to the 19th of October": a day of
+    the month just spoken of (or the publication's)."""
+    if preceding_word(text, m.start()) not in _ORDINAL_DAY_BEFORE or \
+            not _ORDINAL_DAY_AFTER.match(text, m.end()):
+        return None
+    return Spec("DATE", unit="day_of_month", offset=int(m["d"]), gran="day", anchor=ANAPHORIC)
+
+
 def b_first_last_day(m: re.Match, text: str) -> Spec | None:
     """ "Last day to register!", "my first day": a post's own day. "the last day of the talks"
     names a day of some other event, and stays out."""
@@ -1166,6 +1183,8 @@ RULES: list[Rule] = [
     Rule("vague_ago", r"(?:days|weeks|months|years|decades|centuries) ago",
          lambda m, t: Spec("DATE", value="PAST_REF"), ("years ago", "months ago")),
     Rule("year_earlier", r"year-(?:earlier|ago)", b_year_earlier, ("year-earlier", "year-ago")),
+    Rule("ordinal_day", r"the (?P<d>3[01]|[12]\d|[1-9])(?:st|nd|rd|th)(?![\w-])", b_ordinal_day,
+         ("on the 20th", "until the 3rd")),
     Rule("anaphoric_day",
          r"(?P<rel>that same|the same|that|the next|the following|the previous|the preceding"
          r"|the prior) day",
@@ -1309,7 +1328,7 @@ _RULE_CORES = {
     "bare_part_of_day": "part", "mid_part": "part mid", "part_of_day": "part", "named_time": "part",
     "day_described": "lived",
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "unit",
-    "vague_ago": "units",
+    "vague_ago": "units", "ordinal_day": "#",
     "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_day": "day",
     "year_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "bare_units": "units", "units_long": "units",
     "vague": "vague", "set": "every", "set_times": "times", "set_every_n": "every", "frequency": "frequency",

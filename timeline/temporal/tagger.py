@@ -30,7 +30,7 @@ from timeline.temporal.lexicon import number_value
 from timeline.temporal.model import Timex
 from timeline.temporal.resolve import Reference, Resolved, resolve
 from timeline.temporal.rules import NOT_YEAR_AFTER, RULES, Rule, preceding_word, rule_cores
-from timeline.temporal.spec import ANAPHORIC, Spec
+from timeline.temporal.spec import ANAPHORIC, CALENDAR, Spec
 
 MODES = ("auto", "news", "narrative")
 # The tense of an expression's clause from elsewhere (a parse), by its offsets; None: no word.
@@ -257,6 +257,15 @@ def _shared_years(text: str, cands: list[_Candidate]) -> list[_Candidate]:
     out = list(cands)
     for n, (c, d) in enumerate(zip(cands, cands[1:], strict=False)):
         join = _SHARED_YEAR.fullmatch(text, c.end, d.start)
+        if join and c.spec.unit == "day_of_month" and (then := d.spec.when) is not None and \
+                then.month is not None and then.day is not None and not d.spec.unit:
+            # "from the 13th to the 19th of October 1950": the day of that month
+            day = c.spec.offset if valid_day(then.year or 2000, then.month, c.spec.offset) \
+                else None
+            when = When("day", then.year, then.month, day, bc=then.bc)
+            out[n] = replace(c, spec=replace(c.spec, unit=None, offset=0, anchor=CALENDAR,
+                                             when=when))
+            continue
         if join is None or not _takes_year_of(c.spec, d.spec):
             continue
         when, then = c.spec.when, d.spec.when
