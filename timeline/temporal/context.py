@@ -77,7 +77,7 @@ _WEAK_FUTURE = {"due", "scheduled", "expected", "planned", "slated", "supposed",
 _PAST_AUX = {"had"}  # "had been due to expire Friday": past; "was planned for March": future
 # Before these a past form is a passive participle ("will be held"), not a tense.
 _PASSIVE_AUX = {"be", "been", "being", "is", "are", "am", "'s", "get", "gets", "getting"}
-_MODALS = {"may", "might", "should", "must"}
+_MODALS = {"may", "might", "should", "must", "can"}
 _HAVE = {"has", "have", "had", "'ve", "'d"}
 # After a regular -ed form these make it a verb ("changed from", "announced the").
 _VERB_FOLLOWERS = {"the", "a", "an", "from", "to", "in", "on", "at", "by", "with", "its", "his",
