@@ -596,6 +596,7 @@ DEICTIC_REL = {
     "later that": (0, ANAPHORIC), "early this": (0, DEICTIC), "late this": (0, DEICTIC),
     "early last": (-1, DEICTIC), "late last": (-1, DEICTIC), "early next": (1, DEICTIC),
     "late next": (1, DEICTIC), "later in the": (0, DEICTIC), "earlier in the": (0, DEICTIC),
+    "late in the": (0, DEICTIC), "early in the": (0, DEICTIC),
     "the past": (None, None), "the last": (None, None),
     # Earnings news: "the latest fiscal year", "for the full year" are the current one.
     "the latest": (0, DEICTIC), "the full": (0, DEICTIC),
@@ -691,6 +692,8 @@ def b_ago(m: re.Match, text: str) -> Spec | None:
             "CE": "century"}.get(code)
     if unit is None:
         return None
+    if unit == "decade" and n == 1:  # "a decade ago": the year ten years back (1989), as the
+        unit, n = "year", 10         # TimeML and TIMEX2 gold both give it
     gran = {"week": "day"}.get(unit, unit)
     return Spec("DATE", unit=unit, offset=sign * n, gran=gran, anchor=anchor,
                 mod=approx_code(m), follow_quarter=unit == "year", news_cue=anchor == DEICTIC)
@@ -1163,7 +1166,8 @@ RULES: list[Rule] = [
     Rule("deictic_unit",
          OPT_PREMOD + r"(?P<rel>this past|this coming|earlier this|later this|earlier that"
          r"|later that|early this|late this|early last|late last|early next|late next"
-         r"|later in the|earlier in the|the following|the next|the previous|the preceding"
+         r"|later in the|earlier in the|late in the|early in the|the following|the next"
+         r"|the previous|the preceding"
          r"|the prior|the coming|the upcoming|the current|the same|that same|the past|the last"
          r"|the latest|the full|this|last|next|nxt|current|coming|upcoming|past|that|the)"
          r" (?P<unit>week|weekend|month|(?:fiscal )?year|yr|decade|century|fortnight)",
