@@ -148,6 +148,9 @@ def _shifted(spec: Spec, ref: Reference) -> When:
             return spec.when
         year = shift(day, spec.unit, spec.offset).year
         return spec.when.with_year(year)
+    if day is None and spec.unit == "day" and spec.offset == 0 and prev is not None \
+            and prev.bc and prev.month is not None:
+        return When("day", prev.year, prev.month, prev.day, bc=True)  # "that same day": its day
     if day is None:
         return _unknown(gran)
     if spec.unit == "weekend_by_tense":  # "the weekend": by tense, like a weekday
