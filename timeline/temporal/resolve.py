@@ -299,6 +299,13 @@ def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
                 return replace(when, year=prev.year if not ahead and when.month != prev.month
                                else prev.year - 1)
             return replace(when, year=prev.year if ahead else prev.year + 1)
+        story_day = _previous_day(ref)
+        if spec.direction and when.month is None and story_day is not None and \
+                (bounds := when.with_year(prev.year).bounds()) is not None:
+            # "next summer" after "September 10, 2007" is 2008's; "this past spring" before it
+            if spec.direction > 0:
+                return when.with_year(prev.year + 1 if bounds[0] <= story_day else prev.year)
+            return when.with_year(prev.year - 1 if bounds[1] >= story_day else prev.year)
         if (when.month is not None and prev.month is not None and not prev.bc and ref.narrative
                 and prev.month - when.month >= NEW_YEAR_GAP):
             # A history moves on: "In January" after "in November 1941" is January 1942.

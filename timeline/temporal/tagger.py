@@ -525,6 +525,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         looks_back = c.spec.offset < 0 and (c.spec.follow_quarter or c.spec.anchor == ANAPHORIC)
         aside = _in_parentheses(text, c.start, c.end) or (
             narrative and (_far_aside(text, sentence, c, w, previous) or clause_tense == FUTURE
+                           or c.spec.direction == 1  # "by next summer": a plan, not the story
                            or _flash(cands, named_years, index, previous)))
         if w is not None and w.year is not None and not looks_back and not aside:
             previous = w
