@@ -527,7 +527,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             narrative and (_far_aside(text, sentence, c, w, previous) or clause_tense == FUTURE
                            or c.spec.direction == 1  # "by next summer": a plan, not the story
                            or _flash(cands, named_years, index, previous)))
-        if w is not None and w.year is not None and not looks_back and not aside:
+        if w is not None and w.year is not None and not looks_back and not aside and not (
+                narrative and _coarser_same(w, previous)):
             previous = w
         if w is not None and w.day is not None and w.year is not None:
             day_in_sentence = (sentence, w)
@@ -615,6 +616,16 @@ def _far_aside(text: str, sentence: tuple[int, int], c: _Candidate, w: When | No
     year, story = (-w.year if w.bc else w.year), (-previous.year if previous.bc else previous.year)
     opening = len(text[sentence[0]:c.start].split()) <= 2  # "In 1976, ...", "By 1614 ..."
     return abs(year - story) > ASIDE_YEARS and not opening
+
+
+def _coarser_same(w: When, previous: When | None) -> bool:
+    """Whether ``w`` is the story's own year, or month, said again ("December 8, 1941 ... in
+    1941"): the story stays on its day."""
+    if previous is None or previous.year != w.year or previous.bc != w.bc:
+        return False
+    if w.gran == "year":
+        return previous.month is not None
+    return w.gran == "month" and previous.month == w.month and previous.day is not None
 
 
 def _named_year(c: _Candidate) -> int | None:
