@@ -25,7 +25,8 @@ class Spec:
     Exactly one of the following describes it:
     - ``value``: a literal TIMEX3 value (durations, sets, PRESENT_REF ...);
     - ``when``: explicit calendar fields, ``when.year`` may be ``None`` (to be chosen);
-    - ``unit`` + ``offset``: the reference moved by ``offset`` units, shown at ``gran``;
+    - ``unit`` + ``offset``: the reference moved by ``offset`` units, shown at ``gran``
+      (``unit="day_of_month"``: day ``offset`` of the month last spoken of, "on the 20th");
     - ``weekday`` (0 = Monday) with ``direction`` -1 (last), +1 (next), 0 (this) or None (tense);
     - ``holiday``: a holiday code from the lexicon, in a year to choose (or ``when.year``).
     ``part`` / ``hour`` / ``minute`` turn a resolved day into a TIME.
