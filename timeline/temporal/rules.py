@@ -1323,7 +1323,7 @@ _RULE_CORES = {
     "iso_date": "#4", "numeric_date": "#", "dotted_date": "#", "spelled_year": "spelled_year",
     "bc_year": "era", "year": "#4", "year_period": "#4",
     "q_quarter": "q", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
-    "month_day_year": "month", "day_month_year": "month", "day_month_glued": "month",
+    "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#",
     "week_of": "month", "month_year": "month",
     "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "decade": "# decade", "century": "century", "quarter": "quarter", "rel_quarter": "quarter",
