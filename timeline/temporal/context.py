@@ -166,10 +166,10 @@ _PARTICIPLES = {"done", "gone", "seen", "begun", "run", "come", "become", "put",
                 "hit", "let", "hurt", "quit", "spread", "read", "sunk", "swum", "sung"}
 
 
-def _scan(words, indices) -> tuple[tuple[str, bool] | None, tuple[str, bool] | None]:
-    """(first decisive cue, first guessed -ed cue) along ``indices``, stopping at a clause
-    break. A regular -ed form may be an adjective ("preferred shares"), so it only counts when
-    nothing else speaks."""
+def _scan(words, indices) -> tuple[tuple[str, bool] | None, tuple[str, bool] | None, int]:
+    """(first decisive cue, first guessed -ed cue, the decisive cue's index) along
+    ``indices``, stopping at a clause break. A regular -ed form may be an adjective ("preferred
+    shares"), so it only counts when nothing else speaks."""
     guess = None
     for i in indices:
         if _is_break(words[i]) or words[i].lower() in _CLAUSE_OPENERS:
@@ -180,19 +180,11 @@ def _scan(words, indices) -> tuple[tuple[str, bool] | None, tuple[str, bool] | N
         if cue == (PAST, False) and words[i].lower() not in _cues()[0]:
             guess = guess or cue
             continue
-        return cue, guess
-    return None, guess
+        return cue, guess, i
+    return None, guess, -1
 
 
 _REPORTING = {"said", "told", "added", "reported", "stated", "announced"}
-
-
-def _reported(words: list[str], order) -> bool:
-    """Whether the first cue along ``order`` is a reporting verb."""
-    for i in order:
-        if _cue(words, i) is not None:
-            return words[i].lower() in _REPORTING
-    return False
 
 
 def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
@@ -210,10 +202,10 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
         scans.reverse()  # "the Aug. 7 blasts killed": the date modifies a noun; its verb follows
     guesses = []
     for words, order in scans:
-        cue, guess = _scan(words, order)
+        cue, guess, at = _scan(words, order)
         if cue:
-            if words is right and len(left) > 2 and cue == (PAST, True) and _reported(
-                    words, order):
+            if words is right and len(left) > 2 and cue == (PAST, True) and \
+                    words[at].lower() in _REPORTING:
                 return PAST, False  # "the Nov. 17 poll ..., Amunugama said": when it was said
             return cue
         guesses.append(guess)

@@ -12,7 +12,7 @@ import datetime as dt
 from calendar import isleap
 from dataclasses import dataclass, replace
 
-from timeline.temporal.calendar import When, easter, nth_weekday, shift, valid_day
+from timeline.temporal.calendar import When, add_months, easter, nth_weekday, shift, valid_day
 from timeline.temporal.context import FUTURE, PAST, PRESENT
 from timeline.temporal.spec import ANAPHORIC, Spec
 
@@ -118,12 +118,10 @@ def _day_of_month(day: int, ref: Reference) -> When:
     if prev is not None and prev.year is not None and prev.month is not None and not prev.bc:
         year, month = prev.year, prev.month
     elif ref.dct is not None and not ref.narrative:
-        year, month = ref.dct.year, ref.dct.month
-        if ref.tense == PAST and day > ref.dct.day:
-            month -= 1
-        elif ref.tense == FUTURE and day < ref.dct.day:
-            month += 1
-        year, month = year + (month - 1) // 12, (month - 1) % 12 + 1
+        step = (-1 if ref.tense == PAST and day > ref.dct.day
+                else 1 if ref.tense == FUTURE and day < ref.dct.day else 0)
+        first = add_months(ref.dct.replace(day=1), step)
+        year, month = first.year, first.month
     else:
         return When("day")
     return When("day", year, month, day if valid_day(year, month, day) else None)

@@ -438,7 +438,7 @@ def b_holiday(m: re.Match, text: str) -> Spec | None:
                 after) or re.match(r"\s+(?:trees?|cards?|carols?|lights|decorations|ornaments"
                                    r"|jumpers?|sweaters?)\b", after, re.I):
         return None  # "a Christmas tree" is a thing
-    if name.lower() == "election day" and m["h"] != "Election Day":
+    if name == "election day" and m["h"] != "Election Day":
         return None  # any election's day; the capitalised name is the US one
     code = lx.tables()["holiday"][name]
     year = year_of(m["y"]) if _g(m, "y") else None

@@ -253,7 +253,8 @@ def _bc_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
 
 def _shared_years(text: str, cands: list[_Candidate]) -> list[_Candidate]:
     """A month or season joined to a dated one takes its year: "between March and April 1918",
-    "the spring and early summer of 1943" (and "from November to February 1990": 1989)."""
+    "the spring and early summer of 1943" (and "from November to February 1990": 1989); a
+    day of the month joined to a date takes its month: "from the 13th to the 19th of October"."""
     out = list(cands)
     for n, (c, d) in enumerate(zip(cands, cands[1:], strict=False)):
         join = _SHARED_YEAR.fullmatch(text, c.end, d.start)
@@ -613,7 +614,7 @@ def _far_aside(text: str, sentence: tuple[int, int], c: _Candidate, w: When | No
     if w is None or previous is None or w.gran != "year" or previous.year is None \
             or w.year is None or c.spec.when is None:
         return False
-    year, story = (-w.year if w.bc else w.year), (-previous.year if previous.bc else previous.year)
+    year, story = _signed_year(w), _signed_year(previous)
     opening = len(text[sentence[0]:c.start].split()) <= 2  # "In 1976, ...", "By 1614 ..."
     return abs(year - story) > ASIDE_YEARS and not opening
 
@@ -633,6 +634,11 @@ def _named_year(c: _Candidate) -> int | None:
     when = c.spec.when
     if when is None or when.year is None or c.spec.unit is not None:
         return None
+    return _signed_year(when)
+
+
+def _signed_year(when: When) -> int:
+    """The year of ``when`` on one line, BC years negative (so that 480 BC is before 479 BC)."""
     return -when.year if when.bc else when.year
 
 
@@ -647,7 +653,7 @@ def _flash(cands: list[_Candidate], named_years: list[int | None], i: int,
     year = named_years[i]
     if year is None or previous is None or previous.year is None:
         return False
-    story = -previous.year if previous.bc else previous.year
+    story = _signed_year(previous)
     if abs(year - story) < FLASH_YEARS:
         return False
     for j in range(i + 1, len(cands)):
