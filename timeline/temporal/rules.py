@@ -1296,6 +1296,9 @@ def _core_classes() -> dict[str, frozenset[str]]:
         "period": frozenset({"period"}),
         "mid": frozenset({"midmorning", "midafternoon", "midevening"}),
         "earlier": frozenset({"earlier", "ago", "prior"}),  # "year-earlier", "prior-year"
+        # what follows "two weeks": "ago", "later", "from now", "before," ...
+        "direction": frozenset({"ago", "earlier", "later", "now", "hence", "back", "before",
+                                "after", "previously", "prior"}),
         "season": frozenset(t["season"]),
         "part": frozenset([*t["part_of_day"], "noon", "midnight"]),
         "holiday": frozenset(longest_word(h) for h in t["holiday"]),
@@ -1313,6 +1316,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
                                    "thousand"}),
         "decade": frozenset({"twenties", "thirties", "forties", "fifties", "sixties",
                              "seventies", "eighties", "nineties"}),
+        "plural": frozenset({"s"}),  # "1990s" -> "1990" + "s"; "'80s"
         "q": frozenset({"q"}),  # "Q3"
         "ampm": frozenset({"am", "pm", "m"}),  # "10am", "9:43 PM", "10 a.m."
         "era": frozenset({"bc", "bce", "ad", "ce", "c", "d"}),  # "B.C." -> "b" + "c"
@@ -1326,12 +1330,12 @@ _RULE_CORES = {
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#",
     "week_of": "month", "month_year": "month",
     "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
-    "decade": "# decade", "century": "century", "quarter": "quarter", "rel_quarter": "quarter",
+    "decade": "plural decade", "century": "century", "quarter": "quarter", "rel_quarter": "quarter",
     "comparable_period": "earlier", "period_year_back": "quarter period", "latest_period": "unit", "vague_plural": "units", "half": "half quarter", "season": "season", "holiday": "holiday",
     "weekday": "weekday", "weekday_short": "weekday", "weekday_plural": "weekday",
     "bare_part_of_day": "part", "mid_part": "part mid", "part_of_day": "part", "named_time": "part",
     "day_described": "lived",
-    "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "unit",
+    "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "direction",
     "vague_ago": "units", "ordinal_day": "#",
     "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_day": "day",
     "year_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "bare_units": "units", "units_long": "units",
