@@ -218,6 +218,14 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
             cue = word_tense(w) if not _is_break(w) else None
             if cue is not None and cue[1]:
                 return cue
+    if found is None and not left[-3:-2] and len(right) == window and \
+            text.startswith(",", end):
+        # A date that opens its sentence with no verb in reach is the main clause's, further
+        # on ("In January, a week after the anniversary of Roe v. Wade, a bombing ... killed").
+        further = _WORD.findall(text, end, min(s1, end + 4 * reach))[window:4 * window]
+        cue, _, _ = _scan(further, range(len(further)))
+        if cue is not None and cue[1]:
+            return cue
     if found is None and _INVITATION.match(text, s0):
         return FUTURE, False  # "Join us on Saturday!", "How about Friday night?"
     return found or (None, False)
