@@ -694,8 +694,7 @@ def b_ago(m: re.Match, text: str) -> Spec | None:
         return None
     if unit == "decade" and n == 1:  # "a decade ago": the year ten years back (1989), as
         unit, n = "year", 10         # AQUAINT's (TimeML) and WikiWars' (TIMEX2) gold give it
-    gran = {"week": "day"}.get(unit, unit)
-    return Spec("DATE", unit=unit, offset=sign * n, gran=gran, anchor=anchor,
+    return Spec("DATE", unit=unit, offset=sign * n, gran=unit, anchor=anchor,
                 mod=approx_code(m), follow_quarter=unit == "year", news_cue=anchor == DEICTIC)
 
 
