@@ -802,6 +802,30 @@ def b_clock(m: re.Match, text: str) -> Spec | None:
                 mod=approx_code(m))
 
 
+_CLOCK_WORDS_AFTER = {"at", "by", "until", "till", "around", "about", "from", "to", "before",
+                      "after", "since", "was", "is", "past"}
+
+
+def b_clock_words(m: re.Match, text: str) -> Spec | None:
+    """ "four o'clock", "4 in the morning", "10.30 at night": an hour told by words. Without
+    "o'clock" it must follow a word that leads to a time ("at 4 in the morning", "it was three in
+    the morning"), not "the 4 in the morning session"."""
+    hh = int(lx.number_value(m["h"]) or 0)
+    mi = int(_g(m, "mi") or 0)
+    if not 1 <= hh <= 12 or mi > 59:
+        return None
+    part = _ws(_g(m, "part") or _g(m, "part2"))
+    if not _g(m, "oc") and preceding_word(text, m.start()) not in _CLOCK_WORDS_AFTER \
+            and not _g(m, "approx"):
+        return None
+    if part == "in the morning":
+        hh %= 12
+    elif part in ("in the afternoon", "in the evening") or (part == "at night" and hh >= 6):
+        hh = hh % 12 + 12
+    return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=hh, minute=mi,
+                mod=approx_code(m))
+
+
 def b_clock_24(m: re.Match, text: str) -> Spec | None:
     if not (_g(m, "tz") or preceding_word(text, m.start()) in ("at", "by", "until", "around",
                                                                  "about", "from", "since")):
@@ -1241,6 +1265,13 @@ RULES: list[Rule] = [
     Rule("clock_hhmm",
          r"(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)(?: ?(?P<tz>(?-i:GMT|UTC)|hrs|h))?(?![.,]\d)",
          b_clock_hhmm, ("at 1015", "at 2250", "at 1200 GMT", "night, 2359", "1200 GMT")),
+    Rule("clock_words",
+         r"(?:" + APPROX + r" )?(?P<h>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
+         r"|eleven|twelve)(?:[:.](?P<mi>[0-5]\d))?(?:(?P<oc> o['’]clock)(?: (?P<part>in the morning"
+         r"|in the afternoon|in the evening|at night))?| (?P<part2>in the morning|in the afternoon"
+         r"|in the evening|at night))",
+         b_clock_words, ("four o'clock", "at 4 in the morning", "at 10.30 at night",
+                         "three o'clock in the afternoon")),
     Rule("named_time", r"(?P<w>noon|midday|midnight)", b_named_time, ("noon", "midnight")),
     Rule("set",
          r"(?:every|each|per)(?P<other> other)?(?: single)? (?P<u>{weekday_name}|{season}|{month_name}"
@@ -1316,6 +1347,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
         "decade": frozenset({"twenties", "thirties", "forties", "fifties", "sixties",
                              "seventies", "eighties", "nineties"}),
         "plural": frozenset({"s"}),  # "1990s" -> "1990" + "s"; "'80s"
+        "clock": frozenset({"clock"}),  # "o'clock" -> "o" + "clock"
         "q": frozenset({"q"}),  # "Q3"
         "ampm": frozenset({"am", "pm", "m"}),  # "10am", "9:43 PM", "10 a.m."
         "era": frozenset({"bc", "bce", "ad", "ce", "c", "d"}),  # "B.C." -> "b" + "c"
@@ -1332,7 +1364,7 @@ _RULE_CORES = {
     "decade": "plural decade", "century": "century", "quarter": "quarter", "rel_quarter": "quarter",
     "comparable_period": "earlier", "period_year_back": "quarter period", "latest_period": "unit", "vague_plural": "units", "half": "half quarter", "season": "season", "holiday": "holiday",
     "weekday": "weekday", "weekday_short": "weekday", "weekday_plural": "weekday",
-    "bare_part_of_day": "part", "mid_part": "part mid", "part_of_day": "part", "named_time": "part",
+    "bare_part_of_day": "part", "mid_part": "part mid", "part_of_day": "part", "named_time": "part", "clock_words": "clock part",
     "day_described": "lived",
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "direction",
     "vague_ago": "units", "ordinal_day": "#",
