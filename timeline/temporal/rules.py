@@ -1224,7 +1224,7 @@ RULES: list[Rule] = [
          r"|the first|the final|the previous|the coming|the following|the remaining|the full"
          r"|the entire|the whole|the latest) )?"
          r"(?P<n>{number}|{vague_quantity}|an?)(?P<plus>\+)?(?P<half> and a half)?(?: (?:more"
-         r"|additional|full|straight|consecutive|long|successive|extra))?(?: |-|(?<=\d))"
+         r"|additional|full|straight|consecutive|long|successive|extra|trading|business|working))?(?: |-|(?<=\d))"
          r"(?P<unit>{unit})"
          r"(?P<half2> and a half)?(?: or so| or more)?(?P<age>[- ]old)?",
          b_duration, ("three years", "18 months", "a decade", "several weeks",
