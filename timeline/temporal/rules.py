@@ -338,8 +338,9 @@ def b_quarter(m: re.Match, text: str) -> Spec | None:
     year = _g(m, "y") or _g(m, "y0")
     if year:
         return Spec("DATE", when=When("quarter", year_of(year), n=q))
-    rel = _ws(_g(m, "rel0"))
-    offset = {"this year's": 0, "last year's": -1, "next year's": 1}.get(rel)
+    rel = _ws(_g(m, "rel0") or _g(m, "rel"))
+    offset = {"this year's": 0, "last year's": -1, "next year's": 1, "this": 0, "last": -1,
+              "next": 1}.get(rel)
     if offset is not None:
         return Spec("DATE", unit="year", offset=offset, gran="year", anchor=DEICTIC,
                     when=When("quarter", None, n=q))
@@ -414,7 +415,10 @@ def b_season(m: re.Match, text: str) -> Spec | None:
     else:
         when = When("season", year_of(m["y"]) if _g(m, "y") else None, n=SEASONS.index(s))
     spec = Spec("DATE", when=when, mod=premod_code(m))
-    if det in ("last", "past"):
+    if _g(m, "rel"):  # "the summer of last year": that year's
+        spec.unit, spec.gran, spec.anchor = "year", "year", DEICTIC
+        spec.offset = {"this": 0, "last": -1, "next": 1}[_ws(m["rel"])]
+    elif det in ("last", "past"):
         # "last summer" is last year's summer, as TimeBank reads it ("last spring" in October).
         spec.unit, spec.offset, spec.gran, spec.anchor = "year", -1, "year", DEICTIC
     elif det == "this past":
@@ -1091,9 +1095,11 @@ RULES: list[Rule] = [
     Rule("quarter",
          r"(?:(?P<y0>{year4})(?:['’]s)? |(?P<rel0>this year's|last year's|next year's) )?"
          r"(?:the (?!\w+-quarter))?(?:fiscal[ -])?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?: |-)(?:fiscal )?"
-         r"(?:quarter|qtr\.?)(?: of (?:fiscal |the fiscal year |the year )?(?P<y>{year4}))?",
+         r"(?:quarter|qtr\.?)(?: of (?:(?:fiscal |the fiscal year |the year )?(?P<y>{year4})"
+         r"|(?P<rel>this|last|next) (?:fiscal )?year(?!['’]s)))?",
          b_quarter, ("the third quarter", "third-quarter", "the fourth quarter of 2012",
-                     "1998's first quarter", "this year's third quarter")),
+                     "1998's first quarter", "this year's third quarter",
+                     "the first quarter of next year")),
     Rule("q_quarter", r"(?-i:Q(?P<q>[1-4]))(?: |-|')?(?P<y>{year4})?",
          lambda m, t: None if _capitalised_name(t, m.start(), m.end()) else b_quarter(m, t),
          ("Q3 2013", "Q4")),
@@ -1135,9 +1141,11 @@ RULES: list[Rule] = [
     Rule("season",
          OPT_PREMOD + r"(?:(?P<det>the following|the next|the previous|the"
          r"|this past|this coming|this|last|next|past|coming|that) )?(?P<s>{season})"
-         r"(?:,? (?:of )?(?:(?P<y>{year4}|{spelled_year})|(?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?![\w])))?",
+         r"(?:,? (?:of )?(?:(?P<y>{year4}|{spelled_year})|(?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?![\w]))"
+         r"| of (?P<rel>this|last|next) year(?!['’]s))?",
          b_season, ("the spring of 1998", "last summer", "this fall", "winter 2010",
-                    "early spring", "the winter of nineteen ninety-four", "autumn of 481 BC")),
+                    "early spring", "the winter of nineteen ninety-four", "autumn of 481 BC",
+                    "the summer of last year")),
     Rule("holiday",
          r"(?:(?P<rel>this past|this coming|this|last|next) )?(?P<h>{holiday})(?:,? (?P<y>{year4}))?"
          r"(?: " + _PART + r"| (?P<wk>[Ww]eek)\b)?",
