@@ -227,7 +227,7 @@ def b_month_rel_year(m: re.Match, text: str) -> Spec | None:
     when = When("day" if day else "month", None, mo, day)
     offset = {"this": 0, "last": -1, "next": 1}[m["rel"].lower()]
     return Spec("DATE", when=when, unit="year", offset=offset, gran="year", anchor=DEICTIC,
-                news_cue=True)
+                news_cue=True, mod=None if day else premod_code(m))
 
 
 def b_month_of_that_year(m: re.Match, text: str) -> Spec | None:
@@ -1061,9 +1061,10 @@ RULES: list[Rule] = [
          r"|the next|the previous|the preceding) year",
          b_month_of_that_year, ("July of that year", "July 25 of that year")),
     Rule("month_rel_year",
-         r"(?P<mon>{month})(?: (?P<d>{day_of_month}))?,? (?P<rel>this|last|next) year",
-         b_month_rel_year, ("January this year", "June last year",
-                                                "March 3 next year")),
+         OPT_PREMOD + r"(?P<mon>{month})(?: (?P<d>{day_of_month}))?(?:,| of)? (?P<rel>this|last"
+         r"|next) year(?!['’]s)",
+         b_month_rel_year, ("January this year", "June last year", "March 3 next year",
+                            "mid-March next year", "March of next year")),
     Rule("anaphoric_unit",
          r"the (?P<unit>day|week|month|year) (?P<dir>before|after)(?=\s*[,.;:)]|\s*$)",
          lambda m, t: Spec("DATE", unit=m["unit"].lower(), gran=m["unit"].lower(),
