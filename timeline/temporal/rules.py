@@ -1210,7 +1210,7 @@ RULES: list[Rule] = [
          priority=-1),
     Rule("ago",
          r"(?:" + APPROX + r" )?(?P<n>{anumber}|{vague_quantity})(?P<plus>\+)?"
-         r"(?P<half> and a half)?(?: more| full)?(?: |(?<=\d))(?P<unit>{unit})(?: or so)?"
+         r"(?P<half> and (?:a )?half)?(?: more| full)?(?: |(?<=\d))(?P<unit>{unit})(?: or so)?"
          r" (?P<dir>ago|earlier|later|from now|hence"
          r"|back|before(?=\s*[,.;:)]|\s*$)|after(?=\s*[,.;:)]|\s*$)|previously|prior"
          r"(?=\s*[,.;:)]))",
@@ -1232,7 +1232,7 @@ RULES: list[Rule] = [
          r"(?:" + APPROX + r" )?(?:(?:the|another|an additional|the past|the last|the next"
          r"|the first|the final|the previous|the coming|the following|the remaining|the full"
          r"|the entire|the whole|the latest) )?"
-         r"(?P<n>{number}|{vague_quantity}|an?)(?P<plus>\+)?(?P<half> and a half)?(?: (?:more"
+         r"(?P<n>{number}|{vague_quantity}|an?)(?P<plus>\+)?(?P<half> and (?:a )?half)?(?: (?:more"
          r"|additional|full|straight|consecutive|long|successive|extra|trading|business|working))?(?: |-|(?<=\d))"
          r"(?P<unit>{unit})"
          r"(?P<half2> and a half)?(?: or so| or more)?(?P<age>[- ]old)?",
