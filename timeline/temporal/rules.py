@@ -519,15 +519,23 @@ _SHARED_PARTS = re.compile(r",? (?:and|or|&) (?:mon|tues|wednes|thurs|fri|satur|
                            r" (?P<p>mornings|afternoons|evenings|nights)\b", re.I)
 
 
+# After a weekday these make a name: "the Good Friday Agreement", "Monday Night Football".
+_WEEKDAY_NAME = re.compile(r"\s+(?:Agreement|Accord|Mosque|Prayers?|Times|Night Live"
+                           r"|Night Football|Morning Post)\b")
+# Before a weekday these make it a day even when a capitalised word follows it: the words after
+# open the clause ("On Friday Iraq began"), they are not a name ("Wednesday Addams").
+_LEADS_TO_DAY = {"on", "by", "until", "till", "since"}
+
+
 def _weekday_spec(m: re.Match, text: str) -> Spec | None:
     word = m["wd"]
     rel = _ws(_g(m, "rel"))
     after = following_text(text, m.end(), 25)
-    if re.match(r"\s+(?:Agreement|Accord|Mosque|Prayers?|Times|Night Live|Morning Post)\b",
-                after):
+    if _WEEKDAY_NAME.match(text, m.end("wd")):
         return None
-    if not rel and not _g(m, "premod") and not _WEEKDAY_EVENT.match(after) and _capitalised_name(
-            text, m.start("wd"), m.end("wd"), after_only=True):
+    led = preceding_word(text, m.start()) in _LEADS_TO_DAY  # "On Monday Peruvian President ..."
+    if not rel and not led and not _g(m, "premod") and not _WEEKDAY_EVENT.match(after) and \
+            _capitalised_name(text, m.start("wd"), m.end("wd"), after_only=True):
         return None
     spec = Spec("DATE", weekday=lx.weekday_number(word), direction=WEEKDAY_REL.get(rel),
                 news_cue=not rel.startswith("the "), mod=premod_code(m))
