@@ -1241,7 +1241,8 @@ RULES: list[Rule] = [
          r"|the first|the final|the previous|the coming|the following|the remaining|the full"
          r"|the entire|the whole|the latest) )?"
          r"(?P<n>{number}|{vague_quantity}|an?)(?P<plus>\+)?(?P<half> and (?:a )?half)?(?: (?:more"
-         r"|additional|full|straight|consecutive|long|successive|extra|trading|business|working))?(?: |-|(?<=\d))"
+         r"|additional|full|straight|consecutive|long|successive|extra|trading|business"
+         r"|working))?(?: |-|(?<=\d))"
          r"(?P<unit>{unit})"
          r"(?P<half2> and a half)?(?: or so| or more)?(?P<age>[- ]old)?",
          b_duration, ("three years", "18 months", "a decade", "several weeks",
@@ -1375,13 +1376,14 @@ _RULE_CORES = {
     "iso_date": "#4", "numeric_date": "#", "dotted_date": "#", "spelled_year": "spelled_year",
     "bc_year": "era", "year": "#4", "year_period": "#4",
     "q_quarter": "q", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
+    "clock_words": "clock part",
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#",
     "week_of": "month", "month_year": "month",
     "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "decade": "plural decade", "century": "century", "quarter": "quarter", "rel_quarter": "quarter",
     "comparable_period": "earlier", "period_year_back": "quarter period", "latest_period": "unit", "vague_plural": "units", "half": "half quarter", "season": "season", "holiday": "holiday",
     "weekday": "weekday", "weekday_short": "weekday", "weekday_plural": "weekday",
-    "bare_part_of_day": "part", "mid_part": "part mid", "part_of_day": "part", "named_time": "part", "clock_words": "clock part",
+    "bare_part_of_day": "part", "mid_part": "part mid", "part_of_day": "part", "named_time": "part",
     "day_described": "lived",
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "direction",
     "vague_ago": "units", "ordinal_day": "#",
