@@ -61,8 +61,8 @@ _WORDS = (  # noqa: SIM905 (a line of words reads better than a list)
     "half hour minute Monday Tue. Sept. May may March march June spring fall Christmas Eve Day "
     "New Year's today tonight yesterday morning night noon midnight recently currently future "
     "present daily annually 1998 2023 13 9:43 p.m. 2023-09-13 9/13/23 '80s 1990s 1990's "
-    "nineties Q3 first third 13th twenty-five forty four o'clock several few said troops miles "
-    ", . ; ( ) - — \n"
+    "nineties FY2013 FY13 Q3 first third 13th twenty-five forty four o'clock several few said "
+    "troops miles , . ; ( ) - — \n"
 ).split(" ") + ["the very beginning of", "around the end of", "the following", "not more than",
                 "an additional", "ninety thousand and seventy", "consecutive", "this coming",
                 "late the preceding", "Wednesday,", "of the fiscal year", "or so", "from now"]

@@ -257,7 +257,7 @@ _NOT_YEAR_BEFORE = {"no.", "nos.", "number", "no", "page", "pages", "p.", "route
 def b_year(m: re.Match, text: str) -> Spec | None:
     y = int(m["y"])
     before = preceding_word(text, m.start())
-    strong = _g(m, "premod") or _g(m, "fiscal")
+    strong = _g(m, "premod") or _g(m, "fiscal") or _g(m, "fy")
     if not strong:
         if before.endswith(("$", "#", "+")) or before in _NOT_YEAR_BEFORE:
             return None  # "US$1500", "flight 1549"; not "well into 1941"
@@ -274,6 +274,11 @@ def b_year(m: re.Match, text: str) -> Spec | None:
         return None
     mod = premod_code(m)
     return Spec("DATE", when=When("year", y), mod=mod)
+
+
+def _two_digit_year(yy: int) -> int:
+    """ "FY13" is 2013, "FY'99" 1999."""
+    return 2000 + yy if yy < 50 else 1900 + yy
 
 
 def b_bc_year(m: re.Match, text: str) -> Spec | None:
@@ -1083,9 +1088,13 @@ RULES: list[Rule] = [
          b_bc_year, ("499 BC", "218 B.C.")),
     Rule("year",
          OPT_PREMOD + r"(?:(?P<fiscal>fiscal(?: year)?|the (?:fiscal |calendar )?year"
-         r"|calendar(?: year)?|FY) )?(?P<y>{year4})(?P<era> BC| B\.C\.| BCE)?",
-         b_year, ("1998", "fiscal 1999", "early 2013", "the end of 1990", "the year 2000"),
+         r"|calendar(?: year)?) |(?P<fy>(?-i:FY)) ?)?(?P<y>{year4})(?P<era> BC| B\.C\.| BCE)?",
+         b_year, ("1998", "fiscal 1999", "early 2013", "the end of 1990", "the year 2000",
+                  "FY2013", "FY 1999"),
          priority=-2),
+    Rule("fiscal_short", r"(?-i:FY) ?['’]?(?P<yy>\d\d)(?![\d,.]\d)",
+         lambda m, t: Spec("DATE", when=When("year", _two_digit_year(int(m["yy"])))),
+         ("FY13", "FY '99")),
     Rule("spelled_year",
          OPT_PREMOD + r"(?:(?P<the>the year) )?(?P<y>{spelled_year})",
          b_spelled_year,
@@ -1374,7 +1383,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
 
 _RULE_CORES = {
     "iso_date": "#4", "numeric_date": "#", "dotted_date": "#", "spelled_year": "spelled_year",
-    "bc_year": "era", "year": "#4", "year_period": "#4",
+    "bc_year": "era", "year": "#4", "year_period": "#4", "fiscal_short": "#",
     "q_quarter": "q", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
     "clock_words": "clock part",
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#",
