@@ -1037,7 +1037,7 @@ RULES: list[Rule] = [
          r"the week of (?P<mon>{month}) (?P<d>{day_of_month})(?:,? (?P<y>{year4}))?",
          b_week_of,
          ("the week of March 6", "the week of Jan. 9, 2023")),
-    Rule("dotted_date", r"(?P<d>[0-3]\d)\.(?P<mo>[01]\d)\.(?P<y>\d{4}|\d\d)(?![.\d])", b_dotted,
+    Rule("dotted_date", r"(?P<d>[0-3]\d)\.(?P<mo>[01]\d)\.(?P<y>\d{4}|\d\d)(?!\d|\.\d)", b_dotted,
          ("27.03.15", "05.11.2014")),
     Rule("month_day_year",
          r"(?:(?P<wd>{weekday}),? )?(?P<mon>{month}) (?:the )?(?P<d>{day_of_month})"
