@@ -1311,9 +1311,9 @@ RULES: list[Rule] = [
          r"|year|hour|minute|night|quarter|decade|century)",
          b_set, ("twice a year", "three times a week")),
     Rule("set_every_n",
-         r"(?:every|each) (?P<n>{number}) (?P<unit>{unit})",
+         r"(?:every|each) (?P<n>{number}|{vague_quantity}) (?P<unit>{unit})",
          lambda m, t: Spec("SET", value=_duration_value(_quantity(m), lx.unit_code(m["unit"]))),
-         ("every two weeks", "every six months")),
+         ("every two weeks", "every six months", "every few years")),
     Rule("frequency", r"(?P<w>{frequency_adverb})", b_frequency, ("daily", "annually")),
 ]
 
