@@ -64,8 +64,9 @@ _WORDS = (  # noqa: SIM905 (a line of words reads better than a list)
     "nineties FY2013 FY13 Q3 first third 13th twenty-five forty four o'clock several few said "
     "troops miles , . ; ( ) - — \n"
 ).split(" ") + ["the very beginning of", "around the end of", "the following", "not more than",
-                "an additional", "ninety thousand and seventy", "consecutive", "this coming",
-                "late the preceding", "Wednesday,", "of the fiscal year", "or so", "from now"]
+                "the last week of", "an additional", "ninety thousand and seventy", "consecutive",
+                "this coming", "late the preceding", "Wednesday,", "of the fiscal year", "or so",
+                "from now"]
 
 
 def _found(candidates):

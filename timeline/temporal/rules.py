@@ -8,6 +8,7 @@ case-insensitive except for month and weekday names. Every rule's examples are r
 
 from __future__ import annotations
 
+import calendar as _cal
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -161,6 +162,21 @@ def b_week_of(m: re.Match, text: str) -> Spec | None:
     """ "The week of March 6": the ISO week holding that day."""
     day = b_month_day(m, text)
     return replace(day, gran="week") if day is not None else None
+
+
+# The day whose ISO week is "the first / second ... / last week of" a month: the week holding
+# the 4th holds at least four days of the month (as ISO's own first week of a year holds four).
+_WEEK_OF_MONTH_DAY = {"first": 4, "second": 11, "third": 18, "fourth": 25}
+
+
+def b_week_of_month(m: re.Match, text: str) -> Spec | None:
+    """ "The first week of March", "the last week of April 2013": an ISO week."""
+    mo = lx.month_number(m["mon"])
+    year = year_of(m["y"]) if _g(m, "y") else None
+    nth = m["ord"].lower()
+    last = _cal.monthrange(year or 2001, mo)[1]  # a common year when none is named
+    day = last - 3 if nth in ("last", "final") else _WEEK_OF_MONTH_DAY[nth]
+    return Spec("DATE", when=When("day", year, mo, day), gran="week")
 
 
 def b_month_year(m: re.Match, text: str) -> Spec | None:
@@ -1037,6 +1053,10 @@ RULES: list[Rule] = [
          r"the week of (?P<mon>{month}) (?P<d>{day_of_month})(?:,? (?P<y>{year4}))?",
          b_week_of,
          ("the week of March 6", "the week of Jan. 9, 2023")),
+    Rule("week_of_month",
+         r"(?:the )?(?P<ord>first|second|third|fourth|last|final) week of (?P<mon>{month_name})"
+         r"(?:,? (?P<y>{year4}))?",
+         b_week_of_month, ("the first week of March", "the last week of April 2013")),
     Rule("dotted_date", r"(?P<d>[0-3]\d)\.(?P<mo>[01]\d)\.(?P<y>\d{4}|\d\d)(?!\d|\.\d)", b_dotted,
          ("27.03.15", "05.11.2014")),
     Rule("month_day_year",
@@ -1387,7 +1407,7 @@ _RULE_CORES = {
     "q_quarter": "q", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
     "clock_words": "clock part",
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#",
-    "week_of": "month", "month_year": "month",
+    "week_of": "month", "week_of_month": "month", "month_year": "month",
     "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "decade": "plural decade", "century": "century", "quarter": "quarter", "rel_quarter": "quarter",
     "comparable_period": "earlier", "period_year_back": "quarter period", "latest_period": "unit", "vague_plural": "units", "half": "half quarter", "season": "season", "holiday": "holiday",
