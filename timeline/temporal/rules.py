@@ -330,6 +330,9 @@ DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixti
 
 
 def b_decade(m: re.Match, text: str) -> Spec | None:
+    if _g(m, "full") and m["full"].endswith("00") and m["full"] != "2000":
+        # "the 1800s" is the century, 1800-1899 ("the 2000s" is mostly the decade)
+        return Spec("DATE", when=When("century", int(m["full"])), mod=premod_code(m))
     if _g(m, "full"):
         y = int(m["full"][:3]) * 10
     elif _g(m, "short"):
