@@ -37,7 +37,8 @@ class Rule:
 PREMOD = (
     r"(?P<premod>(?:the )?(?:early|late|mid-|mid)"
     r"|(?:the )?(?:very )?(?:beginning|start|end|middle|close|turn) of"
-    r"|the (?:early|late|latter) part of|(?:the )?(?:early|late) part of|around the end of)"
+    r"|the (?:early|late|latter) part of|(?:the )?(?:early|late) part of|around the end of"
+    r"|the (?:first|opening|early|last|final|closing|dying) (?:few )?(?:days|weeks|months) of)"
 )
 # An optional "early" / "the end of" ... before an expression ("mid-" needs no space after it).
 OPT_PREMOD = "(?:" + PREMOD + "(?: |(?<=-)))?"
@@ -78,9 +79,9 @@ def premod_code(m: re.Match) -> str | None:
     if words in PREMOD_CODES:
         return PREMOD_CODES[words]
     for key in ("beginning", "start", "end", "middle", "close", "turn", "early", "late",
-                "latter"):
+                "latter", "first", "opening", "last", "final", "closing", "dying"):
         if key in words.split():
-            return PREMOD_CODES.get(key, "END" if key == "latter" else None)
+            return PREMOD_CODES.get(key, "START" if key in ("first", "opening") else "END")
     return None
 
 
