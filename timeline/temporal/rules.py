@@ -50,6 +50,8 @@ APPROX = (
 PREMOD_CODES = {
     "early": "START", "late": "END", "mid": "MID", "mid-": "MID", "beginning": "START",
     "start": "START", "end": "END", "middle": "MID", "close": "END", "turn": "START",
+    "latter": "END", "first": "START", "opening": "START", "last": "END", "final": "END",
+    "closing": "END", "dying": "END",
 }
 APPROX_CODES = {
     "about": "APPROX", "around": "APPROX", "approximately": "APPROX", "roughly": "APPROX",
@@ -60,6 +62,8 @@ APPROX_CODES = {
     "at most": "EQUAL_OR_LESS", "up to": "EQUAL_OR_LESS", "no more than": "EQUAL_OR_LESS",
     "not more than": "EQUAL_OR_LESS",
 }
+# "this / last / next year" and the like: how many steps from the reference.
+REL_STEP = {"last": -1, "this": 0, "next": 1}
 UNIT_GRAN = {"D": "day", "W": "week", "M": "month", "Q": "quarter", "Y": "year",
              "DE": "decade", "CE": "century", "2W": "week"}
 TIME_UNITS = {"S", "TM", "H"}
@@ -71,18 +75,9 @@ def _ws(s: str | None) -> str:
 
 def premod_code(m: re.Match) -> str | None:
     """START/MID/END from "early", "mid-", "the end of" ... in group ``premod``."""
-    words = _ws(m.groupdict().get("premod"))
-    if words.startswith("the ") and words.split()[1] in ("early", "late", "mid", "mid-"):
-        words = words[4:]
-    if not words:
-        return None
-    if words in PREMOD_CODES:
-        return PREMOD_CODES[words]
-    for key in ("beginning", "start", "end", "middle", "close", "turn", "early", "late",
-                "latter", "first", "opening", "last", "final", "closing", "dying"):
-        if key in words.split():
-            return PREMOD_CODES.get(key, "START" if key in ("first", "opening") else "END")
-    return None
+    # Each modifier holds one of the words: "the very beginning of", "the last few days of".
+    words = _ws(m.groupdict().get("premod")).split()
+    return next((PREMOD_CODES[w] for w in words if w in PREMOD_CODES), None)
 
 
 def approx_code(m: re.Match) -> str | None:
@@ -242,7 +237,7 @@ def b_month_rel_year(m: re.Match, text: str) -> Spec | None:
     mo = lx.month_number(m["mon"])
     day = int(re.match(r"\d+", m["d"]).group()) if _g(m, "d") else None
     when = When("day" if day else "month", None, mo, day)
-    offset = {"this": 0, "last": -1, "next": 1}[m["rel"].lower()]
+    offset = REL_STEP[m["rel"].lower()]
     return Spec("DATE", when=when, unit="year", offset=offset, gran="year", anchor=DEICTIC,
                 news_cue=True, mod=None if day else premod_code(m))
 
@@ -291,11 +286,6 @@ def b_year(m: re.Match, text: str) -> Spec | None:
         return None
     mod = premod_code(m)
     return Spec("DATE", when=When("year", y), mod=mod)
-
-
-def _two_digit_year(yy: int) -> int:
-    """ "FY13" is 2013, "FY'99" 1999."""
-    return 2000 + yy if yy < 50 else 1900 + yy
 
 
 def b_bc_year(m: re.Match, text: str) -> Spec | None:
@@ -363,9 +353,8 @@ def b_quarter(m: re.Match, text: str) -> Spec | None:
     year = _g(m, "y") or _g(m, "y0")
     if year:
         return Spec("DATE", when=When("quarter", year_of(year), n=q))
-    rel = _ws(_g(m, "rel0") or _g(m, "rel"))
-    offset = {"this year's": 0, "last year's": -1, "next year's": 1, "this": 0, "last": -1,
-              "next": 1}.get(rel)
+    rel = _ws(_g(m, "rel0") or _g(m, "rel")).removesuffix(" year's")  # "next year's", "next"
+    offset = REL_STEP.get(rel)
     if offset is not None:
         return Spec("DATE", unit="year", offset=offset, gran="year", anchor=DEICTIC,
                     when=When("quarter", None, n=q))
@@ -408,7 +397,7 @@ def b_half(m: re.Match, text: str) -> Spec | None:
         return Spec("DATE", when=When("half", year_of(m["y"]), n=n))
     rel = _ws(_g(m, "rel"))
     if rel:
-        off = {"this": 0, "last": -1, "next": 1, "the": 0}[rel]
+        off = REL_STEP.get(rel, 0)  # "the first half of the year": this one
         return Spec("DATE", unit="year", offset=off, anchor=DEICTIC, gran="year",
                     when=When("half", None, n=n))
     return Spec("DATE", when=When("half", None, n=n))
@@ -442,7 +431,7 @@ def b_season(m: re.Match, text: str) -> Spec | None:
     spec = Spec("DATE", when=when, mod=premod_code(m))
     if _g(m, "rel"):  # "the summer of last year": that year's
         spec.unit, spec.gran, spec.anchor = "year", "year", DEICTIC
-        spec.offset = {"this": 0, "last": -1, "next": 1}[_ws(m["rel"])]
+        spec.offset = REL_STEP[_ws(m["rel"])]
     elif det in ("last", "past"):
         # "last summer" is last year's summer, as TimeBank reads it ("last spring" in October).
         spec.unit, spec.offset, spec.gran, spec.anchor = "year", -1, "year", DEICTIC
@@ -839,6 +828,7 @@ def b_clock(m: re.Match, text: str) -> Spec | None:
                 mod=approx_code(m))
 
 
+_CLOCK_PART = r"in the morning|in the afternoon|in the evening|at night"  # "4 in the morning"
 _CLOCK_WORDS_AFTER = {"at", "by", "until", "till", "around", "about", "from", "to", "before",
                       "after", "since", "was", "is", "past"}
 
@@ -937,7 +927,7 @@ def b_weekend(m: re.Match, text: str) -> Spec | None:
         return Spec("SET", value="XXXX-WXX-WE")
     rel = _ws(_g(m, "rel"))
     if rel:
-        return Spec("DATE", unit="week", offset={"next": 1, "this": 0, "last": -1}[rel],
+        return Spec("DATE", unit="week", offset=REL_STEP[rel],
                     gran="weekend", anchor=DEICTIC, news_cue=True)
     return Spec("DATE", unit="weekend_by_tense", gran="weekend", anchor=DEICTIC)
 
@@ -1117,7 +1107,7 @@ RULES: list[Rule] = [
                   "FY2013", "FY 1999"),
          priority=-2),
     Rule("fiscal_short", r"(?-i:FY) ?['’]?(?P<yy>\d\d)(?![\d,.]\d)",
-         lambda m, t: Spec("DATE", when=When("year", _two_digit_year(int(m["yy"])))),
+         lambda m, t: Spec("DATE", when=When("year", year_of(m["yy"]))),
          ("FY13", "FY '99")),
     Rule("spelled_year",
          OPT_PREMOD + r"(?:(?P<the>the year) )?(?P<y>{spelled_year})",
@@ -1318,9 +1308,8 @@ RULES: list[Rule] = [
          b_clock_hhmm, ("at 1015", "at 2250", "at 1200 GMT", "night, 2359", "1200 GMT")),
     Rule("clock_words",
          r"(?:" + APPROX + r" )?(?P<h>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
-         r"|eleven|twelve)(?:[:.](?P<mi>[0-5]\d))?(?:(?P<oc> o['’]clock)(?: (?P<part>in the morning"
-         r"|in the afternoon|in the evening|at night))?| (?P<part2>in the morning|in the afternoon"
-         r"|in the evening|at night))",
+         r"|eleven|twelve)(?:[:.](?P<mi>[0-5]\d))?(?:(?P<oc> o['’]clock)(?: (?P<part>"
+         + _CLOCK_PART + r"))?| (?P<part2>" + _CLOCK_PART + r"))",
          b_clock_words, ("four o'clock", "at 4 in the morning", "at 10.30 at night",
                          "three o'clock in the afternoon")),
     Rule("named_time", r"(?P<w>noon|midday|midnight)", b_named_time, ("noon", "midnight")),
