@@ -112,6 +112,8 @@ def word_tense(word: str) -> tuple[str, bool] | None:
         return word_tense(w[:-3]) or ((FUTURE, True) if w == "won't" else None)
     if w.endswith("'ll"):  # "I'll", "we'll", "it'll"
         return FUTURE, True
+    if w.endswith(("'re", "'m")):  # "we're meeting on Sunday", "I'm flying out Friday"
+        return PRESENT, False
     if len(w) > 4 and w.endswith("ed") and w not in not_past:
         return PAST, False
     return None
@@ -226,9 +228,37 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
         cue, _, _ = _scan(further, range(len(further)))
         if cue is not None and cue[1]:
             return cue
+    if found is None and _progressive(left, window):
+        return PRESENT, False  # "@ishneak flying out on sunday": a plan, its "am" dropped
     if found is None and _INVITATION.match(text, s0):
         return FUTURE, False  # "Join us on Saturday!", "How about Friday night?"
     return found or (None, False)
+
+
+# -ing words that are not verbs, or not the verb of a plan.
+_NOT_PROGRESSIVE = {
+    "morning", "evening", "during", "meeting", "building", "spring", "thing", "things", "king",
+    "ring", "nothing", "something", "anything", "everything", "wedding", "ceiling", "string",
+    "wing", "bring", "sing", "sting", "swing", "offering", "hearing", "briefing", "beijing",
+    "according", "including", "following", "regarding", "concerning", "pending", "opening",
+    "closing", "ending", "beginning", "ruling", "funding", "spending", "training", "housing",
+    "trading", "earnings", "boxing", "viking", "darling", "sibling", "shilling", "pudding",
+}
+
+
+def _progressive(left: list[str], window: int) -> bool:
+    """Whether the sentence opens with a verb's -ing form, its subject and auxiliary dropped, a
+    few words before the expression: "@ishneak flying out on sunday", "So having a long
+    weekend?". Such a tweet speaks of what is under way or planned. Further into a sentence an
+    -ing form is as often a participle ("shareholders tendering ... by the Tuesday deadline")."""
+    if len(left) >= window:
+        return False  # the sentence starts further back
+    for k, w in enumerate(left[:3]):
+        w = w.lower()
+        if len(w) > 4 and w.endswith("ing") and w not in _NOT_PROGRESSIVE:
+            return len(left) - k <= 4 and not any(
+                x.lower() in _DETERMINERS or _is_break(x) for x in left[:k])
+    return False
 
 
 # A sentence that invites or proposes speaks of what is to come.
