@@ -225,12 +225,15 @@ def test_value_pattern_rejects(value):
 
 
 @pytest.mark.parametrize(("sentence", "dct", "value", "first", "last"), [
-    ("The siege lasted through the winter of 1941.", None, "1941-WI", "1941-12-01", "1942-02-28"),
-    ("The winter of 2023 was mild.", None, "2023-WI", "2023-12-01", "2024-02-29"),
-    ("Snow is forecast this winter.", "2014-12-22", "2014-WI", "2014-12-01", "2015-02-28"),
+    ("The siege lasted through the winter of 1941-42.", None, "1942-WI", "1941-12-01",
+     "1942-02-28"),
+    ("The winter of 2024 was mild.", None, "2024-WI", "2023-12-01", "2024-02-29"),
+    ("Snow is forecast this winter.", "2014-12-22", "2015-WI", "2014-12-01", "2015-02-28"),
+    ("Last winter was mild.", "2014-01-20", "2013-WI", "2012-12-01", "2013-02-28"),
     ("The summer of 1998 was hot.", None, "1998-SU", "1998-06-01", "1998-08-31"),
 ])
 def test_season_bounds(sentence, dct, value, first, last):
-    """A winter begins in December of its year and ends in February of the next."""
+    """A winter is named by the year of its January and February; it begins in the December
+    before."""
     (t,) = tag(sentence, dct)
     assert (t.value, t.first_day, t.last_day) == (value, first, last)

@@ -17,9 +17,10 @@ GRANULARITIES = (
     "decade", "century",
 )
 SEASONS = ("SP", "SU", "FA", "WI")
-# Winter YYYY-WI runs from December of YYYY to February of the year after: "the winter of 1941"
-# is the one that began in December 1941, and a December's winter is its own year's (the
-# corpora write 2014-WI for a winter spoken of on 2014-12-22 and 2005-WI in November 2005).
+# Winter YYYY-WI is the one whose January and February fall in YYYY: it runs from December of
+# the year before (2014-WI is 2013-12-01 to 2014-02-28). The hand-annotated corpora name a winter
+# so: WikiWars writes 1915-WI for the winter of 1914-15, the tweets 2014-WI for a winter spoken
+# of in January 2014. (Climatology counts December-February to the second year too.)
 SEASON_MONTHS = {"SP": (3, 5), "SU": (6, 8), "FA": (9, 11), "WI": (12, 2)}
 PARTS_OF_DAY = ("MO", "MI", "AF", "EV", "NI", "DT")
 
@@ -64,7 +65,7 @@ class When:
             for i, s in enumerate(SEASONS):
                 lo, hi = SEASON_MONTHS[s]
                 if lo <= d.month <= hi or (s == "WI" and (d.month == 12 or d.month <= 2)):
-                    year = d.year - 1 if (s == "WI" and d.month <= 2) else d.year
+                    year = d.year + 1 if d.month == 12 else d.year
                     return cls("season", year, n=i)
         return cls("day", d.year, d.month, d.day)
 
@@ -130,8 +131,8 @@ class When:
             return dt.date(y, first, 1), dt.date(y, last, _cal.monthrange(y, last)[1])
         if g == "season":
             lo, hi = SEASON_MONTHS[SEASONS[self.n]]
-            hy = y + 1 if hi < lo else y
-            return dt.date(y, lo, 1), dt.date(hy, hi, _cal.monthrange(hy, hi)[1])
+            ly = y - 1 if hi < lo else y  # winter began in the December before
+            return dt.date(ly, lo, 1), dt.date(y, hi, _cal.monthrange(y, hi)[1])
         if g in ("week", "weekend"):
             if not self.n:
                 return dt.date(y, 1, 1), dt.date(y, 12, 31)

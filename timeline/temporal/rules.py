@@ -428,14 +428,19 @@ def b_season(m: re.Match, text: str) -> Spec | None:
         when = When("season", int(m["by"]), n=SEASONS.index(s), bc=True)
     else:
         when = When("season", year_of(m["y"]) if _g(m, "y") else None, n=SEASONS.index(s))
+    if _g(m, "y2"):  # "the winter of 1941-42": the winter its January names
+        y2 = int(m["y2"])
+        if s != "WI" or when.year is None or y2 not in (when.year + 1, (when.year + 1) % 100):
+            return None
+        when = when.with_year(when.year + 1)
     spec = Spec("DATE", when=when, mod=premod_code(m))
     if _g(m, "rel"):  # "the summer of last year": that year's
         spec.unit, spec.gran, spec.anchor = "year", "year", DEICTIC
         spec.offset = REL_STEP[_ws(m["rel"])]
-    elif det in ("last", "past"):
+    elif det in ("last", "past") and s != "WI":
         # "last summer" is last year's summer, as TimeBank reads it ("last spring" in October).
         spec.unit, spec.offset, spec.gran, spec.anchor = "year", -1, "year", DEICTIC
-    elif det == "this past":
+    elif det in ("this past", "last", "past"):  # "last winter": the one before this winter
         spec.direction = -1
     elif det in ("next", "this coming", "coming"):
         spec.direction = 1
@@ -1173,11 +1178,12 @@ RULES: list[Rule] = [
     Rule("season",
          OPT_PREMOD + r"(?:(?P<det>the following|the next|the previous|the"
          r"|this past|this coming|this|last|next|past|coming|that) )?(?P<s>{season})"
-         r"(?:,? (?:of )?(?:(?P<y>{year4}|{spelled_year})|(?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?![\w]))"
+         r"(?:,? (?:of )?(?:(?P<y>{year4}|{spelled_year})(?:[-–/](?P<y2>\d\d(?:\d\d)?)(?![\d/-]))?"
+         r"|(?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?![\w]))"
          r"| of (?P<rel>this|last|next) year(?!['’]s))?",
          b_season, ("the spring of 1998", "last summer", "this fall", "winter 2010",
                     "early spring", "the winter of nineteen ninety-four", "autumn of 481 BC",
-                    "the summer of last year")),
+                    "the summer of last year", "the winter of 1941-42")),
     Rule("holiday",
          r"(?:(?P<rel>this past|this coming|this|last|next) )?(?P<h>{holiday})(?:,? (?P<y>{year4}))?"
          r"(?: " + _PART + r"| (?P<wk>[Ww]eek)\b)?",

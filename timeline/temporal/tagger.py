@@ -280,17 +280,16 @@ def _shared_years(text: str, cands: list[_Candidate]) -> list[_Candidate]:
 
 def _takes_year_of(first: Spec, second: Spec) -> bool:
     """Whether ``first`` (a month, season or month-day with no year, no weekday, no "next")
-    may take the year of ``second`` (one of the same granularity with a year). Winters are
-    left alone: which year a winter joined to a spring shares is not clear."""
+    may take the year of ``second`` (one of the same granularity with a year). Seasons do,
+    winters too: a winter is named by the year of its January, so "the winter-spring of 1920"
+    is 1920-WI (from December 1919), and "the fall and winter of 1943" begins in 1943-FA."""
     when, then = first.when, second.when
     if when is None or then is None or when.year is not None or then.year is None:
         return False
     if first.unit is not None or second.unit is not None or first.direction or first.weekday \
             is not None or when.bc or when.gran != then.gran:
         return False
-    if when.gran == "season":
-        return "WI" not in (SEASONS[when.n], SEASONS[then.n])
-    return when.gran == "month" or (when.gran == "day" and when.month is not None)
+    return when.gran in ("month", "season") or (when.gran == "day" and when.month is not None)
 
 
 _SHARED_YEAR = re.compile(r"\s+(?:and|or|(?P<to>to|through|until|till))\s+|\s*(?P<dash>[-–])\s*")
@@ -528,8 +527,12 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             narrative and (_far_aside(text, sentence, c, w, previous) or clause_tense == FUTURE
                            or c.spec.direction == 1  # "by next summer": a plan, not the story
                            or _flash(cands, named_years, index, previous)))
+        # A winter the text gives no year spans two: it says nothing of the story's year
+        # ("Over the winter ... at the end of the year", "in the winter break ... in the summer").
+        unnamed_winter = w is not None and w.gran == "season" and SEASONS[w.n] == "WI" and (
+            c.spec.when is None or c.spec.when.year is None)
         if w is not None and w.year is not None and not looks_back and not aside and not (
-                narrative and _coarser_same(w, previous)):
+                narrative and _coarser_same(w, previous)) and not unnamed_winter:
             previous = w
         if w is not None and w.day is not None and w.year is not None:
             day_in_sentence = (sentence, w)
