@@ -316,10 +316,11 @@ def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
                 and prev.month - when.month >= NEW_YEAR_GAP):
             # A history moves on: "In January" after "in November 1941" is January 1942.
             return replace(when, year=prev.year + 1)
-        if when.gran == "season" and SEASONS[when.n] == "WI" and prev.gran != "season" and (
-                prev.month is None or prev.month >= 3):
+        if when.gran == "season" and SEASONS[when.n] == "WI" and (
+                SEASONS[prev.n] != "WI" if prev.gran == "season"
+                else prev.month is None or prev.month >= 3):
             # The winter after a story's spring, autumn or year is the one its next January
-            # names: "they passed the winter" after "481 BC" is BC0480-WI
+            # names: "they passed the winter" after "the autumn of 481 BC" is BC0480-WI
             return replace(when, year=prev.year - 1 if prev.bc else prev.year + 1, bc=prev.bc)
         return replace(when, year=prev.year, bc=prev.bc)
     day = ref.dct if not ref.narrative else (_previous_day(ref) or ref.dct)
