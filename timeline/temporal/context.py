@@ -138,6 +138,9 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
                                       or (before[-1].endswith("ly") and before[-2:-1]
                                           and before[-2] in _DETERMINERS)):
         return None  # "will be held"; "the newly launched classes": a participle, not a tense
+    if cue == (PRESENT, False) and w.endswith("s") and before and (
+            before[-1] in _DETERMINERS or before[-1] in _COUNTS):
+        return None  # "scored two runs on Friday", "the opens": a noun, not a present verb
     if w in ("has", "have") and not _participle_follows(words, i):
         return PRESENT, False  # "we have three brands", not "we have met"
     if w == "set" and not (before and before[-1] in _BE | _HAVE) and \
@@ -268,3 +271,5 @@ _INVITATION = re.compile(r"\s*(?:@\w+[\s,:]+)*[\"“'‘(]*(?:join|come|visit|ca
 
 
 _DETERMINERS = {"the", "a", "an", "its", "his", "her", "their", "our", "this", "that"}
+_COUNTS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several",
+           "many", "few", "more", "home"}

@@ -367,9 +367,16 @@ QUARTER_REL = {"this": 0, "current": 0, "same": 0, "latest": "latest", "recent":
                "comparable": "year", "prior-year": "year", "": "latest", "fiscal": "latest"}
 
 
+# After "quarter" these make it a fraction or a round, not three months.
+_NOT_A_QUARTER = re.compile(r"[\s-]+(?:percentage|percent|point|mile|inch|pound|ton|hour"
+                            r"|century|final|note|turn)", re.I)
+
+
 def b_rel_quarter(m: re.Match, text: str) -> Spec | None:
     if not _g(m, "rel") and not m.group().lower().startswith("the"):
         return None  # a bare "quarter" is a fraction
+    if _NOT_A_QUARTER.match(text, m.end()):
+        return None  # "the quarter-finals", "the quarter mile"
     rel = QUARTER_REL.get(_ws(_g(m, "rel")))
     if rel is None:
         return None
@@ -759,6 +766,8 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
     after = text[m.end():m.end() + 20]
     if code in ("S", "Q") and re.match(r"\s+of\b", after):
         return None  # "a quarter of the voters", "three quarters of the members"
+    if code == "Q" and _NOT_A_QUARTER.match(after):
+        return None  # "a quarter point", "a quarter-mile", "a quarter century" (quarter_unit)
     if raw_n in ("a", "an", "the") and m["unit"][0].isupper() and not m.group().isupper():
         return None  # "a Second Front" (but "SPENT A DAY" shouts)
     if code == "S" and raw_n in ("a", "an", "one") and re.match(
@@ -1132,7 +1141,8 @@ RULES: list[Rule] = [
     Rule("quarter",
          r"(?:(?P<y0>{year4})(?:['’]s)? |(?P<rel0>this year's|last year's|next year's) )?"
          r"(?:the (?!\w+-quarter))?(?:fiscal[ -])?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?: |-)(?:fiscal )?"
-         r"(?:quarter|qtr\.?)(?: of (?:(?:fiscal |the fiscal year |the year )?(?P<y>{year4})"
+         r"(?:quarter(?![- ](?:hour|mile|final|century|point))|qtr\.?)"
+         r"(?: of (?:(?:fiscal |the fiscal year |the year )?(?P<y>{year4})"
          r"|(?P<rel>this|last|next) (?:fiscal )?year(?!['’]s)))?",
          b_quarter, ("the third quarter", "third-quarter", "the fourth quarter of 2012",
                      "1998's first quarter", "this year's third quarter",
@@ -1281,6 +1291,12 @@ RULES: list[Rule] = [
     Rule("half_unit", r"(?:" + APPROX + r" )?half (?:an? )?(?P<unit>hour|day|year|century)",
          lambda m, t: Spec("DURATION", value=_duration_value(0.5, lx.unit_code(m["unit"])),
                            mod=approx_code(m)), ("half an hour", "half a century")),
+    Rule("quarter_unit",
+         r"(?:" + APPROX + r" )?(?:(?P<three>three)[- ]quarters|(?:an?|one) quarter)"
+         r"(?: of an? |-| )(?P<unit>hour|century)",
+         lambda m, t: Spec("DURATION", value=_duration_value(
+             0.75 if _g(m, "three") else 0.25, lx.unit_code(m["unit"])), mod=approx_code(m)),
+         ("a quarter of an hour", "a quarter-century", "three quarters of an hour")),
     Rule("units_long",
          r"(?P<unit>days|weeks|months|years|decades|centuries)-long",
          lambda m, t: Spec("DURATION", value=_duration_value(None, lx.unit_code(m["unit"]))),
@@ -1416,7 +1432,7 @@ _RULE_CORES = {
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "direction",
     "vague_ago": "units", "ordinal_day": "#",
     "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_day": "day",
-    "year_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "bare_units": "units", "units_long": "units",
+    "year_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "quarter_unit": "quarter", "bare_units": "units", "units_long": "units",
     "vague": "vague", "set": "every", "set_times": "times", "set_every_n": "every", "frequency": "frequency",
 }
 
