@@ -266,8 +266,8 @@ def _progressive(left: list[str], window: int) -> bool:
 
 # A sentence that invites or proposes speaks of what is to come.
 _INVITATION = re.compile(r"\s*(?:@\w+[\s,:]+)*[\"“'‘(]*(?:join|come|visit|catch|book|register"
-                         r"|remember to|don'?t miss|how about|what about|let'?s|see you|meet me"
-                         r"|meet us)\b", re.I)
+                         r"|remember to|don'?t miss|how about|what about|let'?s"
+                         r"|see (?:you|u|ya)|meet me|meet us)\b", re.I)
 
 
 _DETERMINERS = {"the", "a", "an", "its", "his", "her", "their", "our", "this", "that"}

@@ -62,6 +62,10 @@ def resolve(spec: Spec, ref: Reference) -> Resolved:
         when = _unknown(spec.gran or (spec.when.gran if spec.when else "day"))
     if spec.gran == "week" and spec.unit is None and when.gran == "day" and when.first_day():
         when = When.of_date(when.first_day(), "week")  # "the week of March 6"
+    if spec.gran == "weekend" and spec.holiday and (d := when.first_day()) is not None:
+        # "Thanksgiving weekend": the weekend after a Thursday; "Labor Day weekend": the one
+        # before a Monday
+        when = When.of_date(d - dt.timedelta(days=1) if d.weekday() == 0 else d, "weekend")
     if spec.hour == 24 and spec.minute is None and ref.tense != FUTURE:
         spec = replace(spec, hour=0)  # "Midnight movie date": the midnight that began the day
     if spec.part or spec.hour is not None:

@@ -481,7 +481,7 @@ def b_holiday(m: re.Match, text: str) -> Spec | None:
     if _g(m, "part"):  # "Christmas morning"
         spec.type, spec.part = "TIME", lx.part_code(m["part"])
     if _g(m, "wk"):  # "Easter week": the ISO week holding the day
-        spec.gran = "week"
+        spec.gran = "weekend" if _g(m, "we") else "week"
     return spec
 
 
@@ -1196,9 +1196,9 @@ RULES: list[Rule] = [
                     "the summer of last year", "the winter of 1941-42")),
     Rule("holiday",
          r"(?:(?P<rel>this past|this coming|this|last|next) )?(?P<h>{holiday})(?:,? (?P<y>{year4}))?"
-         r"(?: " + _PART + r"| (?P<wk>[Ww]eek)\b)?",
+         r"(?: " + _PART + r"| (?P<wk>[Ww]eek(?P<we>end)?)\b)?",
          b_holiday, ("Christmas", "Christmas Day 2012", "Thanksgiving", "New Year's Eve",
-                     "last Christmas", "Xmas evening")),
+                     "last Christmas", "Xmas evening", "Thanksgiving weekend")),
     Rule("weekday",
          r"(?:(?P<premod>early|late) )?(?:(?P<rel>this past|this coming|last|next|this|coming|past"
          r"|previous|the following|the next|the previous|the preceding) )?"
