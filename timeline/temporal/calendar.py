@@ -148,6 +148,11 @@ class When:
         d = dt.date(y, self.month, self.day)
         return d, d
 
+    @property
+    def is_winter(self) -> bool:
+        """Whether this is a winter, the one season that spans two calendar years."""
+        return self.gran == "season" and SEASONS[self.n] == "WI"
+
     def first_day(self) -> dt.date | None:
         b = self.bounds()
         return b[0] if b else None

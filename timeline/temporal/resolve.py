@@ -12,15 +12,7 @@ import datetime as dt
 from calendar import isleap
 from dataclasses import dataclass, replace
 
-from timeline.temporal.calendar import (
-    SEASONS,
-    When,
-    add_months,
-    easter,
-    nth_weekday,
-    shift,
-    valid_day,
-)
+from timeline.temporal.calendar import When, add_months, easter, nth_weekday, shift, valid_day
 from timeline.temporal.context import FUTURE, PAST, PRESENT
 from timeline.temporal.spec import ANAPHORIC, Spec
 
@@ -320,9 +312,8 @@ def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
                 and prev.month - when.month >= NEW_YEAR_GAP):
             # A history moves on: "In January" after "in November 1941" is January 1942.
             return replace(when, year=prev.year + 1)
-        if when.gran == "season" and SEASONS[when.n] == "WI" and (
-                SEASONS[prev.n] != "WI" if prev.gran == "season"
-                else prev.month is None or prev.month >= 3):
+        if when.is_winter and (not prev.is_winter if prev.gran == "season"
+                               else prev.month is None or prev.month >= 3):
             # The winter after a story's spring, autumn or year is the one its next January
             # names: "they passed the winter" after "the autumn of 481 BC" is BC0480-WI
             return replace(when, year=prev.year - 1 if prev.bc else prev.year + 1, bc=prev.bc)

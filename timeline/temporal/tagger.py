@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from functools import cache
 
-from timeline.temporal.calendar import SEASONS, When, add_months, valid_day
+from timeline.temporal.calendar import When, add_months, valid_day
 from timeline.temporal.context import (
     DEADLINE_WORDS,
     FUTURE,
@@ -529,7 +529,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                            or _flash(cands, named_years, index, previous)))
         # A winter the text gives no year spans two: it says nothing of the story's year
         # ("Over the winter ... at the end of the year", "in the winter break ... in the summer").
-        unnamed_winter = w is not None and w.gran == "season" and SEASONS[w.n] == "WI" and (
+        unnamed_winter = w is not None and w.is_winter and (
             c.spec.when is None or c.spec.when.year is None)
         if w is not None and w.year is not None and not looks_back and not aside and not (
                 narrative and _coarser_same(w, previous)) and not unnamed_winter:
