@@ -74,6 +74,8 @@ _CERTAIN_FUTURE = {"will", "'ll", "shall", "won't", "wo", "would", "going", "gon
 # Participles that read as future unless a past auxiliary stands before them ("was due").
 _WEAK_FUTURE = {"due", "scheduled", "expected", "planned", "slated", "supposed", "set",
                 "planning", "expecting", "hoping", "intending", "aiming", "preparing"}
+# Future cues that are also nouns, read as nouns after a determiner ("the plan", "their hopes").
+_FUTURE_NOUNS = {"plan", "plans", "hope", "hopes", "aims"}
 _PAST_AUX = {"had"}  # "had been due to expire Friday": past; "was planned for March": future
 # Before these a past form is a passive participle ("will be held"), not a tense.
 _PASSIVE_AUX = {"be", "been", "being", "is", "are", "am", "'s", "get", "gets", "getting"}
@@ -141,6 +143,9 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
     if cue == (PRESENT, False) and w.endswith("s") and before and (
             before[-1] in _DETERMINERS or before[-1] in _COUNTS):
         return None  # "scored two runs on Friday", "the opens": a noun, not a present verb
+    if w in _FUTURE_NOUNS and before and before[-1] in _DETERMINERS and not (
+            i + 1 < len(words) and words[i + 1].lower() in ("to", "for")):
+        return None  # "In May the plan failed", not "we plan to meet", "their plans for May"
     if w in ("has", "have") and not _participle_follows(words, i):
         return PRESENT, False  # "we have three brands", not "we have met"
     if w == "set" and not (before and before[-1] in _BE | _HAVE) and \
