@@ -299,6 +299,10 @@ _DURATION_JOIN = re.compile(r"\s*(?:,\s*|\s(?:and|&)\s+)?")
 _DURATION_PARTS = re.compile(r"P(?!$)((?:\d+Y)?(?:\d+M)?(?:\d+W)?(?:\d+D)?)"
                              r"(?:T((?:\d+H)?(?:\d+M)?(?:\d+S)?))?")
 _ORDER = "YMWD", "HMS"
+# How many of the second unit make one of the first: "two years and 14 months" lists two.
+_CARRY = {((0, "Y"), (0, "M")): 12, ((0, "Y"), (0, "W")): 53, ((0, "M"), (0, "W")): 5,
+          ((0, "M"), (0, "D")): 31, ((0, "W"), (0, "D")): 7, ((0, "D"), (1, "H")): 24,
+          ((1, "H"), (1, "M")): 60, ((1, "M"), (1, "S")): 60}
 
 
 def _merge_durations(text: str, cands: list[_Candidate]) -> list[_Candidate]:
@@ -331,6 +335,9 @@ def _sum_durations(first: Spec, second: Spec) -> str | None:
     rank = [(i, _ORDER[i].index(u)) for i, u in units]
     if not rank[:split] or not rank[split:] or max(rank[:split]) >= min(rank[split:]):
         return None
+    carry = _CARRY.get((units[split - 1], units[split]))
+    if carry is not None and int(re.match(r"\d+", (b[1] or "") + (b[2] or ""))[0]) >= carry:
+        return None  # "three years, 18 months": two durations, not P3Y18M
     date = (a[1] or "") + (b[1] or "")
     time = (a[2] or "") + (b[2] or "")
     return "P" + date + ("T" + time if time else "")
@@ -363,8 +370,9 @@ def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate
             continue
         if _JOIN.match(gap) and "\n" not in gap:
             clock, day = (prev, c) if _is_clock(prev) else (c, prev)
-            if _is_clock(clock) and (_is_day(day) or _is_day(replace(day, spec=replace(
-                    day.spec, part=None)))):  # "7pm tonight", "Friday night, 10pm"
+            if _is_clock(clock) and (_is_day(day) or (_is_day(replace(day, spec=replace(
+                    day.spec, part=None))) and _in_part(clock.spec.hour, day.spec.part))):
+                # "7pm tonight", "Friday night, 10pm"; not "at noon, Tuesday night"
                 spec = replace(day.spec, type="TIME", hour=clock.spec.hour,
                                minute=clock.spec.minute or 0, part=None, mod=clock.spec.mod)
                 out[-1] = _Candidate(prev.start, c.end, day.rule, spec)
@@ -386,6 +394,15 @@ def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate
 # "At 5:34 AM Baghdad time on March 20", "at about 10:35 a.m. (0735 GMT) Friday"
 _CLOCK_THEN_DAY = re.compile(r"(?:[ \t]+[A-Za-z]+){0,3}[ \t]+on[ \t]+"
                              r"|[ \t]*\([^()\n]{1,30}\)[ \t]+(?:on[ \t]+)?")
+
+
+# The hours a part of the day may hold: "9 a.m. this morning", "Friday night, 1 a.m.".
+_PART_HOURS = {"MO": range(0, 12), "AF": range(12, 19), "EV": range(16, 24),
+               "NI": (*range(18, 24), *range(0, 6))}
+
+
+def _in_part(hour: int, part: str | None) -> bool:
+    return hour in _PART_HOURS.get(part, range(24))
 
 
 def _is_daily_set(c: _Candidate | None) -> bool:
