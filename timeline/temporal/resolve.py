@@ -272,6 +272,14 @@ def _holiday(spec: Spec, ref: Reference) -> When:
             return When("day")
         month, dd = (int(x) for x in spec.holiday.split("-"))
         return When("day", None, month, dd)
+    prev = ref.previous
+    if ref.narrative and prev is not None and prev.year is not None and not prev.bc and \
+            (near := _holiday_date(spec.holiday, prev.year)) is not None:
+        # A history's Christmas is its story year's, as its "December 25" is ("That summer,
+        # Italy joined the Allies. On Christmas Day the guns fell silent": 1915's)
+        year = _choose_year(When("day", None, near.month, near.day), spec, ref).year
+        if year is not None and (d := _holiday_date(spec.holiday, year)) is not None:
+            return When.of_date(d)
     d = _holiday_date(spec.holiday, day.year)
     if spec.direction == -1 and d >= day:
         d = _holiday_date(spec.holiday, day.year - 1)
