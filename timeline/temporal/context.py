@@ -176,17 +176,28 @@ _PARTICIPLES = {"done", "gone", "seen", "begun", "run", "come", "become", "put",
                 "hit", "let", "hurt", "quit", "spread", "read", "sunk", "swum", "sung"}
 
 
-def _scan(words, indices) -> tuple[tuple[str, bool] | None, tuple[str, bool] | None, int]:
+def _scan(words, indices, leftward: bool = False
+          ) -> tuple[tuple[str, bool] | None, tuple[str, bool] | None, int]:
     """(first decisive cue, first guessed -ed cue, the decisive cue's index) along
     ``indices``, stopping at a clause break. A regular -ed form may be an adjective ("preferred
     shares"), so it only counts when nothing else speaks."""
     guess = None
+    infinitive = False
     for i in indices:
         if _is_break(words[i]) or words[i].lower() in _CLAUSE_OPENERS:
             break
+        if leftward and words[i].lower() == "to" and 0 < i < len(words) - 1 and \
+                words[i - 1].lower() in _INTENDING and words[i + 1].isalpha() and \
+                words[i + 1] not in _NOT_VERBS_AFTER_TO:
+            infinitive = True
+            continue
         cue = _cue(words, i)
         if cue is None:
             continue
+        if infinitive and cue[0] == PAST:
+            # "has decided to admit Poland ... in early March": the infinitive's time, after
+            # the deciding; not "is scheduled to close Monday"
+            return None, guess, -1
         if cue == (PAST, False) and words[i].lower() not in _cues()[0]:
             guess = guess or cue
             continue
@@ -194,6 +205,12 @@ def _scan(words, indices) -> tuple[tuple[str, bool] | None, tuple[str, bool] | N
     return None, guess, -1
 
 
+# "decided to admit", "hoped to stand": what is meant to happen is after the meaning of it.
+_INTENDING = {"decided", "agreed", "planned", "hoped", "wanted", "wished", "promised",
+              "threatened", "vowed", "pledged", "intended", "prepared", "proposed", "aimed",
+              "arranged", "voted", "chose", "opted", "offered", "ready", "likely", "unlikely"}
+_NOT_VERBS_AFTER_TO = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that",
+                       "early", "late", "mid", "about", "around", "more", "less"}
 _REPORTING = {"said", "told", "added", "reported", "stated", "announced"}
 
 
@@ -212,7 +229,7 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
         scans.reverse()  # "the Aug. 7 blasts killed": the date modifies a noun; its verb follows
     guesses = []
     for words, order in scans:
-        cue, guess, at = _scan(words, order)
+        cue, guess, at = _scan(words, order, words is left)
         if cue:
             if words is right and len(left) > 2 and cue == (PAST, True) and \
                     words[at].lower() in _REPORTING:
