@@ -1269,9 +1269,9 @@ RULES: list[Rule] = [
     Rule("ordinal_day", r"the (?P<d>3[01]|[12]\d|[1-9])(?:st|nd|rd|th)(?![\w-])", b_ordinal_day,
          ("on the 20th", "until the 3rd")),
     Rule("anaphoric_day",
-         r"(?P<rel>that same|the same|that|the next|the following|the previous|the preceding"
-         r"|the prior) day",
-         b_anaphoric_day, ("the next day", "that day", "the same day")),
+         r"(?:(?:earlier|later) (?:on )?)?(?P<rel>that same|the same|that|the next|the following"
+         r"|the previous|the preceding|the prior) day",
+         b_anaphoric_day, ("the next day", "that day", "the same day", "later that day")),
     Rule("year_end", r"year-end|year end", b_year_end, ("year-end",)),
     Rule("first_last_day", r"(?:(?:2nd|second) )?(?:first|1st|last|final) day", b_first_last_day,
          ("Last day", "my first day", "2nd last day")),
