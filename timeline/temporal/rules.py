@@ -585,13 +585,20 @@ _EVERY_LIST = re.compile(r"\bevery\s+(?:" + _WEEKDAY_WORD + _LIST_JOIN + r")+$",
 _CLOCK_AFTER = re.compile(r",?\s*\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\b)", re.I)
 
 
+# Short weekdays that are no English word, and what makes the others days ("sat night",
+# "8pm sat").
+_ONLY_WEEKDAYS = {"fri", "thurs", "thur", "thu", "tues", "tue"}
+_CLOCK_BEFORE = re.compile(r"\d\s?(?:am|pm|a\.m\.|p\.m\.)\s+$", re.I)
+
+
 def b_weekday_short(m: re.Match, text: str) -> Spec | None:
     """ "sat", "Wed", "tues" are words too: a weekday only with "this"/"next", after "on"/"by",
     next to another weekday ("Mon and tues", "Sat-Sun"), or before a clock ("Sun 1:00pm")."""
     before = text[max(0, m.start() - 30):m.start()]
     if not (_g(m, "rel") or preceding_word(text, m.start()) in ("on", "by")
+            or m["wd"].lower() in _ONLY_WEEKDAYS or _g(m, "part")
             or _WEEKDAY_BEFORE.search(before) or _WEEKDAY_AFTER.match(text, m.end("wd"))
-            or _CLOCK_AFTER.match(text, m.end())):
+            or _CLOCK_AFTER.match(text, m.end()) or _CLOCK_BEFORE.search(before)):
         return None
     if not _g(m, "rel") and _EVERY_LIST.search(before):
         return Spec("SET", value=f"XXXX-WXX-{lx.weekday_number(m['wd']) + 1}")
@@ -756,6 +763,9 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
         n = None
     if (n is not None and n > 10000) or _g(m, "age"):
         return None
+    if code == "H" and re.fullmatch(r"(?:[01]\d|2[0-3])[0-5]\d", raw_n) and \
+            m["unit"].lower() in ("hrs", "h", "hr"):
+        return None  # "1030hrs": a 24-hour clock, as armies and Singapore write it
     if code == "D" and m["unit"].lower().startswith("night") and not raw_n:
         return None
     if raw_n in ("a", "an") and m["unit"].lower().endswith("s") and not _g(m, "half") \
@@ -882,7 +892,7 @@ def b_clock_hhmm(m: re.Match, text: str) -> Spec | None:
     """ "at 2250", "at 1200 GMT", "Fri night, 2359": a 24-hour clock written without a colon,
     after "at" or a part of the day, or before GMT or UTC ("2 p.m. (1200 GMT)"): no year is.
     "at 1999" is a year."""
-    zoned = (_g(m, "tz") or "").upper() in ("GMT", "UTC")
+    zoned = (_g(m, "tz") or "").upper() in ("GMT", "UTC", "HRS")  # "1700hrs" says it is a clock
     if not zoned and not _HHMM_BEFORE.search(text, max(0, m.start() - 12), m.start()):
         return None
     if not _g(m, "tz") and (1900 <= int(m["h"] + m["mi"]) <= 2099 or NOT_YEAR_AFTER.match(
@@ -1076,6 +1086,23 @@ RULES: list[Rule] = [
          r"(?P<d>{day_of_month})(?P<mon>jan|feb|mar|apr|may|jun|jul|aug|sept?|oct|nov|dec)"
          r"(?: ?(?P<y>{year4}))?",
          b_month_day, ("26nov 2015", "3dec")),
+    # Tweets write months in lower case; with a day or a year beside them they are dates
+    # ("mar 3", "20 mar", "march 22nd", "3rd april", "feb 2014"), but not "may 3" (the modal)
+    # or "march 3" (the verb) without an ordinal.
+    Rule("month_day_lower",
+         r"(?-i:(?P<mon>(?:january|february|april|june|july|august|september|october|november"
+         r"|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?|march(?= \d+(?:st|nd|rd|th)))"
+         r" (?P<d>{day_of_month})(?:,? (?P<y>{year4}))?)(?! ?%|[\w'’])",
+         b_month_day, ("mar 3", "march 22nd", "feb 14 2015")),
+    Rule("day_month_lower",
+         r"(?<![-–/])(?-i:(?P<d>{day_of_month}) (?:of )?(?P<mon>(?:january|february|march|april|june|july"
+         r"|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov"
+         r"|dec)\.?)(?:,? (?P<y>{year4}))?)(?![\w'’])",
+         b_month_day, ("20 mar", "3rd april", "the 5th of june")),
+    Rule("month_year_lower",
+         r"(?-i:(?P<mon>january|february|april|june|july|august|september|october|november"
+         r"|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec) (?P<y>{year4}))",
+         b_month_year, ("mar 2014", "december 2015")),
     Rule("day_month_year",
          r"(?:(?P<wd>{weekday}),? )?(?:the )?(?P<d>{day_of_month}) (?:of )?(?P<mon>{month})"
          r"(?:,? (?P<y>{year4}))?(?:,? (?P<wd_after>{weekday_name})(?![\w'’]))?",
@@ -1288,7 +1315,7 @@ RULES: list[Rule] = [
                       "the past two days", "the first nine months", "two-year", "24 hours",
                       "about three years", "more than two hours", "7hrs", "4+ hours"),
          priority=-3),
-    Rule("half_unit", r"(?:" + APPROX + r" )?half (?:an? )?(?P<unit>hour|day|year|century)",
+    Rule("half_unit", r"(?:" + APPROX + r" )?half (?:an? )?(?P<unit>hour|hr|day|year|yr|century)(?![\w-])",
          lambda m, t: Spec("DURATION", value=_duration_value(0.5, lx.unit_code(m["unit"])),
                            mod=approx_code(m)), ("half an hour", "half a century")),
     Rule("quarter_unit",
@@ -1422,6 +1449,7 @@ _RULE_CORES = {
     "q_quarter": "q", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
     "clock_words": "clock part",
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#",
+    "month_day_lower": "#", "day_month_lower": "#", "month_year_lower": "#4",
     "week_of": "month", "week_of_month": "month", "month_year": "month",
     "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "decade": "plural decade", "century": "century", "quarter": "quarter", "rel_quarter": "quarter",

@@ -471,6 +471,7 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto",
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     day = _as_date(dct)
+    original, text = text, text.translate(_APOSTROPHES)  # "today’s": one character for one
     cands = [c for c in _select(_within_sentences(text, _candidates(text)))
              if not _in_quoted_title(text, c.start, c.end)]
     cands = _merge_durations(text, cands)
@@ -478,7 +479,14 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto",
     cands = _bc_ranges(text, cands)
     cands = _shared_years(text, cands)
     narrative = mode == "narrative" or (mode == "auto" and _is_narrative(cands, day))
-    return _resolve_all(text, cands, day, narrative, tense)
+    out = _resolve_all(text, cands, day, narrative, tense)
+    if original is not text:
+        out = [replace(t, text=original[t.start:t.end]) for t in out]
+    return out
+
+
+# Typographic apostrophes, as phones and publishing systems write them, read as the plain one.
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 
 def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
