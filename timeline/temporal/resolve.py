@@ -237,7 +237,8 @@ def _weekday(spec: Spec, ref: Reference) -> When:
     wd = spec.weekday
     direction = spec.direction
     if direction is None:
-        direction = {PAST: -1, FUTURE: 1, PRESENT: 1}.get(ref.tense, -1)
+        # A history tells its days in order: "On Sunday, 7 December 1941 ... On Monday".
+        direction = 1 if ref.narrative else {PAST: -1, FUTURE: 1, PRESENT: 1}.get(ref.tense, -1)
         delta = (wd - day.weekday()) % 7
         if direction < 0:
             delta = -((day.weekday() - wd) % 7)
@@ -320,6 +321,10 @@ def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
                 and prev.month - when.month >= NEW_YEAR_GAP):
             # A history moves on: "In January" after "in November 1941" is January 1942.
             return replace(when, year=prev.year + 1)
+        if when.gran == "season" and prev.gran == "season" and not when.is_winter and \
+                spec.direction is None and when.n < prev.n and not prev.is_winter:
+            # "Early in spring" after "the autumn of 481 BC" is the next year's
+            return replace(when, year=prev.year - 1 if prev.bc else prev.year + 1, bc=prev.bc)
         if when.is_winter and (not prev.is_winter if prev.gran == "season"
                                else prev.month is None or prev.month >= 3):
             # The winter after a story's spring, autumn or year is the one its next January

@@ -428,8 +428,11 @@ def b_season(m: re.Match, text: str) -> Spec | None:
         return None  # "birds winter in Mexico": the verb
     # "fall" and "spring" are verbs too; a bare "autumn" wants a preposition in front.
     bare = not det and not year and not _g(m, "premod") and m["s"].islower()
-    if bare and (m["s"] in ("fall", "spring") or (m["s"] == "autumn"
-                                                  and before not in SEASON_CONTEXT)):
+    if bare and ((m["s"] in ("fall", "spring") and not (
+            m["s"] == "spring" and before in ("by", "in", "until", "till", "since", "late",
+                                              "early", "mid")
+            and not re.match(r"\s+(?:up|back|into|from|to|of)\b", text[m.end():])))
+                 or (m["s"] == "autumn" and before not in SEASON_CONTEXT)):
         return None
     if _g(m, "by"):  # "autumn of 481 BC"
         when = When("season", int(m["by"]), n=SEASONS.index(s), bc=True)

@@ -437,13 +437,28 @@ def _is_narrative(cands: list[_Candidate], dct: dt.date | None) -> bool:
         return False
     far = sum(abs(y - dct.year) > 2 for y in years)
     # News speaks from its date: weekdays, "yesterday", "last week" ...; histories rarely do.
-    news_cues = sum(c.spec.news_cue for c in cands)
+    # Weekdays just after a dated day are that story's: "On Sunday, 7 December 1941, Japanese
+    # aircraft attacked Pearl Harbor. On Monday Roosevelt addressed Congress".
+    news_cues, told_day = 0, False
+    for c in cands:
+        if c.spec.weekday is not None and c.spec.direction is None and told_day:
+            continue  # told in order after the day
+        news_cues += c.spec.news_cue
+        told_day = _dated_day(c, dct) or (told_day and c.spec.weekday is not None
+                                          and c.spec.direction is None)
     if len(years) < 3:  # a short passage: narrative if all its years are far and nothing deictic
         return far == len(years) and news_cues == 0
     if len(years) >= 20 and news_cues < len(years) / 10:
         return True  # a long chronicle, even of recent years, that rarely speaks from its date
     return (far / len(years) > 0.6 and abs(statistics.median(years) - dct.year) > 3
             and news_cues < max(1, len(years) / 10))
+
+
+def _dated_day(c: _Candidate, dct: dt.date) -> bool:
+    """Whether ``c`` names a day, with its year, long before the document's date."""
+    w = c.spec.when
+    return w is not None and w.year is not None and w.day is not None and \
+        dct.year - _signed_year(w) > 2
 
 
 def _as_date(dct: str | dt.date | None) -> dt.date | None:
@@ -493,6 +508,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                  narrative: bool, tense_of: TenseOf | None = None) -> list[Timex]:
     starts = sentence_bounds(text)
     previous: When | None = None
+    story_before: When | None = None  # the story's date before ``previous``
+    moved = -1  # the index of the expression that set ``previous``
     quarter: When | None = None
     day_in_sentence: tuple[tuple[int, int], When] | None = None
     out: list[Timex] = []
@@ -521,6 +538,11 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 text.startswith(("'s", "’s"), c.end):
             tense = None  # "Friday's purchases is far below": the clause's tense, not the day's
         spec, ref_previous = c.spec, previous
+        if narrative and moved == index - 1 and spec.anchor == ANAPHORIC and spec.offset and \
+                spec.unit in ("year", "month", "week", "day") and \
+                _APPOSED.fullmatch(text, cands[index - 1].end, c.start):
+            # "It ended in May 1945, nearly six years later": counted from the date before
+            ref_previous = story_before
         named_day = day_in_sentence[1] if day_in_sentence and day_in_sentence[0] == sentence \
             else None
         if named_day is not None and (_is_clock(c) or _names_weekday_of(text, c)):
@@ -549,7 +571,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         # Comparisons ("a year earlier", "the previous day") do not move the story on.
         looks_back = c.spec.offset < 0 and (c.spec.follow_quarter or c.spec.anchor == ANAPHORIC)
         aside = _in_parentheses(text, c.start, c.end) or (
-            narrative and (_far_aside(text, sentence, c, w, previous) or clause_tense == FUTURE
+            narrative and (_far_aside(text, sentence, c, w, previous, named_years, index)
+                           or clause_tense == FUTURE
                            or c.spec.direction == 1  # "by next summer": a plan, not the story
                            or _flash(cands, named_years, index, previous)))
         # A winter the text gives no year spans two: it says nothing of the story's year
@@ -558,7 +581,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             c.spec.when is None or c.spec.when.year is None)
         if w is not None and w.year is not None and not looks_back and not aside and not (
                 narrative and _coarser_same(w, previous)) and not unnamed_winter:
-            previous = w
+            story_before, previous, moved = previous, w, index
         if w is not None and w.day is not None and w.year is not None:
             day_in_sentence = (sentence, w)
         if w is not None and w.gran == "quarter" and w.n and w.year is not None and (
@@ -568,6 +591,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     return out
 
 
+_APPOSED = re.compile(r",[ \t]*")
+_ENDS_CLAUSE = re.compile(r"\s*(?:[.;!?]|,?\s+and\b|$)")
 _RANGE_OPENER = re.compile(r"\b(?:[Bb]etween|[Ff]rom)\s+$")
 
 
@@ -638,13 +663,24 @@ ASIDE_YEARS = 10
 
 
 def _far_aside(text: str, sentence: tuple[int, int], c: _Candidate, w: When | None,
-               previous: When | None) -> bool:
+               previous: When | None, named_years: list[int | None], index: int) -> bool:
     if w is None or previous is None or w.gran != "year" or previous.year is None \
             or w.year is None or c.spec.when is None:
         return False
     year, story = _signed_year(w), _signed_year(previous)
     opening = len(text[sentence[0]:c.start].split()) <= 2  # "In 1976, ...", "By 1614 ..."
-    return abs(year - story) > ASIDE_YEARS and not opening
+    if abs(year - story) <= ASIDE_YEARS or opening:
+        return False
+    # An aside when the story comes back after it ("a publication declassified in 2005 revealed
+    # that there was no attack on 4 August"), not when it goes on from there ("He entered
+    # politics in 1832. Two years later ...")
+    later = next((y for y in named_years[index + 1:] if y is not None and y != year), None)
+    if later is not None:
+        return abs(later - story) < abs(later - year)
+    # Nothing to tell: a year that ends its clause is the main clause's time ("He entered
+    # politics in 1832."), one the clause goes on after is an aside ("declassified in 2005
+    # revealed that ...")
+    return not _ENDS_CLAUSE.match(text, c.end)
 
 
 def _coarser_same(w: When, previous: When | None) -> bool:
