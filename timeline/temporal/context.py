@@ -27,7 +27,7 @@ _ABBREVIATIONS = {
 _BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n"
                        r"|\n(?=[A-Z\"“])")
 # A comma and a closing quote end what was quoted: '"We will go back on Sunday," he added'.
-_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|[;:—]|--|,\s*(?:\"|''|”)")
+_WORD = re.compile(r"\d[\d,.]*%?|[A-Za-z]+(?:['’][a-z]+)?|[;:—]|--|,\s*(?:\"|''|”)")
 
 
 @lru_cache(maxsize=4)  # the tagger and the event reader ask for the same text in turn
@@ -76,6 +76,18 @@ _WEAK_FUTURE = {"due", "scheduled", "expected", "planned", "slated", "supposed",
                 "planning", "expecting", "hoping", "intending", "aiming", "preparing"}
 # Future cues that are also nouns, read as nouns after a determiner ("the plan", "their hopes").
 _FUTURE_NOUNS = {"plan", "plans", "hope", "hopes", "aims"}
+# Past forms that are also the base form: a past tense after a subject, before an object.
+_BASE_PASTS = {"hit", "cut", "shut", "put", "beat", "spread", "hurt", "quit", "cost", "burst",
+               "cast", "split", "struck", "bid", "slit", "upset", "thrust"}
+_BASE_BEFORE = {"to", "will", "would", "'ll", "can", "could", "may", "might", "must", "should",
+                "shall", "do", "does", "did", "not", "never", "i", "we", "you", "they", "rate",
+                "tax", "budget", "price", "job", "spending", "interest", "direct", "big", "hard",
+                "n't", "and", "or", "please", "let's"}
+# Present forms that schedule: what they say is to come.
+_SCHEDULING = {"expires", "begins", "starts", "runs", "resumes", "arrives", "travels", "meets",
+               "opens", "closes", "ends", "reconvenes", "convenes", "kicks", "returns", "plays",
+               "heads", "departs", "leaves", "launches", "concludes", "premieres", "airs",
+               "debuts", "goes", "takes"}
 _PAST_AUX = {"had"}  # "had been due to expire Friday": past; "was planned for March": future
 # Before these a past form is a passive participle ("will be held"), not a tense.
 _PASSIVE_AUX = {"be", "been", "being", "is", "are", "am", "'s", "get", "gets", "getting"}
@@ -108,6 +120,8 @@ def word_tense(word: str) -> tuple[str, bool] | None:
         return FUTURE, w in _CERTAIN_FUTURE
     if w in past:
         return PAST, True
+    if w in _SCHEDULING:
+        return FUTURE, False  # "his term expires in March", "the festival takes place Saturday"
     if w in present:
         return PRESENT, False
     if w.endswith("n't"):
@@ -129,7 +143,8 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
         return (PAST, False) if after in ("have", "'ve") else (FUTURE, False)
     cue = word_tense(words[i])
     if cue is None:
-        return None
+        return _base_past(words, i, [x.lower() for x in words[max(0, i - 3):i]]) \
+            if w in _BASE_PASTS else None
     if w in ("next", "earlier") and i + 1 < len(words) and words[i + 1].lower() in ("to", "than"):
         return None  # "the building next to the embassy", "no earlier than Monday"
     before = [x.lower() for x in words[max(0, i - 3):i]]
@@ -140,12 +155,15 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
                                       or (before[-1].endswith("ly") and before[-2:-1]
                                           and before[-2] in _DETERMINERS)):
         return None  # "will be held"; "the newly launched classes": a participle, not a tense
-    if cue == (PRESENT, False) and w.endswith("s") and before and (
+    if (cue == (PRESENT, False) or w in _SCHEDULING) and w.endswith("s") and before and (
             before[-1] in _DETERMINERS or before[-1] in _COUNTS):
         return None  # "scored two runs on Friday", "the opens": a noun, not a present verb
     if w in _FUTURE_NOUNS and before and before[-1] in _DETERMINERS and not (
             i + 1 < len(words) and words[i + 1].lower() in ("to", "for")):
         return None  # "In May the plan failed", not "we plan to meet", "their plans for May"
+    if w in ("is", "are") and words[i + 1:i + 2] == ["to"] and i + 2 < len(words) and \
+            words[i + 2].islower() and words[i + 2] not in ("be", "blame"):
+        return FUTURE, True  # "the minister is to visit China in July"
     if w in ("has", "have") and not _participle_follows(words, i):
         return PRESENT, False  # "we have three brands", not "we have met"
     if w == "set" and not (before and before[-1] in _BE | _HAVE) and \
@@ -153,10 +171,27 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
         return PAST, False  # "when Albright set aside her plans", not "set to meet Friday"
     if w in _WEAK_FUTURE:
         return (PAST, True) if any(x in _PAST_AUX for x in before) else (FUTURE, False)
-    if cue == (PAST, False) and i + 1 < len(words) and words[i + 1].lower() in _VERB_FOLLOWERS \
+    if cue == (PAST, False) and i + 1 < len(words) and _verb_follower(words[i + 1]) \
             and not (before and before[-1] in _DETERMINERS):
-        return PAST, True  # "changed from a fiscal year": a verb, not "the proposed merger"
+        return PAST, True  # "changed from a fiscal year", "jumped 12 percent": a verb, not
+        # "the proposed merger"
     return cue
+
+
+def _verb_follower(word: str) -> bool:
+    w = word.lower()
+    return w in _VERB_FOLLOWERS or w[0].isdigit() or w in _COUNTS
+
+
+def _base_past(words: list[str], i: int, before: list[str]) -> tuple[str, bool] | None:
+    """ "The storm hit the island", "the company cut 500 jobs": a past tense, as news tells
+    it; not "will cut", "to hit", "a rate cut"."""
+    if not before or before[-1] in _BASE_BEFORE or before[-1] in _DETERMINERS or \
+            before[-1] in _PASSIVE_AUX or before[-1] in _BE or \
+            before[-1].endswith("n't") or i + 1 >= len(words) or \
+            not (_verb_follower(words[i + 1]) or words[i + 1].lower() in ("off", "down", "back")):
+        return None
+    return PAST, True
 
 
 def _participle_follows(words: list[str], i: int) -> bool:
@@ -214,6 +249,24 @@ _NOT_VERBS_AFTER_TO = {"the", "a", "an", "his", "her", "its", "their", "our", "t
 _REPORTING = {"said", "told", "added", "reported", "stated", "announced"}
 
 
+def _last_words(words: list[str], n: int) -> list[str]:
+    """The last ``n`` words, and the numbers among them, which do not count ("jumped 12
+    percent" reads "jumped" as a verb)."""
+    k, counted = len(words), 0
+    while k > 0 and counted < n:
+        k -= 1
+        counted += not words[k][0].isdigit()
+    return words[k:]
+
+
+def _first_words(words: list[str], n: int) -> list[str]:
+    k, counted = 0, 0
+    while k < len(words) and counted < n:
+        counted += not words[k][0].isdigit()
+        k += 1
+    return words[:k]
+
+
 def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
              window: int = 10) -> tuple[str | None, bool]:
     """The tense governing the expression at ``text[start:end]`` and whether it is certain:
@@ -222,8 +275,8 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
     # Words near the expression only: the whole sentence each time costs the square of its
     # length when it lists many dates.
     reach = 100 * window
-    left = _WORD.findall(text, max(s0, start - reach), start)[-window:]
-    right = _WORD.findall(text, end, min(s1, end + reach))[:window]
+    left = _last_words(_WORD.findall(text, max(s0, start - reach), start), window)
+    right = _first_words(_WORD.findall(text, end, min(s1, end + reach)), window)
     scans = [(left, range(len(left) - 1, -1, -1)), (right, range(len(right)))]
     if left and left[-1].lower() in _DETERMINERS:
         scans.reverse()  # "the Aug. 7 blasts killed": the date modifies a noun; its verb follows
@@ -245,7 +298,7 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
             cue = word_tense(w) if not _is_break(w) else None
             if cue is not None and cue[1]:
                 return cue
-    if found is None and not left[-3:-2] and len(right) == window and \
+    if found is None and not left[-3:-2] and len(right) >= window and \
             text.startswith(",", end):
         # A date that opens its sentence with no verb in reach is the main clause's, further
         # on ("In January, a week after the anniversary of Roe v. Wade, a bombing ... killed").

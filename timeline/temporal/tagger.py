@@ -38,6 +38,9 @@ TenseOf = Callable[[int, int], "tuple[str, bool] | None"]
 # A deadline word that opens a sentence: "Until Thursday, they had not ...".
 _WORD_BEFORE = re.compile(r"\b(?:until|till|by|before|through)\s*$", re.I)
 # "until Tuesday", "as early as Friday": whatever the verb's tense, the date lies ahead.
+# A commodity's delivery month is ahead, whatever its price did.
+_DELIVERY_AFTER = re.compile(r"\s+(?:delivery|contracts?|futures)\b", re.I)
+_DELIVERY_BEFORE = re.compile(r"\bdelivery\s+(?:in\s+)?$", re.I)
 _LOOKS_AHEAD = re.compile(r"\b(?:until|till|as (?:soon|early) as|no later than)\s+$", re.I)
 
 
@@ -534,6 +537,10 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 tense = None
             if _LOOKS_AHEAD.search(text, max(0, c.start - 25), c.start):
                 tense, certain = FUTURE, False
+        if c.spec.when is not None and c.spec.when.gran == "month" and (
+                _DELIVERY_AFTER.match(text, c.end)
+                or _DELIVERY_BEFORE.search(text, max(0, c.start - 25), c.start)):
+            tense, certain = FUTURE, True  # "crude for January delivery slid 52 cents"
         if tense == PRESENT and c.spec.weekday is not None and c.spec.direction is None and \
                 text.startswith(("'s", "’s"), c.end):
             tense = None  # "Friday's purchases is far below": the clause's tense, not the day's
