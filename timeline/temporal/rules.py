@@ -320,6 +320,12 @@ DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixti
                 "seventies": 7, "eighties": 8, "nineties": 9}
 
 
+# "the 90s" is a decade unless it counts degrees, scores or percentages.
+_NOT_A_DECADE = re.compile(r"\b(?:temperatures?|degrees?|highs?|lows?|scores?|percent|mph"
+                           r"|readings?|fever|humidity|polls?|ratings?|mid|upper|lower)\b",
+                           re.I)
+
+
 def b_decade(m: re.Match, text: str) -> Spec | None:
     if _g(m, "full") and m["full"].endswith("00") and m["full"] != "2000":
         # "the 1800s" is the century, 1800-1899 ("the 2000s" is mostly the decade)
@@ -328,6 +334,10 @@ def b_decade(m: re.Match, text: str) -> Spec | None:
         y = int(m["full"][:3]) * 10
     elif _g(m, "short"):
         y = 1900 + int(m["short"]) * 10
+    elif _g(m, "bare"):
+        if _NOT_A_DECADE.search(text, max(0, m.start() - 40), m.start()):
+            return None  # "temperatures in the 90s", "in the 80s percent range"
+        y = 1900 + int(m["bare"]) * 10
     else:
         y = 1900 + DECADE_WORDS[m["word"].lower()] * 10
     return Spec("DATE", when=When("decade", y), mod=premod_code(m))
@@ -421,8 +431,9 @@ def b_season(m: re.Match, text: str) -> Spec | None:
     before = preceding_word(text, m.start())
     if det == "the" and word == "fall" and re.match(r"\s+of\s+(?!\d)", text[m.end():]):
         return None  # "the fall of the old regime"
-    if not det and m["s"][0].isupper() and _capitalised_name(text, m.start(), m.end()):
-        return None  # "Donna Summer"
+    if not det and m["s"][0].isupper() and _capitalised_name(text, m.start(), m.end()) or \
+            _names_a_thing(m, text, "s"):
+        return None  # "Donna Summer", "the Winter Olympics"
     year = _g(m, "y") or _g(m, "by")
     if not det and not year and re.match(r"\s+(?:in|at|on|over|near)\b", text[m.end():]):
         return None  # "birds winter in Mexico": the verb
@@ -522,6 +533,16 @@ def _capitalised_name(text: str, start: int, end: int, *, after_only: bool = Fal
     after = re.match(r"[ \t]+([A-Z][a-z]+)", text[end:end + 30])
     return bool(after and after.group(1).lower() not in _TEMPORAL_CAPS
                 and text[start].isupper() and not text[start:end].isupper())
+
+
+# A capitalised season or part of the day before these names a thing: "the Winter Olympics",
+# "the Summer Palace", "Good Morning America". (WikiWars tags "the Seven Years' War" P7Y.)
+_NAMED_THING = re.compile(r"(?-i:['’]?[ \t]+(?:Wars?|Olympics|Olympic|Games|Palace|Star|Post"
+                          r"|Herald|Oil|America|Show|Race|Paralympics|Classic|Sun)\b)")
+
+
+def _names_a_thing(m: re.Match, text: str, group: str) -> bool:
+    return m[group][0].isupper() and bool(_NAMED_THING.match(text, m.end()))
 
 
 # "Friday Talk", "Tuesday Mini-Course": an event on that day, not a name ("Wednesday Addams").
@@ -656,7 +677,8 @@ DURATION_CONTEXT = {"for", "during", "over", "throughout", "within", "in", "thro
 def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
     rel = _ws(m["rel"])
     unit = _ws(m["unit"]).removeprefix("fiscal ")
-    unit = {"yr": "year"}.get(unit, unit)
+    unit = {"yr": "year", "wk": "week", "mth": "month", "wkend": "weekend",
+            "wknd": "weekend"}.get(unit, unit)
     if rel in ("the latest", "the full") and unit != "year":
         return None  # "the full week", "the latest week" ...: vague
     gran = {"fortnight": "week"}.get(unit, unit)
@@ -907,6 +929,8 @@ def b_clock_hhmm(m: re.Match, text: str) -> Spec | None:
 
 def b_named_time(m: re.Match, text: str) -> Spec | None:
     word = _ws(m["w"])
+    if _names_a_thing(m, text, "w"):
+        return None  # "Midnight Oil"
     if preceding_word(text, m.start()) == "high":
         return None  # "High Noon", "high noon comes today": a showdown, not a clock
     if word == "midnight":  # minute None: which midnight, the day's start or end, is the tense's
@@ -1014,6 +1038,8 @@ def b_day_described(m: re.Match, text: str) -> Spec | None:
 
 def b_bare_part(m: re.Match, text: str) -> Spec | None:
     the = _ws(_g(m, "the"))
+    if _names_a_thing(m, text, "p"):
+        return None  # "Good Morning America", "The Morning Star"
     part = lx.part_code(m["p"])
     if the == "every":
         return Spec("SET", value=f"XXXX-XX-XXT{part}")
@@ -1159,9 +1185,9 @@ RULES: list[Rule] = [
          ("nineteen ninety-six", "the year two thousand", "in two thousand and one"),
          priority=-2),
     Rule("decade",
-         OPT_PREMOD + r"(?:the )?(?:(?P<full>1\d\d0|20\d0)['’]?s"
+         OPT_PREMOD + r"(?:(?:the )?(?:(?P<full>1\d\d0|20\d0)['’]?s"
          r"|['’](?P<short>\d)0['’]?s|(?P<word>twenties|thirties|forties|fifties|sixties"
-         r"|seventies|eighties|nineties))",
+         r"|seventies|eighties|nineties))|the (?P<bare>[2-9])0['’]?s(?![\w'’-]))",
          b_decade, ("the 1990s", "the '80s", "the mid-1990s", "the early 1960s", "the sixties")),
     Rule("century",
          OPT_PREMOD + r"(?:the )?(?P<ord>{ordinal}|\d{1,2}(?:st|nd|rd|th))"
@@ -1279,7 +1305,8 @@ RULES: list[Rule] = [
          r"|the previous|the preceding"
          r"|the prior|the coming|the upcoming|the current|the same|that same|the past|the last"
          r"|the latest|the full|this|last|next|nxt|current|coming|upcoming|past|that|the)"
-         r" (?P<unit>week|weekend|month|(?:fiscal )?year|yr|decade|century|fortnight)",
+         r" (?P<unit>week|weekend|month|(?:fiscal )?year|yr|decade|century|fortnight|wk|mth"
+         r"|wkend|wknd)",
          b_deictic_unit, ("this week", "last month", "next year", "the following year",
                           "earlier this year", "the end of the year", "late last year",
                           "the past year", "the weekend", "this weekend", "the year",
@@ -1404,7 +1431,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
     return {
         "month": frozenset([*t["month"], *t["month_abbr"]]),
         "weekday": frozenset([*weekdays, *(w + "s" for w in t["weekday"])]),
-        "unit": frozenset([*units, "weekend", "weekends", "period", "qtr"]),
+        "unit": frozenset([*units, "weekend", "weekends", "period", "qtr", "wkend", "wknd"]),
         "units": frozenset(u for u in units if u.endswith("s") or u == "centuries"),
         "day": frozenset({"day"}),
         "lived": frozenset({"day", "week", "month", "morning", "afternoon", "evening", "night"}),
