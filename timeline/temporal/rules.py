@@ -141,6 +141,10 @@ def b_dotted(m: re.Match, text: str) -> Spec | None:
 def b_month_day(m: re.Match, text: str) -> Spec | None:
     mo = lx.month_number(m["mon"])
     d = int(re.match(r"\d+", m["d"]).group())
+    if _g(m, "by"):  # "15 March 44 BC", "March 15, 44 BC"
+        year = int(m["by"])
+        return Spec("DATE", when=When("day", year, mo, d, bc=True)) \
+            if year and valid_day(2000, mo, d) else None
     year = year_of(m["y"]) if _g(m, "y") else None
     if not valid_day(year or 2000, mo, d):
         return None
@@ -408,8 +412,9 @@ def b_year_period(m: re.Match, text: str) -> Spec | None:
 def b_half(m: re.Match, text: str) -> Spec | None:
     word = (_g(m, "ord") or _g(m, "late") or _g(m, "two")).lower()
     n = 1 if word in ("first", "1st") else 2
-    if (_g(m, "late") or _g(m, "two")) and not (_g(m, "y") or _g(m, "rel")):
-        return None  # "the last half of the game"
+    if (_g(m, "late") or _g(m, "two") or re.match(r"\s+of\b", text[m.end():])) and \
+            not (_g(m, "y") or _g(m, "rel")):
+        return None  # "the last half of the game", "the first half of September"
     if _g(m, "y"):
         return Spec("DATE", when=When("half", year_of(m["y"]), n=n))
     rel = _ws(_g(m, "rel"))
@@ -1065,11 +1070,23 @@ _ORDINAL_DAY_AFTER = re.compile(r"\s*(?:[,.;:)!?]|$|(?:and|or|to|was|were|when|a
                                 r"|he|she|they|it|the|a|is|will|had|has)\b)")
 
 
+# "On the 15th Lincoln called for volunteers": a subject and its verb after the day; not "on the
+# 6th Army's flank", "on the 5th Avenue side".
+_ORDINAL_SUBJECT = re.compile(r"[ \t]+(?P<w>[A-Z][a-z]+)(?:[ \t]+[A-Z][a-z]+)?[ \t]+[a-z]+\b")
+_ORDINAL_NOUNS = {"army", "armies", "division", "corps", "fleet", "regiment", "brigade",
+                  "battalion", "panzer", "infantry", "cavalry", "street", "avenue", "amendment",
+                  "congress", "parliament", "century", "dynasty", "legion", "marine", "marines",
+                  "armored", "airborne", "mountain", "guards", "party", "floor", "round", "hole"}
+
+
 def b_ordinal_day(m: re.Match, text: str) -> Spec | None:
     """ "The enemy's onslaught on the 20th", "from the 13th to the 19th of October": a day of
     the month just spoken of (or the publication's)."""
-    if preceding_word(text, m.start()) not in _ORDINAL_DAY_BEFORE or \
-            not _ORDINAL_DAY_AFTER.match(text, m.end()):
+    before = preceding_word(text, m.start())
+    if before not in _ORDINAL_DAY_BEFORE or not (
+            _ORDINAL_DAY_AFTER.match(text, m.end())
+            or (before == "on" and (a := _ORDINAL_SUBJECT.match(text, m.end()))
+                and a["w"].lower() not in _ORDINAL_NOUNS)):
         return None
     return Spec("DATE", unit="day_of_month", offset=int(m["d"]), gran="day", anchor=ANAPHORIC)
 
@@ -1108,7 +1125,7 @@ RULES: list[Rule] = [
          ("27.03.15", "05.11.2014")),
     Rule("month_day_year",
          r"(?:(?P<wd>{weekday}),? )?(?P<mon>{month}) (?:the )?(?P<d>{day_of_month})"
-         r"(?:,? (?P<y>{year4}))?",
+         r"(?:,? (?P<y>{year4})|, (?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?!\w))?",
          b_month_day, ("September 13, 2023", "Sept. 13", "Wednesday, Sept. 13", "May 31",
                        "Aug 24 2023", "March 3rd")),
     Rule("day_month_glued",
@@ -1132,9 +1149,13 @@ RULES: list[Rule] = [
          r"(?-i:(?P<mon>january|february|april|june|july|august|september|october|november"
          r"|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec) (?P<y>{year4}))",
          b_month_year, ("mar 2014", "december 2015")),
+    Rule("night_day_pair",  # "the night of 14/15 April 1912": the night of the 14th
+         r"(?<=\bof\x20)(?P<d>{day_of_month})/(?:3[01]|[12]\d|0?[1-9]) (?P<mon>{month})"
+         r"(?:,? (?P<y>{year4}))?",
+         b_month_day, ("of 14/15 April",)),
     Rule("day_month_year",
          r"(?:(?P<wd>{weekday}),? )?(?:the )?(?P<d>{day_of_month}) (?:of )?(?P<mon>{month})"
-         r"(?:,? (?P<y>{year4}))?(?:,? (?P<wd_after>{weekday_name})(?![\w'’]))?",
+         r"(?:,? (?P<y>{year4})|,? (?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?!\w))?(?:,? (?P<wd_after>{weekday_name})(?![\w'’]))?",
          b_month_day, ("13 September 2023", "the 13th of September", "Wednesday 13 Sept.",
                        "14th December Friday")),
     Rule("month_year",
@@ -1479,7 +1500,7 @@ _RULE_CORES = {
     "q_quarter": "q", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
     "clock_words": "clock part",
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#",
-    "month_day_lower": "#", "day_month_lower": "#", "month_year_lower": "#4",
+    "month_day_lower": "#", "night_day_pair": "#", "day_month_lower": "#", "month_year_lower": "#4",
     "week_of": "month", "week_of_month": "month", "month_year": "month",
     "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "decade": "plural decade", "century": "century", "quarter": "quarter", "rel_quarter": "quarter",
