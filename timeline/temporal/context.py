@@ -69,6 +69,11 @@ def _cues() -> tuple[frozenset, frozenset, frozenset, frozenset]:
             frozenset(t["not_past"]))
 
 
+@cache
+def _scheduling() -> frozenset:
+    return frozenset(tables()["tense"]["schedule"])
+
+
 _CERTAIN_FUTURE = {"will", "'ll", "shall", "won't", "wo", "would", "going", "gonna", "next",
                    "upcoming", "coming", "tomorrow", "forthcoming", "soon"}
 # Participles that read as future unless a past auxiliary stands before them ("was due").
@@ -83,11 +88,6 @@ _BASE_BEFORE = {"to", "will", "would", "'ll", "can", "could", "may", "might", "m
                 "shall", "do", "does", "did", "not", "never", "i", "we", "you", "they", "rate",
                 "tax", "budget", "price", "job", "spending", "interest", "direct", "big", "hard",
                 "n't", "and", "or", "please", "let's"}
-# Present forms that schedule: what they say is to come.
-_SCHEDULING = {"expires", "begins", "starts", "runs", "resumes", "arrives", "travels", "meets",
-               "opens", "closes", "ends", "reconvenes", "convenes", "kicks", "returns", "plays",
-               "heads", "departs", "leaves", "launches", "concludes", "premieres", "airs",
-               "debuts", "goes", "takes"}
 _PAST_AUX = {"had"}  # "had been due to expire Friday": past; "was planned for March": future
 # Before these a past form is a passive participle ("will be held"), not a tense.
 _PASSIVE_AUX = {"be", "been", "being", "is", "are", "am", "'s", "get", "gets", "getting"}
@@ -120,7 +120,7 @@ def word_tense(word: str) -> tuple[str, bool] | None:
         return FUTURE, w in _CERTAIN_FUTURE
     if w in past:
         return PAST, True
-    if w in _SCHEDULING:
+    if w in _scheduling():
         return FUTURE, False  # "his term expires in March", "the festival takes place Saturday"
     if w in present:
         return PRESENT, False
@@ -155,7 +155,7 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
                                       or (before[-1].endswith("ly") and before[-2:-1]
                                           and before[-2] in _DETERMINERS)):
         return None  # "will be held"; "the newly launched classes": a participle, not a tense
-    if (cue == (PRESENT, False) or w in _SCHEDULING) and w.endswith("s") and before and (
+    if (cue == (PRESENT, False) or w in _scheduling()) and w.endswith("s") and before and (
             before[-1] in _DETERMINERS or before[-1] in _COUNTS):
         return None  # "scored two runs on Friday", "the opens": a noun, not a present verb
     if w in _FUTURE_NOUNS and before and before[-1] in _DETERMINERS and not (
@@ -240,7 +240,7 @@ def _scan(words, indices, leftward: bool = False
     return None, guess, -1
 
 
-# "decided to admit", "hoped to stand": what is meant to happen is after the meaning of it.
+# "decided to admit", "hoped to stand": what is intended comes after the intending.
 _INTENDING = {"decided", "agreed", "planned", "hoped", "wanted", "wished", "promised",
               "threatened", "vowed", "pledged", "intended", "prepared", "proposed", "aimed",
               "arranged", "voted", "chose", "opted", "offered", "ready", "likely", "unlikely"}

@@ -257,7 +257,12 @@ def b_month_of_that_year(m: re.Match, text: str) -> Spec | None:
 
 NOT_YEAR_AFTER = re.compile(
     r"\s*(?:%|percent|per cent|[-–]?(?:odd|strong|member|page|acre|mile|ton|foot|meter)"
-    r"|\s(?:people|persons|troops|soldiers|workers|jobs|employees|miles|kilometers|km|feet"
+    r"|\s(?:(?:new|more|additional|other|foreign|confirmed|suspected)\s+)?(?:people|persons"
+    r"|troops|soldiers|workers|jobs|employees|miles|kilometers|km|feet|protesters|demonstrators"
+    r"|passengers|patients|visitors|tourists|infections|civilians|rebels|fighters|militants"
+    r"|policemen|officers|doctors|nurses|teachers|lawmakers|inmates|detainees|victims|migrants"
+    r"|participants|athletes|households|signatures|applications|complaints|arrests|casualties"
+    r"|beds|villages|companies|firms|species"
     r"|meters|metres|tons|tonnes|votes|cases|dead|deaths|members|residents|copies|units|shares"
     r"|dollars|yen|marks|francs|pounds|euros|points|pages|words|acres|barrels|cars|vehicles"
     r"|students|children|men|women|families|homes|houses|buildings|prisoners|refugees"
@@ -265,6 +270,15 @@ NOT_YEAR_AFTER = re.compile(
     r"|horsepower|ft|lbs?|kg|mm|cm)\b)", re.I)
 
 
+# After these a year may open a clause whose subject is a count noun ("In 1998 workers went on
+# strike", "since 2015 officers have ..."); a unit still makes it a number ("in 1500 feet").
+_YEAR_PREPOSITIONS = {"in", "since", "by", "until", "till", "before", "after", "during", "from",
+                      "through"}
+_UNIT_AFTER = re.compile(
+    r"\s*(?:%|percent|per cent|[-–]?(?:odd|strong|member|page|acre|mile|ton|foot|meter)"
+    r"|\s(?:miles|kilometers|km|feet|meters|metres|tons|tonnes|dollars|yen|marks|francs|pounds"
+    r"|euros|points|pages|words|acres|barrels|calories|yards|rpm|cc|horsepower|ft|lbs?|kg|mm"
+    r"|cm|times|hours|minutes|days|years)\b)", re.I)
 _NOT_YEAR_BEFORE = {"no.", "nos.", "number", "no", "page", "pages", "p.", "route", "flight", "room",
                     "rule", "version", "model", "boeing", "airbus", "windows", "office", "article",
                     "section", "chapter", "resolution", "bill", "h.r.", "s.", "lot", "car", "unit"}
@@ -277,7 +291,9 @@ def b_year(m: re.Match, text: str) -> Spec | None:
     if not strong:
         if before.endswith(("$", "#", "+")) or before in _NOT_YEAR_BEFORE:
             return None  # "US$1500", "flight 1549"; not "well into 1941"
-        if NOT_YEAR_AFTER.match(text, m.end()) or re.match(
+        if (NOT_YEAR_AFTER.match(text, m.end()) and not (
+                before in _YEAR_PREPOSITIONS and not _UNIT_AFTER.match(text, m.end()))) \
+                or re.match(
                 r"\s+(?:[A-Z][a-z]+\s+)?(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd"
                 r"|Lane|Drive|Way|Place|Broadway)\b", text[m.end():m.end() + 40]):
             return None

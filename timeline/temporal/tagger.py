@@ -38,10 +38,10 @@ TenseOf = Callable[[int, int], "tuple[str, bool] | None"]
 # A deadline word that opens a sentence: "Until Thursday, they had not ...".
 _WORD_BEFORE = re.compile(r"\b(?:until|till|by|before|through)\s*$", re.I)
 # "until Tuesday", "as early as Friday": whatever the verb's tense, the date lies ahead.
+_LOOKS_AHEAD = re.compile(r"\b(?:until|till|as (?:soon|early) as|no later than)\s+$", re.I)
 # A commodity's delivery month is ahead, whatever its price did.
 _DELIVERY_AFTER = re.compile(r"\s+(?:delivery|contracts?|futures)\b", re.I)
 _DELIVERY_BEFORE = re.compile(r"\bdelivery\s+(?:in\s+)?$", re.I)
-_LOOKS_AHEAD = re.compile(r"\b(?:until|till|as (?:soon|early) as|no later than)\s+$", re.I)
 
 
 @dataclass(slots=True)
