@@ -391,6 +391,16 @@ def b_quarter(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", when=When("quarter", None, n=q))
 
 
+def b_month_range_quarter(m: re.Match, text: str) -> Spec | None:
+    """ "The April-June quarter", as Japanese and Korean reports name them: a calendar quarter
+    when its months are one."""
+    first, last = lx.month_number(m["m1"]), lx.month_number(m["m2"])
+    if first % 3 != 1 or last != first + 2:
+        return None  # "the November-January quarter": a fiscal one, no calendar quarter
+    year = year_of(m["y"]) if _g(m, "y") else None
+    return Spec("DATE", when=When("quarter", year, n=first // 3 + 1))
+
+
 QUARTER_REL = {"this": 0, "current": 0, "same": 0, "latest": "latest", "recent": "latest",
                "most recent": "latest", "last": -1, "past": -1, "previous": -1, "prior": -1,
                "next": 1, "coming": 1, "year-earlier": "year", "year-ago": "year",
@@ -1231,6 +1241,10 @@ RULES: list[Rule] = [
          r" century(?P<era> BC| B\.C\.| BCE)?",
          b_century, ("the 19th century", "the twentieth century", "the end of the 19th century",
                      "the 4th century BC")),
+    Rule("month_range_quarter",
+         r"(?:the )?(?P<m1>{month})[-–](?P<m2>{month}) (?:fiscal )?quarter"
+         r"(?: of (?P<y>{year4}))?",
+         b_month_range_quarter, ("the April-June quarter", "the Oct.-Dec. quarter of 2012")),
     Rule("quarter",
          r"(?:(?P<y0>{year4})(?:['’]s)? |(?P<rel0>this year's|last year's|next year's) )?"
          r"(?:the (?!\w+-quarter))?(?:fiscal[ -])?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?: |-)(?:fiscal )?"
@@ -1519,7 +1533,8 @@ _RULE_CORES = {
     "month_day_lower": "#", "night_day_pair": "#", "day_month_lower": "#", "month_year_lower": "#4",
     "week_of": "month", "week_of_month": "month", "month_year": "month",
     "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
-    "decade": "plural decade", "century": "century", "quarter": "quarter", "rel_quarter": "quarter",
+    "decade": "plural decade", "century": "century", "quarter": "quarter",
+    "month_range_quarter": "quarter", "rel_quarter": "quarter",
     "comparable_period": "earlier", "period_year_back": "quarter period", "latest_period": "unit", "vague_plural": "units", "half": "half quarter", "season": "season", "holiday": "holiday",
     "weekday": "weekday", "weekday_short": "weekday", "weekday_plural": "weekday",
     "bare_part_of_day": "part", "mid_part": "part mid", "part_of_day": "part", "named_time": "part",
