@@ -170,7 +170,10 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
             (i + 1 >= len(words) or words[i + 1].lower() not in ("to", "for")):
         return PAST, False  # "when Albright set aside her plans", not "set to meet Friday"
     if w in _WEAK_FUTURE:
-        return (PAST, True) if any(x in _PAST_AUX for x in before) else (FUTURE, False)
+        if any(x in _PAST_AUX for x in before):
+            return PAST, True
+        # "the trial is scheduled to begin in December": certain; "was planned for March" not
+        return FUTURE, bool(before) and before[-1] in ("is", "are", "'s", "'re", "am")
     if cue == (PAST, False) and i + 1 < len(words) and _verb_follower(words[i + 1]) \
             and not (before and before[-1] in _DETERMINERS):
         return PAST, True  # "changed from a fiscal year", "jumped 12 percent": a verb, not

@@ -595,6 +595,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 dct is None or (b := w.bounds()) is None or b[1] < dct):
             quarter = w
     _order_ranges(text, out, resolved)
+    _order_clock_ranges(text, out, resolved)
     return out
 
 
@@ -624,6 +625,29 @@ def _order_ranges(text: str, out: list[Timex], resolved: list[tuple[_Candidate, 
         bounds = earlier.bounds()
         out[i] = replace(out[i], value=earlier.value, first_day=bounds[0].isoformat(),
                          last_day=bounds[1].isoformat())
+
+
+_CLOCK_RANGE = re.compile(r"\s*(?:to|until|till|through|[-–])\s*")
+_CLOCK_BETWEEN, _BETWEEN = re.compile(r"\s+and\s+"), re.compile(r"\b[Bb]etween\s+$")
+_CLOCK_VALUE = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d):(\d\d)")
+
+
+def _order_clock_ranges(text: str, out: list[Timex], resolved: list[tuple[_Candidate,
+                                                                          When | None]]) -> None:
+    """A curfew "from 10 p.m. to 5 a.m." ends the next morning: a bare clock that closes a
+    range before the hour it opens with is on the next day."""
+    for i in range(len(out) - 1):
+        a, b = _CLOCK_VALUE.fullmatch(out[i].value or ""), \
+            _CLOCK_VALUE.fullmatch(out[i + 1].value or "")
+        if a is None or b is None or a[1] != b[1] or (b[2], b[3]) >= (a[2], a[3]) or \
+                not _is_clock(resolved[i + 1][0]) or \
+                not (_CLOCK_RANGE.fullmatch(text, out[i].end, out[i + 1].start) or (
+                    _CLOCK_BETWEEN.fullmatch(text, out[i].end, out[i + 1].start)
+                    and _BETWEEN.search(text, max(0, out[i].start - 12), out[i].start))):
+            continue
+        day = (dt.date.fromisoformat(b[1]) + dt.timedelta(days=1)).isoformat()
+        out[i + 1] = replace(out[i + 1], value=f"{day}T{b[2]}:{b[3]}", first_day=day,
+                             last_day=day)
 
 
 _COUNTED_FROM = re.compile(
