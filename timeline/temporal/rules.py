@@ -308,6 +308,13 @@ def b_year(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", when=When("year", y), mod=mod)
 
 
+def b_ad_year(m: re.Match, text: str) -> Spec | None:
+    y = int(m["y"])
+    if y < 1 or (m.group().lower().startswith("the year") and y < 100):
+        return None  # "the year 0", "the year 12" (an age, a count)
+    return Spec("DATE", when=When("year", y), mod=premod_code(m))
+
+
 def b_bc_year(m: re.Match, text: str) -> Spec | None:
     y = int(m["y"])
     if _ws(m["era"]).replace(".", "") in ("bc", "bce"):
@@ -1217,6 +1224,9 @@ RULES: list[Rule] = [
     Rule("bc_year",
          OPT_PREMOD + r"(?P<y>\d{1,4}) (?P<era>BC|B\.C\.?|BCE|AD|A\.D\.|CE)(?![\w])",
          b_bc_year, ("499 BC", "218 B.C.")),
+    Rule("ad_year",  # "AD 476", "A.D. 43", "the year 793": the era or "the year" says it
+         OPT_PREMOD + r"(?:(?-i:AD|A\.D\.)|the year) (?P<y>\d{1,4})(?![\d\w]|[.,]\d)",
+         b_ad_year, ("AD 476", "A.D. 43", "the year 793")),
     Rule("year",
          OPT_PREMOD + r"(?:(?P<fiscal>fiscal(?: year)?|the (?:fiscal |calendar )?year"
          r"|calendar(?: year)?) |(?P<fy>(?-i:FY)) ?)?(?P<y>{year4})(?P<era> BC| B\.C\.| BCE)?",
@@ -1526,7 +1536,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
 
 _RULE_CORES = {
     "iso_date": "#4", "numeric_date": "#", "dotted_date": "#", "spelled_year": "spelled_year",
-    "bc_year": "era", "year": "#4", "year_period": "#4", "fiscal_short": "#",
+    "bc_year": "era", "ad_year": "era unit", "year": "#4", "year_period": "#4", "fiscal_short": "#",
     "q_quarter": "q", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
     "clock_words": "clock part",
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#",
