@@ -255,6 +255,8 @@ _REPORTING = {"said", "told", "added", "reported", "stated", "announced"}
 def _last_words(words: list[str], n: int) -> list[str]:
     """The last ``n`` words, and the numbers among them, which do not count ("jumped 12
     percent" reads "jumped" as a verb)."""
+    if not any(w[0].isdigit() for w in words[-n:]):
+        return words[-n:]
     k, counted = len(words), 0
     while k > 0 and counted < n:
         k -= 1
@@ -263,6 +265,8 @@ def _last_words(words: list[str], n: int) -> list[str]:
 
 
 def _first_words(words: list[str], n: int) -> list[str]:
+    if not any(w[0].isdigit() for w in words[:n]):
+        return words[:n]
     k, counted = 0, 0
     while k < len(words) and counted < n:
         counted += not words[k][0].isdigit()

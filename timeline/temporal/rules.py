@@ -1485,9 +1485,15 @@ def _core_classes() -> dict[str, frozenset[str]]:
     weekdays = [*t["weekday"], *t["weekday_abbr"]]
     units = t["unit"]
 
+    common = {"day", "night", "eve", "new", "year", "st", "saint", "good", "black", "holy",
+              "may", "fourth", "ash", "lady", "all"}
+
     def longest_word(phrase: str) -> str:  # "christmas day" -> "christmas"
-        return max(re.findall(r"[^\W\d_]+", phrase.replace("'s", "").replace("’s", "")),
-                   key=len)
+        # a rare word, so that the rule does not run near every weekday ("palm sunday") or
+        # every "good" ("good friday" runs near "friday")
+        words = re.findall(r"[^\W\d_]+", phrase.replace("'s", "").replace("’s", ""))
+        rare = [w for w in words if w not in common and w not in t["weekday"]]
+        return max(rare or [w for w in words if w not in common] or words, key=len)
 
     return {
         "month": frozenset([*t["month"], *t["month_abbr"]]),
@@ -1531,16 +1537,18 @@ def _core_classes() -> dict[str, frozenset[str]]:
         "q": frozenset({"q"}),  # "Q3"
         "ampm": frozenset({"am", "pm", "m"}),  # "10am", "9:43 PM", "10 a.m."
         "era": frozenset({"bc", "bce", "ad", "ce", "c", "d"}),  # "B.C." -> "b" + "c"
+        "year_word": frozenset({"year"}),  # "the year 793"
     }
 
 
 _RULE_CORES = {
     "iso_date": "#4", "numeric_date": "#", "dotted_date": "#", "spelled_year": "spelled_year",
-    "bc_year": "era", "ad_year": "era unit", "year": "#4", "year_period": "#4", "fiscal_short": "#",
+    "bc_year": "era", "ad_year": "era year_word", "year": "#4", "year_period": "#4", "fiscal_short": "#",
     "q_quarter": "q", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
     "clock_words": "clock part",
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#",
-    "month_day_lower": "#", "night_day_pair": "#", "day_month_lower": "#", "month_year_lower": "#4",
+    "month_day_lower": "month", "night_day_pair": "month", "day_month_lower": "month",
+    "month_year_lower": "month",
     "week_of": "month", "week_of_month": "month", "month_year": "month",
     "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "decade": "plural decade", "century": "century", "quarter": "quarter",

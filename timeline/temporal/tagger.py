@@ -489,7 +489,9 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto",
     if mode not in MODES:
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     day = _as_date(dct)
-    original, text = text, text.translate(_APOSTROPHES)  # "today’s": one character for one
+    original = text
+    if "\u2019" in text or "\u2018" in text or "\u02bc" in text:
+        text = text.translate(_APOSTROPHES)  # "today’s": one character for one
     cands = [c for c in _select(_within_sentences(text, _candidates(text)))
              if not _in_quoted_title(text, c.start, c.end)]
     cands = _merge_durations(text, cands)
