@@ -670,12 +670,14 @@ def b_weekday_short(m: re.Match, text: str) -> Spec | None:
 DEICTIC_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "tmr": 1, "tmrw": 1,
                 "tmw": 1, "2moro": 1, "2morrow": 1, "tomorow": 1, "tomolo": 1, "tomo": 1, "trmw": 1,
                 "tonite": 0, "2nite": 0,
-                "yday": -1, "2day": 0, "tdy": 0,
+                "yday": -1, "2day": 0, "tdy": 0, "ytd": -1,
                 "the day before yesterday": -2, "the day after tomorrow": 2}
 
 
 def b_deictic_day(m: re.Match, text: str) -> Spec | None:
     word = _ws(m["w"])
+    if word == "ytd" and m["w"] != "ytd":
+        return None  # "YTD returns": the year to date; tweets write "ytd" for yesterday
     if m["w"][0].isupper() and _capitalised_name(text, m.start(), m.end()):
         return None  # "USA Today"
     spec = Spec("DATE", unit="day", offset=DEICTIC_DAYS[word], gran="day", anchor=DEICTIC,
@@ -1138,7 +1140,7 @@ def b_year_end(m: re.Match, text: str) -> Spec | None:
 
 
 # --------------------------------------------------------------------------- the rules
-_PART = r"(?P<part>morning|afternoon|evening|night)"
+_PART = r"(?P<part>morning|afternoon|evening|night|nite)"
 RULES: list[Rule] = [
     Rule("iso_date",
          r"(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)(?:[T ](?P<H>\d\d):(?P<M>\d\d)(?::\d\d(?:\.\d+)?)?"
@@ -1345,7 +1347,8 @@ RULES: list[Rule] = [
          b_plural_weekday, ("Mondays", "on Sundays", "Tuesday nights")),
     Rule("deictic_day",
          r"(?:(?P<premod>early|late) )?(?P<w>the day before yesterday|the day after tomorrow|today|yesterday|tomorrow"
-         r"|tonight|tonite|2nite|tmrw|tmr|tmw|2moro|2morrow|tomorow|tomolo|tomo|trmw|yday|2day|tdy)"
+         r"|tonight|tonite|2nite|tmrw|tmr|tmw|2moro|2morrow|tomorow|tomolo|tomo|trmw|yday|2day|tdy"
+         r"|ytd)"
          r"(?:(?:['’]s)? " + _PART + r")?",
          b_deictic_day, ("today", "yesterday afternoon", "tomorrow", "tonight", "tomo morning",
                          "trmw")),
@@ -1524,7 +1527,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
                             "recently", "recent", "lately", "formerly", "someday", "these"}),
         "deictic": frozenset({"today", "yesterday", "tomorrow", "tonight", "tonite", "nite",
                               "tmrw", "tmr", "tmw", "moro", "morrow", "tomorow", "tomolo",
-                              "tomo", "trmw", "yday", "tdy",
+                              "tomo", "trmw", "yday", "tdy", "ytd",
                               "day"}),  # "2day" -> "2" + "day"
         "half": frozenset({"half"}),
         "spelled_year": frozenset({"eleven", "twelve", "thirteen", "fourteen", "fifteen",

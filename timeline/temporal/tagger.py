@@ -598,6 +598,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             quarter = w
     _order_ranges(text, out, resolved)
     _order_clock_ranges(text, out, resolved)
+    _quarters_ended(text, out, resolved)
     return out
 
 
@@ -650,6 +651,27 @@ def _order_clock_ranges(text: str, out: list[Timex], resolved: list[tuple[_Candi
         day = (dt.date.fromisoformat(b[1]) + dt.timedelta(days=1)).isoformat()
         out[i + 1] = replace(out[i + 1], value=f"{day}T{b[2]}:{b[3]}", first_day=day,
                              last_day=day)
+
+
+_QUARTER_ENDED = re.compile(r"\s+(?:that\s+)?(?:ended|ending|ends)\s+(?:on\s+|in\s+)?")
+_MONTH_VALUE = re.compile(r"(\d{4})-(\d\d)(?:-\d\d)?")
+
+
+def _quarters_ended(text: str, out: list[Timex], resolved: list[tuple[_Candidate, When | None]]
+                    ) -> None:
+    """ "The quarter ended March 31", said in June, is the first quarter: the one its end day
+    falls in, not the one the news is written in."""
+    for i in range(len(out) - 1):
+        c, w = resolved[i]
+        end = _MONTH_VALUE.fullmatch(out[i + 1].value or "")
+        if w is None or w.gran != "quarter" or c.rule.name != "rel_quarter" or end is None or \
+                not _QUARTER_ENDED.fullmatch(text, out[i].end, out[i + 1].start):
+            continue
+        year, month = int(end[1]), int(end[2])
+        quarter = When("quarter", year, n=(month - 1) // 3 + 1)
+        bounds = quarter.bounds()
+        out[i] = replace(out[i], value=quarter.value, first_day=bounds[0].isoformat(),
+                         last_day=bounds[1].isoformat())
 
 
 _COUNTED_FROM = re.compile(
