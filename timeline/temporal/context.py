@@ -12,6 +12,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from timeline.temporal.lexicon import tables
 
@@ -62,16 +63,18 @@ def sentence_of(starts: Sequence[int], text: str, offset: int) -> tuple[int, int
     return starts[i], end
 
 
+class _Cues(NamedTuple):
+    past: frozenset
+    present: frozenset
+    future: frozenset
+    not_past: frozenset
+    schedule: frozenset  # present forms that schedule: "expires", "opens", "takes (place)"
+
+
 @cache
-def _cues() -> tuple[frozenset, frozenset, frozenset, frozenset]:
+def _cues() -> _Cues:
     t = tables()["tense"]
-    return (frozenset(t["past"]), frozenset(t["present"]), frozenset(t["future"]),
-            frozenset(t["not_past"]))
-
-
-@cache
-def _scheduling() -> frozenset:
-    return frozenset(tables()["tense"]["schedule"])
+    return _Cues(*(frozenset(t[k]) for k in _Cues._fields))
 
 
 _CERTAIN_FUTURE = {"will", "'ll", "shall", "won't", "wo", "would", "going", "gonna", "next",
@@ -84,10 +87,6 @@ _FUTURE_NOUNS = {"plan", "plans", "hope", "hopes", "aims"}
 # Past forms that are also the base form: a past tense after a subject, before an object.
 _BASE_PASTS = {"hit", "cut", "shut", "put", "beat", "spread", "hurt", "quit", "cost", "burst",
                "cast", "split", "struck", "bid", "slit", "upset", "thrust"}
-_BASE_BEFORE = {"to", "will", "would", "'ll", "can", "could", "may", "might", "must", "should",
-                "shall", "do", "does", "did", "not", "never", "i", "we", "you", "they", "rate",
-                "tax", "budget", "price", "job", "spending", "interest", "direct", "big", "hard",
-                "n't", "and", "or", "please", "let's"}
 _PAST_AUX = {"had"}  # "had been due to expire Friday": past; "was planned for March": future
 # Before these a past form is a passive participle ("will be held"), not a tense.
 _PASSIVE_AUX = {"be", "been", "being", "is", "are", "am", "'s", "get", "gets", "getting"}
@@ -97,6 +96,11 @@ _HAVE = {"has", "have", "had", "'ve", "'d"}
 _VERB_FOLLOWERS = {"the", "a", "an", "from", "to", "in", "on", "at", "by", "with", "its", "his",
                    "her", "their", "it", "him", "them", "for", "into", "up", "out", "off"}
 _BE = (_PASSIVE_AUX - {"get", "gets", "getting"}) | {"was", "were", "'re"}
+# After these a base form is no past: "will cut", "to hit", "was put", "a rate cut".
+_NOT_BASE_PAST_AFTER = _PASSIVE_AUX | _BE | {
+    "to", "will", "would", "'ll", "can", "could", "may", "might", "must", "should", "shall", "do",
+    "does", "did", "not", "never", "i", "we", "you", "they", "rate", "tax", "budget", "price",
+    "job", "spending", "interest", "direct", "big", "hard", "and", "or", "please", "let's"}
 # A new clause has its own tense: "ruled Wednesday that he must be returned".
 _CLAUSE_OPENERS = {"that", "which", "who", "whom", "whose", "saying", "because", "whether",
                    "when", "while", "if", "where", "although", "though", "unless"}
@@ -114,13 +118,13 @@ DEADLINE_WORDS = {"to", "until", "till", "by", "through", "before", "expire", "e
 def word_tense(word: str) -> tuple[str, bool] | None:
     """The tense a single word signals and whether it is certain: a modal, an auxiliary or a
     known verb form is; a regular -ed form (maybe an adjective) or a present form is not."""
-    past, present, future, not_past = _cues()
+    past, present, future, not_past, schedule = _cues()
     w = word.lower().replace("’", "'")
     if w in future:
         return FUTURE, w in _CERTAIN_FUTURE
     if w in past:
         return PAST, True
-    if w in _scheduling():
+    if w in schedule:
         return FUTURE, False  # "his term expires in March", "the festival takes place Saturday"
     if w in present:
         return PRESENT, False
@@ -142,12 +146,11 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
         after = words[i + 1].lower() if i + 1 < len(words) else ""
         return (PAST, False) if after in ("have", "'ve") else (FUTURE, False)
     cue = word_tense(words[i])
+    before = [x.lower() for x in words[max(0, i - 3):i]]
     if cue is None:
-        return _base_past(words, i, [x.lower() for x in words[max(0, i - 3):i]]) \
-            if w in _BASE_PASTS else None
+        return _base_past(words, i, before) if w in _BASE_PASTS else None
     if w in ("next", "earlier") and i + 1 < len(words) and words[i + 1].lower() in ("to", "than"):
         return None  # "the building next to the embassy", "no earlier than Monday"
-    before = [x.lower() for x in words[max(0, i - 3):i]]
     if cue[0] == PAST and before[-2:] == ["to", "be"] and not {"was", "were", "had"} & {
             x.lower() for x in words[max(0, i - 5):i - 2]}:
         return FUTURE, False  # "the elections to be held in April", not "was due to be held"
@@ -155,7 +158,7 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
                                       or (before[-1].endswith("ly") and before[-2:-1]
                                           and before[-2] in _DETERMINERS)):
         return None  # "will be held"; "the newly launched classes": a participle, not a tense
-    if (cue == (PRESENT, False) or w in _scheduling()) and w.endswith("s") and before and (
+    if (cue == (PRESENT, False) or w in _cues().schedule) and w.endswith("s") and before and (
             before[-1] in _DETERMINERS or before[-1] in _COUNTS):
         return None  # "scored two runs on Friday", "the opens": a noun, not a present verb
     if w in _FUTURE_NOUNS and before and before[-1] in _DETERMINERS and not (
@@ -189,8 +192,7 @@ def _verb_follower(word: str) -> bool:
 def _base_past(words: list[str], i: int, before: list[str]) -> tuple[str, bool] | None:
     """ "The storm hit the island", "the company cut 500 jobs": a past tense, as news tells
     it; not "will cut", "to hit", "a rate cut"."""
-    if not before or before[-1] in _BASE_BEFORE or before[-1] in _DETERMINERS or \
-            before[-1] in _PASSIVE_AUX or before[-1] in _BE or \
+    if not before or before[-1] in _NOT_BASE_PAST_AFTER or before[-1] in _DETERMINERS or \
             before[-1].endswith("n't") or i + 1 >= len(words) or \
             not (_verb_follower(words[i + 1]) or words[i + 1].lower() in ("off", "down", "back")):
         return None
@@ -204,7 +206,7 @@ def _participle_follows(words: list[str], i: int) -> bool:
         w = w.lower()
         if w in ("not", "never", "already", "yet", "also", "just", "since") or w.endswith("ly"):
             continue
-        return (w in _cues()[0] or w in _PARTICIPLES
+        return (w in _cues().past or w in _PARTICIPLES
                 or (len(w) > 4 and w.endswith(("ed", "en", "wn"))))  # not "have ten", "a pen"
     return False
 
@@ -236,7 +238,7 @@ def _scan(words, indices, leftward: bool = False
             # "has decided to admit Poland ... in early March": the infinitive's time, after
             # the deciding; not "is scheduled to close Monday"
             return None, guess, -1
-        if cue == (PAST, False) and words[i].lower() not in _cues()[0]:
+        if cue == (PAST, False) and words[i].lower() not in _cues().past:
             guess = guess or cue
             continue
         return cue, guess, i
@@ -252,26 +254,20 @@ _NOT_VERBS_AFTER_TO = {"the", "a", "an", "his", "her", "its", "their", "our", "t
 _REPORTING = {"said", "told", "added", "reported", "stated", "announced"}
 
 
-def _last_words(words: list[str], n: int) -> list[str]:
-    """The last ``n`` words, and the numbers among them, which do not count ("jumped 12
-    percent" reads "jumped" as a verb)."""
-    if not any(w[0].isdigit() for w in words[-n:]):
-        return words[-n:]
-    k, counted = len(words), 0
-    while k > 0 and counted < n:
-        k -= 1
-        counted += not words[k][0].isdigit()
-    return words[k:]
-
-
 def _first_words(words: list[str], n: int) -> list[str]:
+    """The first ``n`` words, and the numbers among them, which do not count ("jumped 12
+    percent" reads "jumped" as a verb)."""
     if not any(w[0].isdigit() for w in words[:n]):
         return words[:n]
-    k, counted = 0, 0
+    k = counted = 0
     while k < len(words) and counted < n:
         counted += not words[k][0].isdigit()
         k += 1
     return words[:k]
+
+
+def _last_words(words: list[str], n: int) -> list[str]:
+    return _first_words(words[::-1], n)[::-1]
 
 
 def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,

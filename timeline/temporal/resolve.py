@@ -321,14 +321,16 @@ def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
                 and prev.month - when.month >= NEW_YEAR_GAP):
             # A history moves on: "In January" after "in November 1941" is January 1942.
             return replace(when, year=prev.year + 1)
-        if when.gran == "season" and prev.gran == "season" and not when.is_winter and \
-                spec.direction is None and when.n < prev.n and not prev.is_winter:
-            # "Early in spring" after "the autumn of 481 BC" is the next year's
-            return replace(when, year=prev.year - 1 if prev.bc else prev.year + 1, bc=prev.bc)
-        if when.is_winter and (not prev.is_winter if prev.gran == "season"
-                               else prev.month is None or prev.month >= 3):
+        if when.is_winter:
             # The winter after a story's spring, autumn or year is the one its next January
             # names: "they passed the winter" after "the autumn of 481 BC" is BC0480-WI
+            next_year = (not prev.is_winter if prev.gran == "season"
+                         else prev.month is None or prev.month >= 3)
+        else:
+            # "Early in spring" after "the autumn of 481 BC" is the next year's
+            next_year = (when.gran == "season" and prev.gran == "season" and not prev.is_winter
+                         and spec.direction is None and when.n < prev.n)
+        if next_year:
             return replace(when, year=prev.year - 1 if prev.bc else prev.year + 1, bc=prev.bc)
         return replace(when, year=prev.year, bc=prev.bc)
     day = ref.dct if not ref.narrative else (_previous_day(ref) or ref.dct)
