@@ -490,7 +490,7 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto",
         raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
     day = _as_date(dct)
     original = text
-    if "\u2019" in text or "\u2018" in text or "\u02bc" in text:
+    if any(chr(c) in text for c in _APOSTROPHES):
         text = text.translate(_APOSTROPHES)  # "today’s": one character for one
     cands = [c for c in _select(_within_sentences(text, _candidates(text)))
              if not _in_quoted_title(text, c.start, c.end)]
@@ -625,14 +625,18 @@ def _order_ranges(text: str, out: list[Timex], resolved: list[tuple[_Candidate, 
         if first is None or last is None or first[0] <= last[1]:
             continue
         earlier = w.with_year(w.year - 1)
-        bounds = earlier.bounds()
-        out[i] = replace(out[i], value=earlier.value, first_day=bounds[0].isoformat(),
-                         last_day=bounds[1].isoformat())
+        out[i], resolved[i] = _placed(out[i], earlier), (c, earlier)
+
+
+def _placed(t: Timex, w: When) -> Timex:
+    """``t`` moved to ``w``: its value and the calendar days it covers."""
+    bounds = w.bounds()
+    return replace(t, value=w.value, first_day=bounds[0].isoformat() if bounds else None,
+                   last_day=bounds[1].isoformat() if bounds else None)
 
 
 _CLOCK_RANGE = re.compile(r"\s*(?:to|until|till|through|[-–])\s*")
 _CLOCK_BETWEEN, _BETWEEN = re.compile(r"\s+and\s+"), re.compile(r"\b[Bb]etween\s+$")
-_CLOCK_VALUE = re.compile(r"(\d{4}-\d\d-\d\d)T(\d\d):(\d\d)")
 
 
 def _order_clock_ranges(text: str, out: list[Timex], resolved: list[tuple[_Candidate,
@@ -640,21 +644,27 @@ def _order_clock_ranges(text: str, out: list[Timex], resolved: list[tuple[_Candi
     """A curfew "from 10 p.m. to 5 a.m." ends the next morning: a bare clock that closes a
     range before the hour it opens with is on the next day."""
     for i in range(len(out) - 1):
-        a, b = _CLOCK_VALUE.fullmatch(out[i].value or ""), \
-            _CLOCK_VALUE.fullmatch(out[i + 1].value or "")
-        if a is None or b is None or a[1] != b[1] or (b[2], b[3]) >= (a[2], a[3]) or \
-                not _is_clock(resolved[i + 1][0]) or \
-                not (_CLOCK_RANGE.fullmatch(text, out[i].end, out[i + 1].start) or (
-                    _CLOCK_BETWEEN.fullmatch(text, out[i].end, out[i + 1].start)
-                    and _BETWEEN.search(text, max(0, out[i].start - 12), out[i].start))):
+        (_, w), (c, v) = resolved[i], resolved[i + 1]
+        if not (_is_placed_clock(out[i], w) and _is_placed_clock(out[i + 1], v)
+                and (w.year, w.month, w.day) == (v.year, v.month, v.day)
+                and (v.hour, v.minute or 0) < (w.hour, w.minute or 0) and _is_clock(c)):
             continue
-        day = (dt.date.fromisoformat(b[1]) + dt.timedelta(days=1)).isoformat()
-        out[i + 1] = replace(out[i + 1], value=f"{day}T{b[2]}:{b[3]}", first_day=day,
-                             last_day=day)
+        if not (_CLOCK_RANGE.fullmatch(text, out[i].end, out[i + 1].start) or (
+                _CLOCK_BETWEEN.fullmatch(text, out[i].end, out[i + 1].start)
+                and _BETWEEN.search(text, max(0, out[i].start - 12), out[i].start))):
+            continue
+        day = dt.date(v.year, v.month, v.day) + dt.timedelta(days=1)
+        later = replace(v, year=day.year, month=day.month, day=day.day)
+        out[i + 1], resolved[i + 1] = _placed(out[i + 1], later), (c, later)
+
+
+def _is_placed_clock(t: Timex, w: When | None) -> bool:
+    """Whether ``t`` is a clock time on a known day, as its ``w`` was resolved."""
+    return w is not None and w.gran == "minute" and t.value == w.value and not w.bc and \
+        None not in (w.year, w.month, w.day)
 
 
 _QUARTER_ENDED = re.compile(r"\s+(?:that\s+)?(?:ended|ending|ends)\s+(?:on\s+|in\s+)?")
-_MONTH_VALUE = re.compile(r"(\d{4})-(\d\d)(?:-\d\d)?")
 
 
 def _quarters_ended(text: str, out: list[Timex], resolved: list[tuple[_Candidate, When | None]]
@@ -662,16 +672,14 @@ def _quarters_ended(text: str, out: list[Timex], resolved: list[tuple[_Candidate
     """ "The quarter ended March 31", said in June, is the first quarter: the one its end day
     falls in, not the one the news is written in."""
     for i in range(len(out) - 1):
-        c, w = resolved[i]
-        end = _MONTH_VALUE.fullmatch(out[i + 1].value or "")
+        (c, w), (_, end) = resolved[i], resolved[i + 1]
         if w is None or w.gran != "quarter" or c.rule.name != "rel_quarter" or end is None or \
+                end.gran not in ("month", "day") or end.bc or end.year is None or \
+                end.month is None or out[i + 1].value != end.value or \
                 not _QUARTER_ENDED.fullmatch(text, out[i].end, out[i + 1].start):
             continue
-        year, month = int(end[1]), int(end[2])
-        quarter = When("quarter", year, n=(month - 1) // 3 + 1)
-        bounds = quarter.bounds()
-        out[i] = replace(out[i], value=quarter.value, first_day=bounds[0].isoformat(),
-                         last_day=bounds[1].isoformat())
+        quarter = When("quarter", end.year, n=(end.month - 1) // 3 + 1)
+        out[i], resolved[i] = _placed(out[i], quarter), (c, quarter)
 
 
 _COUNTED_FROM = re.compile(
@@ -729,7 +737,8 @@ def _far_aside(text: str, sentence: tuple[int, int], c: _Candidate, w: When | No
     # An aside when the story comes back after it ("a publication declassified in 2005 revealed
     # that there was no attack on 4 August"), not when it goes on from there ("He entered
     # politics in 1832. Two years later ...")
-    later = next((y for y in named_years[index + 1:] if y is not None and y != year), None)
+    later = next((y for j in range(index + 1, len(named_years))
+                  if (y := named_years[j]) is not None and y != year), None)
     if later is not None:
         return abs(later - story) < abs(later - year)
     # Nothing to tell: a year that ends its clause is the main clause's time ("He entered
