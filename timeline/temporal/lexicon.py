@@ -59,8 +59,13 @@ def _fragments() -> dict[str, str]:
                     rf"|two thousand(?:(?: and)? (?:{two_digits}|{units19}))?)")
     digits = r"[1-3]/[2-4](?![\d/])|\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?(?:\s+1/2)?"
     number = f"(?:{compound}|{digits}|{_alternation(number_words)[3:-1]})"
+    # Lower case, as tweets write them, for rules that want a day or a year beside the month;
+    # "may" is always the modal, and "march" the verb unless a rule says otherwise.
+    lower_month = _alternation([w for w in [*months, *abbrs] if w not in ("may", "march")],
+                               flags="-i")
     return {
         "month": f"(?:{full_month}|{abbr_month})",
+        "month_lower": lower_month,
         "month_name": full_month,
         "weekday": f"(?:{_alternation(weekdays, flags='i')}|{wd_abbr})",
         "weekday_name": _alternation(weekdays, flags="i"),

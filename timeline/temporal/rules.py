@@ -255,30 +255,29 @@ def b_month_of_that_year(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", when=when, unit="year", offset=offset, gran="year", anchor=ANAPHORIC)
 
 
+# After a number these make it a count or a measure, not a year: "1,200 troops", "1500 feet".
+_MEASURED = r"%|percent|per cent|[-–]?(?:odd|strong|member|page|acre|mile|ton|foot|meter)"
+_UNIT_NOUNS = (r"miles|kilometers|km|feet|meters|metres|tons|tonnes|dollars|yen|marks|francs"
+               r"|pounds|euros|points|pages|words|acres|barrels|times|hours|minutes|days|years"
+               r"|calories|yards|rpm|cc|horsepower|ft|lbs?|kg|mm|cm")
+_COUNT_NOUNS = (r"people|persons|troops|soldiers|workers|jobs|employees|protesters|demonstrators"
+                r"|passengers|patients|visitors|tourists|infections|civilians|rebels|fighters"
+                r"|militants|policemen|officers|doctors|nurses|teachers|lawmakers|inmates"
+                r"|detainees|victims|migrants|participants|athletes|households|signatures"
+                r"|applications|complaints|arrests|casualties|beds|villages|companies|firms"
+                r"|species|votes|cases|dead|deaths|members|residents|copies|units|shares|cars"
+                r"|vehicles|students|children|men|women|families|homes|houses|buildings"
+                r"|prisoners|refugees|delegates|seats|rounds")
 NOT_YEAR_AFTER = re.compile(
-    r"\s*(?:%|percent|per cent|[-–]?(?:odd|strong|member|page|acre|mile|ton|foot|meter)"
-    r"|\s(?:(?:new|more|additional|other|foreign|confirmed|suspected)\s+)?(?:people|persons"
-    r"|troops|soldiers|workers|jobs|employees|miles|kilometers|km|feet|protesters|demonstrators"
-    r"|passengers|patients|visitors|tourists|infections|civilians|rebels|fighters|militants"
-    r"|policemen|officers|doctors|nurses|teachers|lawmakers|inmates|detainees|victims|migrants"
-    r"|participants|athletes|households|signatures|applications|complaints|arrests|casualties"
-    r"|beds|villages|companies|firms|species"
-    r"|meters|metres|tons|tonnes|votes|cases|dead|deaths|members|residents|copies|units|shares"
-    r"|dollars|yen|marks|francs|pounds|euros|points|pages|words|acres|barrels|cars|vehicles"
-    r"|students|children|men|women|families|homes|houses|buildings|prisoners|refugees"
-    r"|delegates|seats|rounds|times|hours|minutes|days|years|calories|feet|yards|rpm|cc"
-    r"|horsepower|ft|lbs?|kg|mm|cm)\b)", re.I)
+    rf"\s*(?:{_MEASURED}|\s(?:(?:new|more|additional|other|foreign|confirmed|suspected)\s+)?"
+    rf"(?:{_COUNT_NOUNS}|{_UNIT_NOUNS})\b)", re.I)
 
 
 # After these a year may open a clause whose subject is a count noun ("In 1998 workers went on
 # strike", "since 2015 officers have ..."); a unit still makes it a number ("in 1500 feet").
 _YEAR_PREPOSITIONS = {"in", "since", "by", "until", "till", "before", "after", "during", "from",
                       "through"}
-_UNIT_AFTER = re.compile(
-    r"\s*(?:%|percent|per cent|[-–]?(?:odd|strong|member|page|acre|mile|ton|foot|meter)"
-    r"|\s(?:miles|kilometers|km|feet|meters|metres|tons|tonnes|dollars|yen|marks|francs|pounds"
-    r"|euros|points|pages|words|acres|barrels|calories|yards|rpm|cc|horsepower|ft|lbs?|kg|mm"
-    r"|cm|times|hours|minutes|days|years)\b)", re.I)
+_UNIT_AFTER = re.compile(rf"\s*(?:{_MEASURED}|\s(?:{_UNIT_NOUNS})\b)", re.I)
 _NOT_YEAR_BEFORE = {"no.", "nos.", "number", "no", "page", "pages", "p.", "route", "flight", "room",
                     "rule", "version", "model", "boeing", "airbus", "windows", "office", "article",
                     "section", "chapter", "resolution", "bill", "h.r.", "s.", "lot", "car", "unit"}
@@ -386,6 +385,8 @@ def _quarter_number(word: str) -> int | None:
 
 
 def b_quarter(m: re.Match, text: str) -> Spec | None:
+    if _NOT_A_QUARTER.match(text, m.end()) and not (_g(m, "y") or _g(m, "rel")):
+        return None  # "the third quarter-final", "a second quarter point"
     q = _quarter_number(m["ord"]) if _g(m, "ord") else int(m["q"])
     year = _g(m, "y") or _g(m, "y0")
     if year:
@@ -462,6 +463,18 @@ SEASON_CONTEXT = {"in", "this", "last", "next", "during", "since", "until", "by"
                   "late", "through", "for"}
 
 
+def _bare_season(word: str, before: str, after: str) -> bool:
+    """Whether a lower-case season word with no determiner is the season. "fall" is a verb
+    too, and so is "spring" except after "by", "in" ... ("by spring", not "spring up"); a bare
+    "autumn" wants a preposition in front."""
+    if word == "fall":
+        return False
+    if word == "spring":
+        return before in ("by", "in", "until", "till", "since", "late", "early", "mid") and \
+            not re.match(r"\s+(?:up|back|into|from|to|of)\b", after)
+    return word != "autumn" or before in SEASON_CONTEXT
+
+
 def b_season(m: re.Match, text: str) -> Spec | None:
     s = lx.season_code(m["s"])
     det = _ws(_g(m, "det"))
@@ -475,13 +488,8 @@ def b_season(m: re.Match, text: str) -> Spec | None:
     year = _g(m, "y") or _g(m, "by")
     if not det and not year and re.match(r"\s+(?:in|at|on|over|near)\b", text[m.end():]):
         return None  # "birds winter in Mexico": the verb
-    # "fall" and "spring" are verbs too; a bare "autumn" wants a preposition in front.
     bare = not det and not year and not _g(m, "premod") and m["s"].islower()
-    if bare and ((m["s"] in ("fall", "spring") and not (
-            m["s"] == "spring" and before in ("by", "in", "until", "till", "since", "late",
-                                              "early", "mid")
-            and not re.match(r"\s+(?:up|back|into|from|to|of)\b", text[m.end():])))
-                 or (m["s"] == "autumn" and before not in SEASON_CONTEXT)):
+    if bare and not _bare_season(m["s"], before, text[m.end():]):
         return None
     if _g(m, "by"):  # "autumn of 481 BC"
         when = When("season", int(m["by"]), n=SEASONS.index(s), bc=True)
@@ -828,7 +836,7 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
         n = None
     if (n is not None and n > 10000) or _g(m, "age"):
         return None
-    if code == "H" and re.fullmatch(r"(?:[01]\d|2[0-3])[0-5]\d", raw_n) and \
+    if code == "H" and re.fullmatch(_HHMM, raw_n) and \
             m["unit"].lower() in ("hrs", "h", "hr"):
         return None  # "1030hrs": a 24-hour clock, as armies and Singapore write it
     if code == "D" and m["unit"].lower().startswith("night") and not raw_n:
@@ -1141,6 +1149,8 @@ def b_year_end(m: re.Match, text: str) -> Spec | None:
 
 # --------------------------------------------------------------------------- the rules
 _PART = r"(?P<part>morning|afternoon|evening|night|nite)"
+_BC_YEAR = r"(?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?!\w)"  # "44 BC" after a month or a season
+_HHMM = r"(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)"  # "2250", "1030hrs": a 24-hour clock
 RULES: list[Rule] = [
     Rule("iso_date",
          r"(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)(?:[T ](?P<H>\d\d):(?P<M>\d\d)(?::\d\d(?:\.\d+)?)?"
@@ -1160,7 +1170,7 @@ RULES: list[Rule] = [
          ("27.03.15", "05.11.2014")),
     Rule("month_day_year",
          r"(?:(?P<wd>{weekday}),? )?(?P<mon>{month}) (?:the )?(?P<d>{day_of_month})"
-         r"(?:,? (?P<y>{year4})|, (?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?!\w))?",
+         r"(?:,? (?P<y>{year4})|, " + _BC_YEAR + ")?",
          b_month_day, ("September 13, 2023", "Sept. 13", "Wednesday, Sept. 13", "May 31",
                        "Aug 24 2023", "March 3rd")),
     Rule("day_month_glued",
@@ -1171,18 +1181,15 @@ RULES: list[Rule] = [
     # ("mar 3", "20 mar", "march 22nd", "3rd april", "feb 2014"), but not "may 3" (the modal)
     # or "march 3" (the verb) without an ordinal.
     Rule("month_day_lower",
-         r"(?-i:(?P<mon>(?:january|february|april|june|july|august|september|october|november"
-         r"|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\.?|march(?= \d+(?:st|nd|rd|th)))"
+         r"(?-i:(?P<mon>{month_lower}\.?|march(?= \d+(?:st|nd|rd|th)))"
          r" (?P<d>{day_of_month})(?:,? (?P<y>{year4}))?)(?! ?%|[\w'’])",
          b_month_day, ("mar 3", "march 22nd", "feb 14 2015")),
     Rule("day_month_lower",
-         r"(?<![-–/])(?-i:(?P<d>{day_of_month}) (?:of )?(?P<mon>(?:january|february|march|april|june|july"
-         r"|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov"
-         r"|dec)\.?)(?:,? (?P<y>{year4}))?)(?![\w'’])",
+         r"(?<![-–/])(?-i:(?P<d>{day_of_month}) (?:of )?(?P<mon>(?:{month_lower}|march)\.?)"
+         r"(?:,? (?P<y>{year4}))?)(?![\w'’])",
          b_month_day, ("20 mar", "3rd april", "the 5th of june")),
     Rule("month_year_lower",
-         r"(?-i:(?P<mon>january|february|april|june|july|august|september|october|november"
-         r"|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec) (?P<y>{year4}))",
+         r"(?-i:(?P<mon>{month_lower}) (?P<y>{year4}))",
          b_month_year, ("mar 2014", "december 2015")),
     Rule("night_day_pair",  # "the night of 14/15 April 1912": the night of the 14th
          r"(?<=\bof\x20)(?P<d>{day_of_month})/(?:3[01]|[12]\d|0?[1-9]) (?P<mon>{month})"
@@ -1190,12 +1197,13 @@ RULES: list[Rule] = [
          b_month_day, ("of 14/15 April",)),
     Rule("day_month_year",
          r"(?:(?P<wd>{weekday}),? )?(?:the )?(?P<d>{day_of_month}) (?:of )?(?P<mon>{month})"
-         r"(?:,? (?P<y>{year4})|,? (?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?!\w))?(?:,? (?P<wd_after>{weekday_name})(?![\w'’]))?",
+         r"(?:,? (?P<y>{year4})|,? " + _BC_YEAR + r")?"
+         r"(?:,? (?P<wd_after>{weekday_name})(?![\w'’]))?",
          b_month_day, ("13 September 2023", "the 13th of September", "Wednesday 13 Sept.",
                        "14th December Friday")),
     Rule("month_year",
          OPT_PREMOD + r"(?P<mon>{month}),? (?:of )?(?:(?P<y>{year4}|'\d\d|{spelled_year})"
-         r"|(?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?![\w]))",
+         r"|" + _BC_YEAR + ")",
          b_month_year, ("May 2013", "early June 1998", "February of 1940", "Sept. 1999",
                         "the end of March 1941", "January nineteen ninety-seven",
                         "April 480 BC")),
@@ -1260,7 +1268,7 @@ RULES: list[Rule] = [
     Rule("quarter",
          r"(?:(?P<y0>{year4})(?:['’]s)? |(?P<rel0>this year's|last year's|next year's) )?"
          r"(?:the (?!\w+-quarter))?(?:fiscal[ -])?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?: |-)(?:fiscal )?"
-         r"(?:quarter(?![- ](?:hour|mile|final|century|point))|qtr\.?)"
+         r"(?:quarter|qtr\.?)"
          r"(?: of (?:(?:fiscal |the fiscal year |the year )?(?P<y>{year4})"
          r"|(?P<rel>this|last|next) (?:fiscal )?year(?!['’]s)))?",
          b_quarter, ("the third quarter", "third-quarter", "the fourth quarter of 2012",
@@ -1308,7 +1316,7 @@ RULES: list[Rule] = [
          OPT_PREMOD + r"(?:(?P<det>the following|the next|the previous|the"
          r"|this past|this coming|this|last|next|past|coming|that) )?(?P<s>{season})"
          r"(?:,? (?:of )?(?:(?P<y>{year4}|{spelled_year})(?:[-–/](?P<y2>\d\d(?:\d\d)?)(?![\d/-]))?"
-         r"|(?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?![\w]))"
+         r"|" + _BC_YEAR + ")"
          r"| of (?P<rel>this|last|next) year(?!['’]s))?",
          b_season, ("the spring of 1998", "last summer", "this fall", "winter 2010",
                     "early spring", "the winter of nineteen ninety-four", "autumn of 481 BC",
@@ -1447,7 +1455,7 @@ RULES: list[Rule] = [
          r"|CEST|JST)))?",
          b_clock_24, ("21:43 GMT",)),
     Rule("clock_hhmm",
-         r"(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)(?: ?(?P<tz>(?-i:GMT|UTC)|hrs|h))?(?![.,]\d)",
+         _HHMM + r"(?: ?(?P<tz>(?-i:GMT|UTC)|hrs|h))?(?![.,]\d)",
          b_clock_hhmm, ("at 1015", "at 2250", "at 1200 GMT", "night, 2359", "1200 GMT")),
     Rule("clock_words",
          r"(?:" + APPROX + r" )?(?P<h>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
