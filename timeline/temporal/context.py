@@ -228,7 +228,7 @@ def _scan(words, indices, leftward: bool = False
             break
         if leftward and words[i].lower() == "to" and 0 < i < len(words) - 1 and \
                 words[i - 1].lower() in _INTENDING and words[i + 1].isalpha() and \
-                words[i + 1] not in _NOT_VERBS_AFTER_TO:
+                words[i + 1] not in _NOT_VERBS_AFTER_TO and words[i + 1] not in _DETERMINERS:
             infinitive = True
             continue
         cue = _cue(words, i)
@@ -249,8 +249,8 @@ def _scan(words, indices, leftward: bool = False
 _INTENDING = {"decided", "agreed", "planned", "hoped", "wanted", "wished", "promised",
               "threatened", "vowed", "pledged", "intended", "prepared", "proposed", "aimed",
               "arranged", "voted", "chose", "opted", "offered", "ready", "likely", "unlikely"}
-_NOT_VERBS_AFTER_TO = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that",
-                       "early", "late", "mid", "about", "around", "more", "less"}
+# After "to" these are no verb, nor is a determiner: "moved to early March", "agreed to about 40".
+_NOT_VERBS_AFTER_TO = {"early", "late", "mid", "about", "around", "more", "less"}
 _REPORTING = {"said", "told", "added", "reported", "stated", "announced"}
 
 
