@@ -841,9 +841,9 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
         return None  # "1030hrs": a 24-hour clock, as armies and Singapore write it
     if code == "D" and m["unit"].lower().startswith("night") and not raw_n:
         return None
-    if raw_n in ("a", "an") and m["unit"].lower().endswith("s") and not _g(m, "half") \
-            and not _g(m, "half2"):
-        return None  # "a months-long siege": the rule "units_long" reads it
+    if raw_n in ("a", "an") and (m["unit"].lower().endswith("s") or text.startswith(
+            "-long", m.end())) and not _g(m, "half") and not _g(m, "half2"):
+        return None  # "a months-long siege", "a year-long strike": the rule "units_long"
     if re.search(r":\d\d$", text[max(0, m.start() - 3):m.start("unit")]):
         return None  # "03:00hrs" is a clock
     after = text[m.end():m.end() + 20]
@@ -1427,9 +1427,11 @@ RULES: list[Rule] = [
              0.75 if _g(m, "three") else 0.25, lx.unit_code(m["unit"])), mod=approx_code(m)),
          ("a quarter of an hour", "a quarter-century", "three quarters of an hour")),
     Rule("units_long",
-         r"(?P<unit>days|weeks|months|years|decades|centuries)-long",
-         lambda m, t: Spec("DURATION", value=_duration_value(None, lx.unit_code(m["unit"]))),
-         ("months-long", "decades-long")),
+         r"(?P<unit>(?P<plural>days|weeks|months|years|decades|centuries)"
+         r"|(?<![\w-])(?:minute|hour|day|week|month|year|decade|century))-long",
+         lambda m, t: Spec("DURATION", value=_duration_value(
+             None if _g(m, "plural") else 1, lx.unit_code(m["unit"]))),
+         ("months-long", "decades-long", "year-long", "hour-long")),
     Rule("bare_units",
          r"(?:(?<=\bfor\x20)|(?<=\bin\x20)|(?<=\bwithin\x20)|(?<=\bover\x20)|(?<=\bfor\x20the\x20past\x20)"
          r"|(?<=\bfor\x20the\x20last\x20)|(?<=\btook\x20)|(?<=\btake\x20))"
@@ -1571,7 +1573,7 @@ _RULE_CORES = {
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "direction",
     "vague_ago": "units", "ordinal_day": "#",
     "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_day": "day",
-    "year_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "quarter_unit": "quarter", "bare_units": "units", "units_long": "units",
+    "year_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "quarter_unit": "quarter", "bare_units": "units", "units_long": "unit",
     "vague": "vague", "set": "every", "set_times": "times", "set_every_n": "every", "frequency": "frequency",
 }
 
