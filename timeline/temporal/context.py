@@ -22,7 +22,7 @@ _ABBREVIATIONS = {
     "mr", "mrs", "ms", "dr", "prof", "gen", "gov", "sen", "rep", "st", "jr", "sr", "co", "corp",
     "inc", "ltd", "no", "vs", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
     "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun", "u.s",
-    "u.n", "e.g", "i.e", "a.m", "p.m", "col", "lt", "capt", "sgt", "rev", "mt", "ft", "fig",
+    "u.n", "e.g", "i.e", "a.m", "p.m", "col", "lt", "capt", "sgt", "rev", "mt", "ft", "fig", "ca",
 }
 # A run of stops is tried from its first stop only: from each of 40,000 "!" would be quadratic.
 _BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n"

@@ -42,6 +42,8 @@ PREMOD = (
 )
 # An optional "early" / "the end of" ... before an expression ("mid-" needs no space after it).
 OPT_PREMOD = "(?:" + PREMOD + "(?: |(?<=-)))?"
+# "circa 1450", "ca. 466 BC", "c. 1200 BC": a year given as about right.
+CIRCA = r"(?:(?P<circa>circa|ca\.|c\.(?= \d)) ?)?"
 APPROX = (
     r"(?P<approx>about|around|approximately|roughly|some|nearly|almost|more than|over(?! the)"
     r"|less than|under|at least|at most|up to|no more than|just over|just under|well over"
@@ -303,22 +305,25 @@ def b_year(m: re.Match, text: str) -> Spec | None:
             return None
     if _g(m, "era"):
         return None
-    mod = premod_code(m)
-    return Spec("DATE", when=When("year", y), mod=mod)
+    return Spec("DATE", when=When("year", y), mod=_year_mod(m))
 
 
 def b_ad_year(m: re.Match, text: str) -> Spec | None:
     y = int(m["y"])
     if y < 1 or (m.group().lower().startswith("the year") and y < 100):
         return None  # "the year 0", "the year 12" (an age, a count)
-    return Spec("DATE", when=When("year", y), mod=premod_code(m))
+    return Spec("DATE", when=When("year", y), mod=_year_mod(m))
+
+
+def _year_mod(m: re.Match) -> str | None:
+    return premod_code(m) or ("APPROX" if _g(m, "circa") else None)
 
 
 def b_bc_year(m: re.Match, text: str) -> Spec | None:
     y = int(m["y"])
     if _ws(m["era"]).replace(".", "") in ("bc", "bce"):
-        return Spec("DATE", when=When("year", y, bc=True), mod=premod_code(m))
-    return Spec("DATE", when=When("year", y), mod=premod_code(m))
+        return Spec("DATE", when=When("year", y, bc=True), mod=_year_mod(m))
+    return Spec("DATE", when=When("year", y), mod=_year_mod(m))
 
 
 SPELLED_YEAR_CONTEXT = {"in", "by", "since", "until", "till", "of", "before", "after", "from",
@@ -1232,13 +1237,13 @@ RULES: list[Rule] = [
                            offset=-1 if m["dir"].lower() == "before" else 1, anchor=ANAPHORIC),
          ("the day before", "the year after")),
     Rule("bc_year",
-         OPT_PREMOD + r"(?P<y>\d{1,4}) (?P<era>BC|B\.C\.?|BCE|AD|A\.D\.|CE)(?![\w])",
+         CIRCA + OPT_PREMOD + r"(?P<y>\d{1,4}) (?P<era>BC|B\.C\.?|BCE|AD|A\.D\.|CE)(?![\w])",
          b_bc_year, ("499 BC", "218 B.C.")),
     Rule("ad_year",  # "AD 476", "A.D. 43", "the year 793": the era or "the year" says it
-         OPT_PREMOD + r"(?:(?-i:AD|A\.D\.)|the year) (?P<y>\d{1,4})(?![\d\w]|[.,]\d)",
+         CIRCA + OPT_PREMOD + r"(?:(?-i:AD|A\.D\.)|the year) (?P<y>\d{1,4})(?![\d\w]|[.,]\d)",
          b_ad_year, ("AD 476", "A.D. 43", "the year 793")),
     Rule("year",
-         OPT_PREMOD + r"(?:(?P<fiscal>fiscal(?: year)?|the (?:fiscal |calendar )?year"
+         CIRCA + OPT_PREMOD + r"(?:(?P<fiscal>fiscal(?: year)?|the (?:fiscal |calendar )?year"
          r"|calendar(?: year)?) |(?P<fy>(?-i:FY)) ?)?(?P<y>{year4})(?P<era> BC| B\.C\.| BCE)?",
          b_year, ("1998", "fiscal 1999", "early 2013", "the end of 1990", "the year 2000",
                   "FY2013", "FY 1999"),
