@@ -69,6 +69,7 @@ class _Cues(NamedTuple):
     future: frozenset
     not_past: frozenset
     schedule: frozenset  # present forms that schedule: "expires", "opens", "takes (place)"
+    schedule_base: frozenset  # their base forms: "Lawmakers return Monday"
 
 
 @cache
@@ -118,7 +119,7 @@ DEADLINE_WORDS = {"to", "until", "till", "by", "through", "before", "expire", "e
 def word_tense(word: str) -> tuple[str, bool] | None:
     """The tense a single word signals and whether it is certain: a modal, an auxiliary or a
     known verb form is; a regular -ed form (maybe an adjective) or a present form is not."""
-    past, present, future, not_past, schedule = _cues()
+    past, present, future, not_past, schedule, _ = _cues()
     w = word.lower().replace("’", "'")
     if w in future:
         return FUTURE, w in _CERTAIN_FUTURE
@@ -148,6 +149,8 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
     cue = word_tense(words[i])
     before = [x.lower() for x in words[max(0, i - 3):i]]
     if cue is None:
+        if w in _cues().schedule_base:
+            return _base_schedule(before)
         return _base_past(words, i, before) if w in _BASE_PASTS else None
     if w in ("next", "earlier") and i + 1 < len(words) and words[i + 1].lower() in ("to", "than"):
         return None  # "the building next to the embassy", "no earlier than Monday"
@@ -197,6 +200,24 @@ def _base_past(words: list[str], i: int, before: list[str]) -> tuple[str, bool] 
             not (_verb_follower(words[i + 1]) or words[i + 1].lower() in ("off", "down", "back")):
         return None
     return PAST, True
+
+
+def _base_schedule(before: list[str]) -> tuple[str, bool] | None:
+    """ "Lawmakers return Monday", "we meet Friday", "talks resume in March": a present that
+    schedules, after a plural subject; not "did not return", "to meet", "the open"."""
+    if not before:
+        return None
+    b = before[-1]
+    if b in ("we", "they", "you") or (len(b) > 3 and b.endswith("s") and b.isalpha()
+                                       and b not in _NOT_PLURAL_SUBJECTS):
+        return FUTURE, False
+    return None
+
+
+# Words in -s before a verb's base form that are no plural subject: "he always returns".
+_NOT_PLURAL_SUBJECTS = {"this", "thus", "does", "was", "has", "his", "its", "hers", "ours",
+                        "yours", "theirs", "always", "perhaps", "sometimes", "less", "unless",
+                        "plus", "versus", "whereas", "afterwards", "towards", "yes", "is"}
 
 
 def _participle_follows(words: list[str], i: int) -> bool:
