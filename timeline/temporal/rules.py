@@ -1410,7 +1410,9 @@ RULES: list[Rule] = [
     Rule("first_last_day", r"(?:(?:2nd|second) )?(?:first|1st|last|final) day", b_first_last_day,
          ("Last day", "my first day", "2nd last day")),
     Rule("duration",
-         r"(?:" + APPROX + r" )?(?:(?:the|another|an additional|the past|the last|the next"
+         # "the 16-day shutdown": "the" goes with the noun, not with "16-day"
+         r"(?:" + APPROX + r" )?(?:(?:the(?! [\w.]+-(?:{unit})\b)|another|an additional"
+         r"|the past|the last|the next"
          r"|the first|the final|the previous|the coming|the following|the remaining|the full"
          r"|the entire|the whole|the latest) )?"
          r"(?P<n>{number}|{vague_quantity}|an?)(?P<plus>\+)?(?P<half> and (?:a )?half)?(?: (?:more"
