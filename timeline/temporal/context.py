@@ -307,6 +307,12 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
     guesses = []
     for words, order in scans:
         cue, guess, at = _scan(words, order, words is left)
+        if cue and words is left and _reported_clause(left, at):
+            # "Powell said a cut in March is unlikely": "that" left out, the date is in
+            # what was said, whose own verb follows
+            said, _, _ = _scan(right, range(len(right)))
+            if said is not None and right[:1] != [","]:
+                return said
         if cue:
             if words is right and len(left) > 2 and cue == (PAST, True) and \
                     words[at].lower() in _REPORTING:
@@ -335,6 +341,31 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
     if found is None and _INVITATION.match(text, s0):
         return FUTURE, False  # "Join us on Saturday!", "How about Friday night?"
     return found or (None, False)
+
+
+# Verbs of saying and thinking, whose clause may follow with its "that" left out.
+_SAYING = _REPORTING | {"says", "say", "tells", "insisted", "insists", "argued", "argues",
+                        "warned", "warns", "predicted", "predicts", "signaled", "signalled",
+                        "believes", "believed", "thinks", "thought", "acknowledged", "conceded",
+                        "claimed", "claims", "suggested", "suggests", "indicated", "indicates"}
+
+
+def _reported_clause(left: list[str], at: int) -> bool:
+    """Whether ``left[at]`` says a clause that begins after it with a noun phrase: "said a cut
+    in", "told reporters the vote on"; not "said on", "said in a statement on", "said Tuesday"."""
+    verb = left[at].lower()
+    if verb not in _SAYING or at + 2 >= len(left):
+        return False
+    after = [w.lower() for w in left[at + 1:at + 3]]
+    if verb in ("told", "tells"):  # "told his squad Friday they must": whom it told, then when
+        return after[0].isalpha() and after[0] not in _PREPOSITIONS | _DETERMINERS and \
+            after[1] in _DETERMINERS
+    return after[0] in _DETERMINERS or (after[0].isalpha() and after[0] not in _PREPOSITIONS
+                                        and after[1] in _DETERMINERS)
+
+
+_PREPOSITIONS = {"on", "in", "at", "during", "by", "for", "from", "to", "with", "after",
+                 "before", "since", "until", "over", "earlier", "late", "last", "this", "that"}
 
 
 # -ing words that are not verbs, or not the verb of a plan.
