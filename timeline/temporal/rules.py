@@ -192,7 +192,7 @@ MONTH_CONTEXT = {"in", "since", "by", "until", "till", "from", "through", "of", 
                  "before", "after", "last", "next", "this", "early", "late", "mid", "to",
                  "between", "and", "or", "mid-", "end", "beginning", "throughout", "for",
                  "around", "following", "previous", "past", "coming", "each", "every",
-                 "that", "late-", "early-", "-"}
+                 "that", "late-", "early-", "-", "least"}  # "until at least May"
 
 
 # "the March accession", "the May elections": the month before a noun; not "the March of

@@ -38,7 +38,14 @@ TenseOf = Callable[[int, int], "tuple[str, bool] | None"]
 # A deadline word that opens a sentence: "Until Thursday, they had not ...".
 _WORD_BEFORE = re.compile(r"\b(?:until|till|by|before|through)\s*$", re.I)
 # "until Tuesday", "as early as Friday": whatever the verb's tense, the date lies ahead.
-_LOOKS_AHEAD = re.compile(r"\b(?:until|till|as (?:soon|early) as|no later than)\s+$", re.I)
+_LOOKS_AHEAD = re.compile(r"\b(?<!continued )(?<!lasted )(?<!ran )(?<!remained )(?<!stayed )"
+                          r"(?<!lingered )(?<!persisted )(?<!waited )(?:until|till)"
+                          r"(?: at least| as late as)?\s+$"
+                          r"|\b(?:as (?:soon|early) as|no later than|no earlier than)\s+$", re.I)
+# "was postponed to Tuesday", "set sentencing for Thursday": a day put off is ahead.
+_RESCHEDULED = re.compile(
+    r"\b(?:postponed|delayed|moved|pushed back|rescheduled|reset|adjourned|deferred|put off"
+    r"|brought forward|set)(?:\s+\w+){0,2}\s+(?:to|until|till|for)\s+$", re.I)
 # A commodity's delivery month is ahead, whatever its price did.
 _DELIVERY_AFTER = re.compile(r"\s+(?:delivery|contracts?|futures)\b", re.I)
 _DELIVERY_BEFORE = re.compile(r"\bdelivery\s+(?:in\s+)?$", re.I)
@@ -537,7 +544,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         if not (opens and certain):
             if tense == PAST and preceding_word(text, c.start) in DEADLINE_WORDS:
                 tense = None
-            if _LOOKS_AHEAD.search(text, max(0, c.start - 25), c.start):
+            if _LOOKS_AHEAD.search(text, max(0, c.start - 25), c.start) or \
+                    _RESCHEDULED.search(text, max(0, c.start - 40), c.start):
                 tense, certain = FUTURE, False
         if c.spec.when is not None and c.spec.when.gran == "month" and (
                 _DELIVERY_AFTER.match(text, c.end)
