@@ -380,16 +380,29 @@ def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate
             continue
         if _JOIN.match(gap) and "\n" not in gap:
             clock, day = (prev, c) if _is_clock(prev) else (c, prev)
-            if _is_clock(clock) and (_is_day(day) or (_is_day(replace(day, spec=replace(
-                    day.spec, part=None))) and _in_part(clock.spec.hour, day.spec.part))):
+            hour = clock.spec.hour if _is_clock(clock) else None
+            if hour is not None and hour < 12 and day.spec.part in ("AF", "EV", "NI") and \
+                    not _in_part(hour, day.spec.part) and _in_part(hour + 12, day.spec.part) \
+                    and not _AM_PM.search(text, clock.start, clock.end):
+                hour += 12  # "at 9:30 tonight", "6:30 Friday night": the evening's hour
+            if hour is not None and (_is_day(day) or (_is_day(replace(day, spec=replace(
+                    day.spec, part=None))) and _in_part(hour, day.spec.part))):
                 # "7pm tonight", "Friday night, 10pm"; not "at noon, Tuesday night"
-                spec = replace(day.spec, type="TIME", hour=clock.spec.hour,
+                spec = replace(day.spec, type="TIME", hour=hour,
                                minute=clock.spec.minute or 0, part=None, mod=clock.spec.mod)
                 out[-1] = _Candidate(prev.start, c.end, day.rule, spec)
                 continue
         out.append(c)
     for i, c in enumerate(out):  # "At 5:34 AM Baghdad time on March 20, 2003": its day
         if not _is_clock(c):
+            continue
+        if i + 1 < len(out) and _is_clock_on_day(out[i + 1]) and (
+                _CLOCK_RANGE.fullmatch(text, c.end, out[i + 1].start) or (
+                    _CLOCK_BETWEEN.fullmatch(text, c.end, out[i + 1].start)
+                    and _BETWEEN.search(text, max(0, c.start - 12), c.start))):
+            # "from 9 a.m. to 3 p.m. Saturday": the range's start is on its end's day
+            out[i] = replace(c, spec=replace(out[i + 1].spec, hour=c.spec.hour,
+                                             minute=c.spec.minute or 0, mod=c.spec.mod))
             continue
         # the day may come after a clock in brackets: "10:35 a.m. (0735 GMT) Friday"
         for day in out[i + 1:i + 3]:
@@ -419,6 +432,16 @@ def _is_daily_set(c: _Candidate | None) -> bool:
     """A set of days or of parts of days: "every night", "every Monday" (not "every week")."""
     return c is not None and c.spec.type == "SET" and c.spec.value is not None and bool(
         re.fullmatch(r"XXXX-(?:XX-XX|WXX-[1-7])(?:T[A-Z]{2})?", c.spec.value))
+
+
+_AM_PM = re.compile(r"[ap]\.?m\b|\bnoon|\bmidnight|o'clock", re.I)
+
+
+def _is_clock_on_day(c: _Candidate) -> bool:
+    """A clock time joined to its day: "3 p.m. Saturday", "10 a.m. on March 5"."""
+    s = c.spec
+    return s.type == "TIME" and s.hour is not None and not _is_clock(c) and _is_day(
+        replace(c, spec=replace(s, hour=None, minute=None)))
 
 
 def _is_clock(c: _Candidate) -> bool:
@@ -650,20 +673,27 @@ _CLOCK_BETWEEN, _BETWEEN = re.compile(r"\s+and\s+"), re.compile(r"\b[Bb]etween\s
 def _order_clock_ranges(text: str, out: list[Timex], resolved: list[tuple[_Candidate,
                                                                           When | None]]) -> None:
     """A curfew "from 10 p.m. to 5 a.m." ends the next morning: a bare clock that closes a
-    range before the hour it opens with is on the next day."""
+    range before the hour it opens with is on the next day. When the end names its day ("from
+    10 p.m. to 5 a.m. Friday"), the start is on the day before."""
     for i in range(len(out) - 1):
-        (_, w), (c, v) = resolved[i], resolved[i + 1]
+        (b, w), (c, v) = resolved[i], resolved[i + 1]
         if not (_is_placed_clock(out[i], w) and _is_placed_clock(out[i + 1], v)
                 and (w.year, w.month, w.day) == (v.year, v.month, v.day)
-                and (v.hour, v.minute or 0) < (w.hour, w.minute or 0) and _is_clock(c)):
+                and (v.hour, v.minute or 0) < (w.hour, w.minute or 0)
+                and (_is_clock(c) or _is_clock_on_day(c))):
             continue
         if not (_CLOCK_RANGE.fullmatch(text, out[i].end, out[i + 1].start) or (
                 _CLOCK_BETWEEN.fullmatch(text, out[i].end, out[i + 1].start)
                 and _BETWEEN.search(text, max(0, out[i].start - 12), out[i].start))):
             continue
-        day = dt.date(v.year, v.month, v.day) + dt.timedelta(days=1)
-        later = replace(v, year=day.year, month=day.month, day=day.day)
-        out[i + 1], resolved[i + 1] = _placed(out[i + 1], later), (c, later)
+        if _is_clock(c):
+            day = dt.date(v.year, v.month, v.day) + dt.timedelta(days=1)
+            later = replace(v, year=day.year, month=day.month, day=day.day)
+            out[i + 1], resolved[i + 1] = _placed(out[i + 1], later), (c, later)
+        else:
+            day = dt.date(w.year, w.month, w.day) - dt.timedelta(days=1)
+            earlier = replace(w, year=day.year, month=day.month, day=day.day)
+            out[i], resolved[i] = _placed(out[i], earlier), (b, earlier)
 
 
 def _is_placed_clock(t: Timex, w: When | None) -> bool:
