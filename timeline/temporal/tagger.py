@@ -460,7 +460,7 @@ def _is_day(c: _Candidate) -> bool:
     return s.unit == "day" and s.gran == "day"
 
 
-def _is_narrative(cands: list[_Candidate], dct: dt.date | None) -> bool:
+def _is_narrative(text: str, cands: list[_Candidate], dct: dt.date | None) -> bool:
     """A document is narrative when its explicit years lie mostly far from its date."""
     if dct is None:
         return True
@@ -476,7 +476,7 @@ def _is_narrative(cands: list[_Candidate], dct: dt.date | None) -> bool:
     for c in cands:
         if c.spec.weekday is not None and c.spec.direction is None and told_day:
             continue  # told in order after the day
-        news_cues += c.spec.news_cue
+        news_cues += c.spec.news_cue and not _generic_today(text, c)
         told_day = _dated_day(c, dct) or (told_day and c.spec.weekday is not None
                                           and c.spec.direction is None)
     if len(years) < 3:  # a short passage: narrative if all its years are far and nothing deictic
@@ -485,6 +485,18 @@ def _is_narrative(cands: list[_Candidate], dct: dt.date | None) -> bool:
         return True  # a long chronicle, even of recent years, that rarely speaks from its date
     return (far / len(years) > 0.6 and abs(statistics.median(years) - dct.year) > 3
             and news_cues < max(1, len(years) / 10))
+
+
+def _generic_today(text: str, c: _Candidate) -> bool:
+    """ "Today the site is a park", "the church survives today": the present of a history,
+    which does not speak from the document's date as "said today" or "will vote today" do."""
+    if text[c.start:c.end].lower() != "today":
+        return False
+    sentence = sentence_of(sentence_bounds(text), text, c.start)
+    tense, _ = tense_at(text, sentence, c.start, c.end)
+    # "Shares are trading lower today" is news; "Today the site is a park" opens a history's
+    # present
+    return tense is None or (tense == PRESENT and not text[sentence[0]:c.start].strip(" \"'“"))
 
 
 def _dated_day(c: _Candidate, dct: dt.date) -> bool:
@@ -528,7 +540,7 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto",
     cands = _merge_clock_with_day(text, _year_ranges(text, _day_ranges(text, cands)))
     cands = _bc_ranges(text, cands)
     cands = _shared_years(text, cands)
-    narrative = mode == "narrative" or (mode == "auto" and _is_narrative(cands, day))
+    narrative = mode == "narrative" or (mode == "auto" and _is_narrative(text, cands, day))
     out = _resolve_all(text, cands, day, narrative, tense)
     if original is not text:
         out = [replace(t, text=original[t.start:t.end]) for t in out]
