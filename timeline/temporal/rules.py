@@ -723,6 +723,8 @@ DEICTIC_REL = {
     # Earnings news: "the latest fiscal year", "for the full year" are the current one.
     "the latest": (0, DEICTIC), "the full": (0, DEICTIC),
 }
+# "For the next century the house stood empty" (not "a campaign for the following year")
+_OPENING_FOR = re.compile(r"(?:^|[.!?]\s+|\n)[\"“]?For\s+$")
 DURATION_CONTEXT = {"for", "during", "over", "throughout", "within", "in", "through", "all",
                     "entire", "whole", "full"}
 
@@ -747,6 +749,11 @@ def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
             return None
         code = lx.unit_code(unit)
         return Spec("DURATION", value=_duration_value(1, code))
+    if rel in ("the next", "the following") and mod is None and unit != "weekend" and \
+            (before in ("spent", "throughout") or _OPENING_FOR.search(text, max(0, m.start() - 8),
+                                                                      m.start())):
+        # "He spent the next decade in exile", "for the next year": how long, not which
+        return Spec("DURATION", value=_duration_value(1, lx.unit_code(unit)))
     if rel == "the" and mod is None and unit != "weekend":
         # "for the year" is a duration; "the year" and "the month" alone are the current ones;
         # "the week", "the decade" alone are too vague to place.
