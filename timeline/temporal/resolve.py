@@ -178,6 +178,14 @@ def _shifted(spec: Spec, ref: Reference) -> When:
         if gran in ("week", "weekend"):
             return When(gran, coarse.year)
         return When("day", coarse.year, coarse.month)
+    if spec.unit in ("hour", "minute") and prev is not None and prev.gran == "minute" and \
+            not prev.bc and None not in (prev.year, prev.month, prev.day, prev.hour) and (
+                spec.anchor == ANAPHORIC or ref.narrative):
+        # "At 7:48 a.m. ... An hour later": 8:48, maybe on the next day
+        at = dt.datetime(prev.year, prev.month, prev.day, prev.hour, prev.minute or 0)
+        at += dt.timedelta(hours=spec.offset) if spec.unit == "hour" else \
+            dt.timedelta(minutes=spec.offset)
+        return When("minute", at.year, at.month, at.day, hour=at.hour, minute=at.minute)
     if spec.unit in ("hour", "minute", "second"):
         return When.of_date(day, "day")
     if reported:

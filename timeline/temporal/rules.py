@@ -764,7 +764,7 @@ def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
     if unit == "weekend" and rel == "the":
         return Spec("DATE", unit="weekend_by_tense", gran="weekend", anchor=anchor)
     return Spec("DATE", unit=gran, offset=offset, gran=gran, anchor=anchor, mod=mod,
-                news_cue=anchor == DEICTIC and rel != "the")
+                news_cue=anchor == DEICTIC and not (rel == "the" or rel.endswith(" the")))
 
 
 def _fmt_number(n: float) -> str:
