@@ -35,7 +35,7 @@ class Rule:
 
 # --------------------------------------------------------------------------- shared fragments
 PREMOD = (
-    r"(?P<premod>(?:the )?(?:early|late|mid-|mid)"
+    r"(?P<premod>(?:early|late) in|(?:the )?(?:early|late|mid-|mid)"
     r"|(?:the )?(?:very )?(?:beginning|start|end|middle|close|turn) of"
     r"|the (?:early|late|latter) part of|(?:the )?(?:early|late) part of|around the end of"
     r"|the (?:first|opening|early|last|final|closing|dying) (?:few )?(?:days|weeks|months) of)"
