@@ -252,7 +252,10 @@ def b_month_of_that_year(m: re.Match, text: str) -> Spec | None:
     offset = {"that": 0, "the same": 0, "the following": 1, "the next": 1, "the previous": -1,
               "the preceding": -1}[_ws(m["rel"])]
     mo = lx.month_number(m["mon"])
-    day = int(re.match(r"\d+", m["d"]).group()) if _g(m, "d") else None
+    d = _g(m, "d") or _g(m, "d0")
+    if _g(m, "d") and _g(m, "d0"):
+        return None
+    day = int(re.match(r"\d+", d).group()) if d else None
     when = When("day" if day else "month", None, mo, day)
     return Spec("DATE", when=when, unit="year", offset=offset, gran="year", anchor=ANAPHORIC)
 
@@ -1230,9 +1233,10 @@ RULES: list[Rule] = [
          r"(?P<mon>(?-i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)",
          b_month_abbr, ("in Aug.", "for Jun"), priority=-1),
     Rule("month_of_that_year",
-         r"(?P<mon>{month_name})(?: (?P<d>{day_of_month}))?,? of (?P<rel>that|the same|the following"
-         r"|the next|the previous|the preceding) year",
-         b_month_of_that_year, ("July of that year", "July 25 of that year")),
+         r"(?:(?P<d0>{day_of_month}) )?(?P<mon>{month_name})(?: (?P<d>{day_of_month}))?,? of"
+         r" (?P<rel>that|the same|the following|the next|the previous|the preceding) year",
+         b_month_of_that_year, ("July of that year", "July 25 of that year",
+                                "8 November of that year")),
     Rule("month_rel_year",
          OPT_PREMOD + r"(?P<mon>{month})(?: (?P<d>{day_of_month}))?(?:,| of)? (?P<rel>this|last"
          r"|next) year(?!['’]s)",
