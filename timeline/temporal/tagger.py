@@ -625,7 +625,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         aside = _in_parentheses(text, c.start, c.end) or (
             narrative and (_far_aside(text, sentence, c, w, previous, named_years, index)
                            or clause_tense == FUTURE
-                           or c.spec.direction == 1  # "by next summer": a plan, not the story
+                           # "by next summer": a plan, not the story; "the following June" is
+                           or (c.spec.direction == 1 and c.spec.anchor != ANAPHORIC)
                            or _flash(cands, named_years, index, previous)))
         # A winter the text gives no year spans two: it says nothing of the story's year
         # ("Over the winter ... at the end of the year", "in the winter break ... in the summer").
