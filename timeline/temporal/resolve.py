@@ -60,9 +60,22 @@ def resolve(spec: Spec, ref: Reference) -> Resolved:
         when = When.of_date(d - dt.timedelta(days=1) if d.weekday() == 0 else d, "weekend")
     if spec.hour == 24 and spec.minute is None and ref.tense != FUTURE:
         spec = replace(spec, hour=0)  # "Midnight movie date": the midnight that began the day
+    if spec.hour is not None and spec.unit == "day" and spec.offset == 0 and \
+            _after_late_clock(when, spec, ref.previous) and when.first_day() != ref.dct:
+        # "At 11:40 p.m. on 14 April ... At 2:20 a.m. it sank": the small hours after it
+        when = When.of_date(when.first_day() + dt.timedelta(days=1))
     if spec.part or spec.hour is not None:
         when = _time_of_day(when, spec)
     return Resolved(spec.type, when.value, when, spec.mod)
+
+
+def _after_late_clock(when: When, spec: Spec, previous: When | None) -> bool:
+    """Whether a clock in the small hours follows a late-evening clock of the same day (not
+    the publication's day, which a clock only falls on for want of another)."""
+    return previous is not None and previous.gran == "minute" and previous.hour is not None \
+        and previous.hour >= 20 and spec.hour < 6 and not previous.bc and \
+        when.gran == "day" and not when.bc and when.year is not None and \
+        (when.year, when.month, when.day) == (previous.year, previous.month, previous.day)
 
 
 def _on_calendar(when: When) -> When:
