@@ -240,7 +240,8 @@ def _year_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
 
 
 # The first year of a range whose second is BC: "(499-493 BC)", "from 264 to 241 BC".
-_BC_RANGE_START = re.compile(r"(?<![\w.,$])(\d{1,4})(?:\s*[-–]\s*|\s+to\s+)$")
+_BC_RANGE_START = re.compile(r"(?<![\w.,$])(\d{1,4})(?:\s*[-–]\s*|\s+to\s+)$"
+                             r"|\b[Bb]etween\s+(\d{1,4})\s+and\s+$")
 
 
 def _bc_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
@@ -250,13 +251,14 @@ def _bc_ranges(text: str, cands: list[_Candidate]) -> list[_Candidate]:
         when = c.spec.when
         m = None
         if c.rule.name == "bc_year" and when is not None and when.bc and c.spec.mod is None:
-            m = _BC_RANGE_START.search(text, max(0, c.start - 12), c.start)
-        if m and int(m[1]) > when.year:
-            if out and (out[-1].start, out[-1].end) == m.span(1) and out[-1].rule.name == "year":
+            m = _BC_RANGE_START.search(text, max(0, c.start - 20), c.start)
+        g = 1 if m and m[1] else 2  # "from 1200 to 300 BC", "between 264 and 146 BC"
+        if m and int(m[g]) > when.year:
+            if out and (out[-1].start, out[-1].end) == m.span(g) and out[-1].rule.name == "year":
                 out.pop()  # "from 1200 to 300 BC": 1200 BC
-            if not out or out[-1].end <= m.start(1):
-                out.append(_Candidate(m.start(1), m.end(1), c.rule, replace(
-                    c.spec, when=replace(when, year=int(m[1])))))
+            if not out or out[-1].end <= m.start(g):
+                out.append(_Candidate(m.start(g), m.end(g), c.rule, replace(
+                    c.spec, when=replace(when, year=int(m[g])))))
         out.append(c)
     return out
 
