@@ -549,6 +549,10 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto",
     return out
 
 
+# A weekday that opens a line of a forecast or a listing: "Saturday: Showers likely."
+_LISTED = re.compile(r"[ \t]*:[ \t]")
+
+
 # Typographic apostrophes, as phones and publishing systems write them, read as the plain one.
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
@@ -588,6 +592,12 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 _DELIVERY_AFTER.match(text, c.end)
                 or _DELIVERY_BEFORE.search(text, max(0, c.start - 25), c.start)):
             tense, certain = FUTURE, True  # "crude for January delivery slid 52 cents"
+        if c.spec.weekday is not None and c.spec.direction is None and \
+                _LISTED.match(text, c.end) and not text[sentence[0]:c.start].strip(" \t*-•"):
+            # A forecast or a schedule: "Saturday: Showers likely." ("Monday: Stocks fell" is
+            # read with its own verb)
+            after, sure = tense_at(text, sentence, c.end + 1, c.end + 1)
+            tense, certain = (after, sure) if after is not None else (FUTURE, False)
         if tense == PRESENT and c.spec.weekday is not None and c.spec.direction is None and \
                 text.startswith(("'s", "’s"), c.end):
             tense = None  # "Friday's purchases is far below": the clause's tense, not the day's
