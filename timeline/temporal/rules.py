@@ -496,8 +496,11 @@ def b_season(m: re.Match, text: str) -> Spec | None:
     year = _g(m, "y") or _g(m, "by")
     if not det and not year and re.match(r"\s+(?:in|at|on|over|near)\b", text[m.end():]):
         return None  # "birds winter in Mexico": the verb
-    bare = not det and not year and not _g(m, "premod") and m["s"].islower()
-    if bare and not _bare_season(m["s"], before, text[m.end():]):
+    # A headline in capitals reads as lower case: "STOCKS FALL AS SPRING RALLY FADES"
+    shouted = m["s"].isupper() and not re.search(
+        r"[a-z]", text[max(0, m.start() - 20):m.end() + 20])
+    bare = not det and not year and not _g(m, "premod") and (m["s"].islower() or shouted)
+    if bare and not _bare_season(word, before, text[m.end():].lower()):
         return None
     if _g(m, "by"):  # "autumn of 481 BC"
         when = When("season", int(m["by"]), n=SEASONS.index(s), bc=True)
