@@ -1005,13 +1005,19 @@ def b_named_time(m: re.Match, text: str) -> Spec | None:
 
 
 def b_set(m: re.Match, text: str) -> Spec | None:
+    t = lx.tables()
+    if _g(m, "adv"):  # "twice daily"
+        return Spec("SET", value=t["frequency_adverb"][m["adv"].lower()])
     word = _ws(m["u"])
     other = bool(_g(m, "other"))
-    t = lx.tables()
+    part = f"T{t['part_of_day'][_ws(m['part'])]}" if _g(m, "part") else ""
     if word in t["weekday"] or word.rstrip("s") in t["weekday"]:
-        return Spec("SET", value=f"XXXX-WXX-{t['weekday'][word.rstrip('s')] + 1}")
+        # "every Saturday morning": XXXX-WXX-6TMO
+        return Spec("SET", value=f"XXXX-WXX-{t['weekday'][word.rstrip('s')] + 1}{part}")
     if word in t["weekday_abbr"]:
-        return Spec("SET", value=f"XXXX-WXX-{t['weekday_abbr'][word] + 1}")
+        return Spec("SET", value=f"XXXX-WXX-{t['weekday_abbr'][word] + 1}{part}")
+    if part:
+        return None  # "every day morning"
     if word in t["month"]:
         return Spec("SET", value=f"XXXX-{t['month'][word]:02d}")
     if word in t["season"]:
@@ -1490,13 +1496,15 @@ RULES: list[Rule] = [
     Rule("set",
          r"(?:every|each|per)(?P<other> other)?(?: single)? (?P<u>{weekday_name}|{season}|{month_name}"
          r"|second|minute|hour|day|night|week|weekend|month|quarter|year|decade|season|morning"
-         r"|afternoon|evening|(?<=every\x20)(?:mon|tues|wed|thurs?|fri|sat|sun|nite|min))",
+         r"|afternoon|evening|(?<=every\x20)(?:mon|tues|wed|thurs?|fri|sat|sun|nite|min))"
+         r"(?: (?P<part>morning|afternoon|evening|night)(?![\w-]))?",
          b_set, ("every week", "each summer", "every Monday", "every other day", "per year",
-                 "every mon", "every nite", "each season")),
+                 "every mon", "every nite", "each season", "every Saturday morning")),
     Rule("set_times",
-         r"(?:once|twice|thrice|{number} times) (?:an?|per|each|every) (?P<u>day|week|month"
-         r"|year|hour|minute|night|quarter|decade|century)",
-         b_set, ("twice a year", "three times a week")),
+         r"(?:once|twice|thrice|(?:{number}|{vague_quantity}) times) (?:(?:an?|per|each|every)"
+         r" (?P<u>day|week|month|year|hour|minute|night|quarter|decade|century)"
+         r"|(?P<adv>daily|weekly|monthly|yearly|annually|hourly|nightly))(?![\w-])",
+         b_set, ("twice a year", "three times a week", "twice daily", "several times a day")),
     Rule("set_every_n",
          r"(?:every|each) (?P<n>{number}|{vague_quantity}) (?P<unit>{unit})",
          lambda m, t: Spec("SET", value=_duration_value(_quantity(m), lx.unit_code(m["unit"]))),
