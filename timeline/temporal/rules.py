@@ -407,6 +407,13 @@ def b_quarter(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", when=When("quarter", None, n=q))
 
 
+def b_fiscal_shorthand(m: re.Match, text: str) -> Spec | None:
+    year = year_of(m["yy"]) if _g(m, "yy") else int(m["y"])
+    if _g(m, "qn") or _g(m, "qn2"):
+        return Spec("DATE", when=When("quarter", year, n=int(_g(m, "qn") or m["qn2"])))
+    return Spec("DATE", when=When("half", year, n=int(_g(m, "hn") or m["hn2"])))
+
+
 def b_month_range_quarter(m: re.Match, text: str) -> Spec | None:
     """ "The April-June quarter", as Japanese and Korean reports name them: a calendar quarter
     when its months are one."""
@@ -1302,6 +1309,14 @@ RULES: list[Rule] = [
     Rule("q_quarter", r"(?-i:Q(?P<q>[1-4]))(?: |-|')?(?P<y>{year4})?",
          lambda m, t: None if _capitalised_name(t, m.start(), m.end()) else b_quarter(m, t),
          ("Q3 2013", "Q4")),
+    Rule("fiscal_shorthand",  # earnings copy: "4Q13", "1H14", "H1 2014", "2H 2016", "Q4'13"
+         r"(?-i:(?P<qn>[1-4])Q|(?P<hn>[12])H|H(?P<hn2>[12])|Q(?P<qn2>[1-4]))"
+         r"(?:[ -]?['’]?(?P<yy>\d\d)|[ -]?(?P<y>{year4}))(?![\w-])",
+         b_fiscal_shorthand, ("4Q13", "1H14", "H1 2014", "2H 2016", "Q4'13")),
+    Rule("month_quarter",  # "the December quarter": the quarter that ends in December
+         r"the (?P<mon>March|June|September|Sept\.|December|Dec\.) quarter(?![\w-])",
+         lambda m, t: Spec("DATE", when=When("quarter", None, n=lx.month_number(m["mon"]) // 3)),
+         ("the December quarter", "the March quarter")),
     Rule("rel_quarter",
          r"(?:the )?(?:(?P<rel>this|current|same|latest|recent|most recent|last|past|previous"
          r"|prior|next|coming|year-earlier|year-ago|comparable|prior-year|fiscal) )?"
@@ -1586,7 +1601,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
 _RULE_CORES = {
     "iso_date": "#4", "numeric_date": "#", "dotted_date": "#", "spelled_year": "spelled_year",
     "bc_year": "era", "ad_year": "era year_word", "year": "#4", "year_period": "#4", "fiscal_short": "#",
-    "q_quarter": "q", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
+    "q_quarter": "q", "fiscal_shorthand": "#", "month_quarter": "quarter", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
     "clock_words": "clock part",
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#",
     "month_day_lower": "month", "night_day_pair": "month", "day_month_lower": "month",
