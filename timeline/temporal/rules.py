@@ -392,9 +392,31 @@ def _quarter_number(word: str) -> int | None:
             "4th": 4}.get(word.lower())
 
 
+# A game's halves and quarters are no calendar's: "Arsenal scored twice in the first half".
+_GAME = re.compile(
+    r"\b(?:scor(?:e[sd]?|ing)|touchdowns?|field goals?|baskets?|rebounds|innings?|half-?time"
+    r"|kick-?off|quarterback|striker|goalkeeper|free throws?|equali[sz]ed|whistle|semi-?finals?"
+    r"|(?:led|trailed|won|lost) by (?:as many as )?\d+ points?|\d+-\d+ (?:run|lead)"
+    r"|penalty (?:kick|shot|spot)|the game|the match)\b", re.I)
+
+
+# A part of the game's day: the day last spoken of, or the publication's.
+_GAME_PERIOD = Spec("DATE", unit="day", offset=0, gran="day", anchor=ANAPHORIC)
+
+
+def _in_a_game(text: str, start: int, end: int) -> bool:
+    """Whether the sentence around ``text[start:end]`` tells of a game."""
+    lo = max(text.rfind(". ", 0, start), start - 150, 0)
+    hi = text.find(". ", end)
+    return bool(_GAME.search(text, lo, min(hi if hi >= 0 else len(text), end + 150)))
+
+
 def b_quarter(m: re.Match, text: str) -> Spec | None:
     if _NOT_A_QUARTER.match(text, m.end()) and not (_g(m, "y") or _g(m, "rel")):
         return None  # "the third quarter-final", "a second quarter point"
+    if not (_g(m, "y") or _g(m, "y0") or _g(m, "rel") or _g(m, "rel0")) and \
+            _in_a_game(text, m.start(), m.end()):
+        return _GAME_PERIOD  # "Brady threw two touchdowns in the fourth quarter"
     q = _quarter_number(m["ord"]) if _g(m, "ord") else int(m["q"])
     year = _g(m, "y") or _g(m, "y0")
     if year:
@@ -466,6 +488,8 @@ def b_half(m: re.Match, text: str) -> Spec | None:
         return None  # "the last half of the game", "the first half of September"
     if _g(m, "y"):
         return Spec("DATE", when=When("half", year_of(m["y"]), n=n))
+    if not _g(m, "rel") and _in_a_game(text, m.start(), m.end()):
+        return _GAME_PERIOD  # "Arsenal scored twice in the first half"
     rel = _ws(_g(m, "rel"))
     if rel:
         off = REL_STEP.get(rel, 0)  # "the first half of the year": this one
