@@ -1615,7 +1615,9 @@ def _core_classes() -> dict[str, frozenset[str]]:
                              "seventies", "eighties", "nineties"}),
         "plural": frozenset({"s"}),  # "1990s" -> "1990" + "s"; "'80s"
         "clock": frozenset({"clock"}),  # "o'clock" -> "o" + "clock"
-        "q": frozenset({"q"}),  # "Q3"
+        "q": frozenset({"q"}),  # "Q3", "4Q13"
+        "h": frozenset({"h"}),  # "H1 2014", "1H14"
+        "long": frozenset({"long"}),  # "year-long"
         "ampm": frozenset({"am", "pm", "m"}),  # "10am", "9:43 PM", "10 a.m."
         "era": frozenset({"bc", "bce", "ad", "ce", "c", "d"}),  # "B.C." -> "b" + "c"
         "year_word": frozenset({"year"}),  # "the year 793"
@@ -1625,7 +1627,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
 _RULE_CORES = {
     "iso_date": "#4", "numeric_date": "#", "dotted_date": "#", "spelled_year": "spelled_year",
     "bc_year": "era", "ad_year": "era year_word", "year": "#4", "year_period": "#4", "fiscal_short": "#",
-    "q_quarter": "q", "fiscal_shorthand": "#", "month_quarter": "quarter", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
+    "q_quarter": "q", "fiscal_shorthand": "q h", "month_quarter": "quarter", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
     "clock_words": "clock part",
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#",
     "month_day_lower": "month", "night_day_pair": "month", "day_month_lower": "month",
@@ -1641,7 +1643,7 @@ _RULE_CORES = {
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "direction",
     "vague_ago": "units", "ordinal_day": "#",
     "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_day": "day",
-    "year_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "quarter_unit": "quarter", "bare_units": "units", "units_long": "unit",
+    "year_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "quarter_unit": "quarter", "bare_units": "units", "units_long": "long",
     "vague": "vague", "set": "every", "set_times": "times", "set_every_n": "every", "frequency": "frequency",
 }
 
