@@ -342,6 +342,8 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
         return PRESENT, False  # "@ishneak flying out on sunday": a plan, its "am" dropped
     if found is None and _INVITATION.match(text, s0):
         return FUTURE, False  # "Join us on Saturday!", "How about Friday night?"
+    if found is None and _headline_infinitive(text, s0, start):
+        return FUTURE, False  # "Obama to meet Abe Tuesday", "Putin to Visit Beijing on Friday"
     return found or (None, False)
 
 
@@ -394,6 +396,22 @@ def _progressive(left: list[str], window: int) -> bool:
             return len(left) - k <= 4 and not any(
                 x.lower() in _DETERMINERS or _is_break(x) for x in left[:k])
     return False
+
+
+# A headline's "to" + verb after its subject is what will be: "Talks to resume Monday".
+_HEADLINE_TO = re.compile(r"\s*(?:[A-Z][\w.'’-]*\s+){1,4}to\s+(?P<verb>[A-Za-z]+)\b")
+
+
+def _headline_infinitive(text: str, s0: int, start: int) -> bool:
+    m = _HEADLINE_TO.match(text, s0, start)
+    if m is None:
+        return False
+    verb = m["verb"]
+    if verb.islower():
+        return verb not in _DETERMINERS and verb not in _NOT_VERBS_AFTER_TO
+    # Title case: "Putin to Visit Beijing on Friday", not "Trip to Paris on Friday"
+    words = re.findall(r"[A-Za-z]{4,}", text[s0:start])
+    return bool(words) and all(w[0].isupper() for w in words)
 
 
 # A sentence that invites or proposes speaks of what is to come.
