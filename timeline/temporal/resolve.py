@@ -257,6 +257,8 @@ def _weekday(spec: Spec, ref: Reference) -> When:
         return When("day", coarse.year, coarse.month)
     wd = spec.weekday
     direction = spec.direction
+    if spec.unit == "week":  # "Tuesday of next week"
+        day += dt.timedelta(weeks=spec.offset)
     if direction is None:
         # A history tells its days in order: "On Sunday, 7 December 1941 ... On Monday".
         direction = 1 if ref.narrative else {PAST: -1, FUTURE: 1, PRESENT: 1}.get(ref.tense, -1)

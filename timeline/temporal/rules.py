@@ -679,6 +679,12 @@ def _weekday_spec(m: re.Match, text: str) -> Spec | None:
                 news_cue=not rel.startswith("the "), mod=premod_code(m))
     if rel.startswith("the "):
         spec.anchor = ANAPHORIC
+    if _g(m, "wrel"):
+        if rel:
+            return None
+        # "Monday of last week": that week's Monday
+        spec.unit, spec.offset, spec.direction = "week", REL_STEP[m["wrel"].lower()], 0
+        spec.anchor = DEICTIC
     part = _ws(_g(m, "part"))
     if part:
         spec.type = "TIME"
@@ -1394,9 +1400,10 @@ RULES: list[Rule] = [
          r"(?:(?P<premod>early|late) )?(?:(?P<rel>this past|this coming|last|next|this|coming|past"
          r"|previous|the following|the next|the previous|the preceding) )?"
          # "Friday the 13th": the weekday decides the day; the 13th is not checked against it
-         r"(?P<wd>{weekday})(?:(?:['’]s)? " + _PART + r"| the {day_of_month})?",
+         r"(?P<wd>{weekday})(?:(?:['’]s)? " + _PART + r"| the {day_of_month})?"
+         r"(?: of (?P<wrel>last|next|this) week(?![\w-]))?",
          b_weekday, ("Tuesday", "last Friday", "next Monday", "Tuesday night",
-                     "Friday morning", "Wed.", "Friday the 13th")),
+                     "Friday morning", "Wed.", "Friday the 13th", "Monday of last week")),
     Rule("weekday_short",
          r"(?:(?P<rel>this|next|last|coming|nxt) )?"
          r"(?P<wd>mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:(?:['’]s)? " + _PART + r")?",
@@ -1500,7 +1507,10 @@ RULES: list[Rule] = [
          ("months-long", "decades-long", "year-long", "hour-long")),
     Rule("bare_units",
          r"(?:(?<=\bfor\x20)|(?<=\bin\x20)|(?<=\bwithin\x20)|(?<=\bover\x20)|(?<=\bfor\x20the\x20past\x20)"
-         r"|(?<=\bfor\x20the\x20last\x20)|(?<=\btook\x20)|(?<=\btake\x20))"
+         r"|(?<=\bfor\x20the\x20last\x20)|(?<=\btook\x20)|(?<=\btake\x20)"
+         # "the strike could last weeks", "expected to last months"
+         r"|(?<=\bcould\x20last\x20)|(?<=\bwill\x20last\x20)|(?<=\bmay\x20last\x20)"
+         r"|(?<=\bmight\x20last\x20)|(?<=\bto\x20last\x20)|(?<=\bwould\x20last\x20))"
          r"(?P<unit>years|months|weeks|days|hours|minutes|decades|centuries)",
          b_bare_units, ("for years", "within decades"), priority=-4),
     Rule("vague",
