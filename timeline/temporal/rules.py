@@ -153,11 +153,32 @@ def b_month_day(m: re.Match, text: str) -> Spec | None:
     if (year is None and not _g(m, "wd") and m["mon"].lower() in lx.tables()["month_abbr"]
             and _capitalised_name(text, m.start(), m.end())):
         return None  # "Lester Koh Jia Jun 2": a name
-    spec = Spec("DATE", when=When("day", year, mo, d))
+    spec = Spec("DATE", when=When("day", year or _named_day_year(mo, d, text, m.end()), mo, d))
     weekday = _g(m, "wd") or _g(m, "wd_after")
     if weekday and year is None:
         spec.weekday = lx.weekday_number(weekday)
     return spec
+
+
+def _named_day_year(month: int, day: int, text: str, end: int) -> int | None:
+    """The year of a day that names an event, when one of its words follows ("the Sept. 11
+    attacks", "the Jan. 6 committee")."""
+    named = lx.tables()["named_day"].get(f"{month:02d}-{day:02d}")
+    if named is None:
+        return None
+    # the event's word, maybe after one other ("the Sept. 11 terrorist attacks")
+    words = re.findall(r"[A-Za-z]+", text[end:end + 30])[:2]
+    gap = re.match(r"[\s,]", text[end:end + 1])
+    return named["year"] if gap and any(w.lower() in named["before"] for w in words) else None
+
+
+def b_nine_eleven(m: re.Match, text: str) -> Spec | None:
+    """ "9/11": the attacks' day, before their words or after "since", "after", "post-"."""
+    year = _named_day_year(9, 11, text, m.end())
+    if year is None and preceding_word(text, m.start()).rstrip("-") not in (
+            "since", "after", "before", "post", "pre", "of"):
+        return None
+    return Spec("DATE", when=When("day", 2001, 9, 11))
 
 
 def b_week_of(m: re.Match, text: str) -> Spec | None:
@@ -1219,6 +1240,8 @@ RULES: list[Rule] = [
          b_iso, ("2023-09-13", "2023-09-13T21:43")),
     Rule("numeric_date", r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d\d)", b_numeric,
          ("9/13/2023", "13/09/2023", "9/13/23")),
+    Rule("nine_eleven", r"(?<![\d/.])9/11(?![\d/]|\.\d)", b_nine_eleven,
+         ("9/11",)),
     Rule("week_of",
          r"the week of (?P<mon>{month}) (?P<d>{day_of_month})(?:,? (?P<y>{year4}))?",
          b_week_of,
@@ -1635,7 +1658,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
 
 
 _RULE_CORES = {
-    "iso_date": "#4", "numeric_date": "#", "dotted_date": "#", "spelled_year": "spelled_year",
+    "iso_date": "#4", "numeric_date": "#", "nine_eleven": "#", "dotted_date": "#", "spelled_year": "spelled_year",
     "bc_year": "era", "ad_year": "era year_word", "year": "#4", "year_period": "#4", "fiscal_short": "#",
     "q_quarter": "q", "fiscal_shorthand": "q h", "month_quarter": "quarter", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
     "clock_words": "clock part",
