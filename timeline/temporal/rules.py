@@ -1241,7 +1241,7 @@ RULES: list[Rule] = [
     Rule("numeric_date", r"(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4}|\d\d)", b_numeric,
          ("9/13/2023", "13/09/2023", "9/13/23")),
     Rule("nine_eleven", r"(?<![\d/.])9/11(?![\d/]|\.\d)", b_nine_eleven,
-         ("9/11",)),
+         ("since 9/11", "post-9/11")),
     Rule("week_of",
          r"the week of (?P<mon>{month}) (?P<d>{day_of_month})(?:,? (?P<y>{year4}))?",
          b_week_of,
