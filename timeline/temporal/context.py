@@ -154,7 +154,7 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
         return _base_past(words, i, before) if w in _BASE_PASTS else None
     if w in ("next", "earlier") and i + 1 < len(words) and words[i + 1].lower() in ("to", "than"):
         return None  # "the building next to the embassy", "no earlier than Monday"
-    if w == "last" and before and (before[-1] in _NOT_BASE_PAST_AFTER or before[-1] == "could"):
+    if w == "last" and before and before[-1] in _NOT_BASE_PAST_AFTER:
         return None  # "will last through Thursday", "expected to last": the verb, no tense
     if cue[0] == PAST and before[-2:] == ["to", "be"] and not {"was", "were", "had"} & {
             x.lower() for x in words[max(0, i - 5):i - 2]}:
@@ -368,6 +368,7 @@ def _reported_clause(left: list[str], at: int) -> bool:
                                         and after[1] in _DETERMINERS)
 
 
+# Words that open an adverbial after a verb of saying ("said on", "said last week").
 _PREPOSITIONS = {"on", "in", "at", "during", "by", "for", "from", "to", "with", "after",
                  "before", "since", "until", "over", "earlier", "late", "last", "this", "that"}
 

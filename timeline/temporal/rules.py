@@ -174,11 +174,10 @@ def _named_day_year(month: int, day: int, text: str, end: int) -> int | None:
 
 def b_nine_eleven(m: re.Match, text: str) -> Spec | None:
     """ "9/11": the attacks' day, before their words or after "since", "after", "post-"."""
-    year = _named_day_year(9, 11, text, m.end())
-    if year is None and preceding_word(text, m.start()).rstrip("-") not in (
-            "since", "after", "before", "post", "pre", "of"):
+    if _named_day_year(9, 11, text, m.end()) is None and preceding_word(
+            text, m.start()).rstrip("-") not in ("since", "after", "before", "post", "pre", "of"):
         return None
-    return Spec("DATE", when=When("day", 2001, 9, 11))
+    return Spec("DATE", when=When("day", lx.tables()["named_day"]["09-11"]["year"], 9, 11))
 
 
 def b_week_of(m: re.Match, text: str) -> Spec | None:
@@ -273,9 +272,9 @@ def b_month_of_that_year(m: re.Match, text: str) -> Spec | None:
     offset = {"that": 0, "the same": 0, "the following": 1, "the next": 1, "the previous": -1,
               "the preceding": -1}[_ws(m["rel"])]
     mo = lx.month_number(m["mon"])
-    d = _g(m, "d") or _g(m, "d0")
     if _g(m, "d") and _g(m, "d0"):
-        return None
+        return None  # "8 November 9 of that year"
+    d = _g(m, "d") or _g(m, "d0")
     day = int(re.match(r"\d+", d).group()) if d else None
     when = When("day" if day else "month", None, mo, day)
     return Spec("DATE", when=when, unit="year", offset=offset, gran="year", anchor=ANAPHORIC)
@@ -421,8 +420,9 @@ _GAME = re.compile(
     r"|penalty (?:kick|shot|spot)|the game|the match)\b", re.I)
 
 
-# A part of the game's day: the day last spoken of, or the publication's.
-_GAME_PERIOD = Spec("DATE", unit="day", offset=0, gran="day", anchor=ANAPHORIC)
+def _game_period() -> Spec:
+    """A part of the game's day: the day last spoken of, or the publication's."""
+    return Spec("DATE", unit="day", offset=0, gran="day", anchor=ANAPHORIC)
 
 
 def _in_a_game(text: str, start: int, end: int) -> bool:
@@ -437,7 +437,7 @@ def b_quarter(m: re.Match, text: str) -> Spec | None:
         return None  # "the third quarter-final", "a second quarter point"
     if not (_g(m, "y") or _g(m, "y0") or _g(m, "rel") or _g(m, "rel0")) and \
             _in_a_game(text, m.start(), m.end()):
-        return _GAME_PERIOD  # "Brady threw two touchdowns in the fourth quarter"
+        return _game_period()  # "Brady threw two touchdowns in the fourth quarter"
     q = _quarter_number(m["ord"]) if _g(m, "ord") else int(m["q"])
     year = _g(m, "y") or _g(m, "y0")
     if year:
@@ -510,7 +510,7 @@ def b_half(m: re.Match, text: str) -> Spec | None:
     if _g(m, "y"):
         return Spec("DATE", when=When("half", year_of(m["y"]), n=n))
     if not _g(m, "rel") and _in_a_game(text, m.start(), m.end()):
-        return _GAME_PERIOD  # "Arsenal scored twice in the first half"
+        return _game_period()  # "Arsenal scored twice in the first half"
     rel = _ws(_g(m, "rel"))
     if rel:
         off = REL_STEP.get(rel, 0)  # "the first half of the year": this one
@@ -947,7 +947,14 @@ _FUTURE_MODALS = {"will", "would", "could", "may", "might", "can", "shall", "sho
                   "'ll"}
 
 
+# "last" as the verb: "the strike could last weeks", "expected to last months"
+_LAST_THE_VERB = re.compile(r"\b(?:could|will|may|might|would|to)\s+last\s+$", re.I)
+
+
 def b_bare_units(m: re.Match, text: str) -> Spec | None:
+    if text[m.start() - 5:m.start()].lower() == "last " and \
+            not _LAST_THE_VERB.search(text, max(0, m.start() - 20), m.start()):
+        return None  # "in the last weeks of the war"
     code = lx.unit_code(m["unit"])
     return Spec("DURATION", value=_duration_value(None, code))
 
@@ -1367,8 +1374,9 @@ RULES: list[Rule] = [
          r"(?:[ -]?['’]?(?P<yy>\d\d)|[ -]?(?P<y>{year4}))(?![\w-])",
          b_fiscal_shorthand, ("4Q13", "1H14", "H1 2014", "2H 2016", "Q4'13")),
     Rule("month_quarter",  # "the December quarter": the quarter that ends in December
-         r"the (?P<mon>March|June|September|Sept\.|December|Dec\.) quarter(?![\w-])",
-         lambda m, t: Spec("DATE", when=When("quarter", None, n=lx.month_number(m["mon"]) // 3)),
+         r"the (?P<mon>{month}) quarter(?![\w-])",
+         lambda m, t: Spec("DATE", when=When("quarter", None, n=mo // 3))
+         if (mo := lx.month_number(m["mon"])) % 3 == 0 else None,
          ("the December quarter", "the March quarter")),
     Rule("rel_quarter",
          r"(?:the )?(?:(?P<rel>this|current|same|latest|recent|most recent|last|past|previous"
@@ -1530,10 +1538,7 @@ RULES: list[Rule] = [
          ("months-long", "decades-long", "year-long", "hour-long")),
     Rule("bare_units",
          r"(?:(?<=\bfor\x20)|(?<=\bin\x20)|(?<=\bwithin\x20)|(?<=\bover\x20)|(?<=\bfor\x20the\x20past\x20)"
-         r"|(?<=\bfor\x20the\x20last\x20)|(?<=\btook\x20)|(?<=\btake\x20)"
-         # "the strike could last weeks", "expected to last months"
-         r"|(?<=\bcould\x20last\x20)|(?<=\bwill\x20last\x20)|(?<=\bmay\x20last\x20)"
-         r"|(?<=\bmight\x20last\x20)|(?<=\bto\x20last\x20)|(?<=\bwould\x20last\x20))"
+         r"|(?<=\bfor\x20the\x20last\x20)|(?<=\btook\x20)|(?<=\btake\x20)|(?<=\blast\x20))"
          r"(?P<unit>years|months|weeks|days|hours|minutes|decades|centuries)",
          b_bare_units, ("for years", "within decades"), priority=-4),
     Rule("vague",

@@ -46,6 +46,8 @@ _LOOKS_AHEAD = re.compile(r"\b(?<!continued )(?<!lasted )(?<!ran )(?<!remained )
 _RESCHEDULED = re.compile(
     r"\b(?:postponed|delayed|moved|pushed back|rescheduled|reset|adjourned|deferred|put off"
     r"|brought forward|set)(?:\s+\w+){0,2}\s+(?:to|until|till|for)\s+$", re.I)
+# A weekday that opens a line of a forecast or a listing: "Saturday: Showers likely."
+_LISTED = re.compile(r"[ \t]*:[ \t]")
 # A commodity's delivery month is ahead, whatever its price did.
 _DELIVERY_AFTER = re.compile(r"\s+(?:delivery|contracts?|futures)\b", re.I)
 _DELIVERY_BEFORE = re.compile(r"\bdelivery\s+(?:in\s+)?$", re.I)
@@ -398,10 +400,8 @@ def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate
     for i, c in enumerate(out):  # "At 5:34 AM Baghdad time on March 20, 2003": its day
         if not _is_clock(c):
             continue
-        if i + 1 < len(out) and _is_clock_on_day(out[i + 1]) and (
-                _CLOCK_RANGE.fullmatch(text, c.end, out[i + 1].start) or (
-                    _CLOCK_BETWEEN.fullmatch(text, c.end, out[i + 1].start)
-                    and _BETWEEN.search(text, max(0, c.start - 12), c.start))):
+        if i + 1 < len(out) and _is_clock_on_day(out[i + 1]) and \
+                _joins_range(text, c.start, c.end, out[i + 1].start):
             # "from 9 a.m. to 3 p.m. Saturday": the range's start is on its end's day
             out[i] = replace(c, spec=replace(out[i + 1].spec, hour=c.spec.hour,
                                              minute=c.spec.minute or 0, mod=c.spec.mod))
@@ -547,10 +547,6 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto",
     if original is not text:
         out = [replace(t, text=original[t.start:t.end]) for t in out]
     return out
-
-
-# A weekday that opens a line of a forecast or a listing: "Saturday: Showers likely."
-_LISTED = re.compile(r"[ \t]*:[ \t]")
 
 
 # Typographic apostrophes, as phones and publishing systems write them, read as the plain one.
@@ -707,18 +703,28 @@ def _order_clock_ranges(text: str, out: list[Timex], resolved: list[tuple[_Candi
                 and (v.hour, v.minute or 0) < (w.hour, w.minute or 0)
                 and (_is_clock(c) or _is_clock_on_day(c))):
             continue
-        if not (_CLOCK_RANGE.fullmatch(text, out[i].end, out[i + 1].start) or (
-                _CLOCK_BETWEEN.fullmatch(text, out[i].end, out[i + 1].start)
-                and _BETWEEN.search(text, max(0, out[i].start - 12), out[i].start))):
+        if not _joins_range(text, out[i].start, out[i].end, out[i + 1].start):
             continue
         if _is_clock(c):
-            day = dt.date(v.year, v.month, v.day) + dt.timedelta(days=1)
-            later = replace(v, year=day.year, month=day.month, day=day.day)
+            later = _day_moved(v, 1)
             out[i + 1], resolved[i + 1] = _placed(out[i + 1], later), (c, later)
         else:
-            day = dt.date(w.year, w.month, w.day) - dt.timedelta(days=1)
-            earlier = replace(w, year=day.year, month=day.month, day=day.day)
+            earlier = _day_moved(w, -1)
             out[i], resolved[i] = _placed(out[i], earlier), (b, earlier)
+
+
+def _joins_range(text: str, start: int, end: int, next_start: int) -> bool:
+    """Whether the clock at ``text[start:end]`` opens a range that the expression at
+    ``next_start`` closes: "from 9 a.m. to 3 p.m.", "between 9 a.m. and 5 p.m."."""
+    return bool(_CLOCK_RANGE.fullmatch(text, end, next_start) or (
+        _CLOCK_BETWEEN.fullmatch(text, end, next_start)
+        and _BETWEEN.search(text, max(0, start - 12), start)))
+
+
+def _day_moved(w: When, days: int) -> When:
+    """A placed clock ``w`` on the day ``days`` later (earlier when negative)."""
+    day = dt.date(w.year, w.month, w.day) + dt.timedelta(days=days)
+    return replace(w, year=day.year, month=day.month, day=day.day)
 
 
 def _is_placed_clock(t: Timex, w: When | None) -> bool:
