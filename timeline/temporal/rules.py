@@ -1591,12 +1591,17 @@ RULES: list[Rule] = [
 
 
 # --------------------------------------------------------------------------- where rules can match
-# Every match of a rule holds at least one of its core words (or, for "#", a run of digits), so
-# the tagger runs a rule only near those words instead of over the whole text. The words are
+# Every match of a rule holds at least one of its core words (or a run of digits), so the
+# tagger runs a rule only near those words instead of over the whole text. The words are
 # compared in lower case, as the runs of letters the text splits into ("Sept." -> "sept",
-# "year's" -> "year", "2nite" -> "2" + "nite"). tests/test_rules.py checks that this finds
-# exactly what running every rule everywhere finds, over the development corpora.
-DIGITS, YEAR_DIGITS = "#", "#4"  # a run of digits; a run of exactly four
+# "year's" -> "year", "2nite" -> "2" + "nite"). A digit core names what follows the run:
+# "#/" a slash ("9/13/2023"), "#." a stop ("27.03.15"), "#:" a colon ("21:43"), "#a" a
+# letter or an apostrophe ("20th", "26nov", "1990s", "1960's"); "#4" is any run of exactly
+# four ("1998", "2250"). News is full of numbers that fit none of them ("1,200 troops"), and
+# no rule needs to run there. tests/test_rules.py checks that this finds exactly what running
+# every rule everywhere finds, over the development corpora.
+YEAR_DIGITS = "#4"
+DIGIT_CORES = {"#/": "/", "#.": ".", "#:": ":", "#a": "a"}  # core -> what follows
 
 
 def _core_classes() -> dict[str, frozenset[str]]:
@@ -1617,6 +1622,9 @@ def _core_classes() -> dict[str, frozenset[str]]:
     return {
         "month": frozenset([*t["month"], *t["month_abbr"]]),
         "weekday": frozenset([*weekdays, *(w + "s" for w in t["weekday"])]),
+        "weekday_abbr": frozenset(t["weekday_abbr"]),  # "next wed"
+        "weekdays": frozenset([*(w + "s" for w in t["weekday"]),  # "Mondays", "Friday nights"
+                               "mornings", "afternoons", "evenings", "nights"]),
         "unit": frozenset([*units, "weekend", "weekends", "period", "qtr", "wkend", "wknd"]),
         "units": frozenset(u for u in units if u.endswith("s") or u == "centuries"),
         "day": frozenset({"day"}),
@@ -1651,9 +1659,9 @@ def _core_classes() -> dict[str, frozenset[str]]:
                                    "thousand"}),
         "decade": frozenset({"twenties", "thirties", "forties", "fifties", "sixties",
                              "seventies", "eighties", "nineties"}),
-        "plural": frozenset({"s"}),  # "1990s" -> "1990" + "s"; "'80s"
         "clock": frozenset({"clock"}),  # "o'clock" -> "o" + "clock"
         "q": frozenset({"q"}),  # "Q3", "4Q13"
+        "fy": frozenset({"fy"}),  # "FY13" -> "fy" + "13"
         "h": frozenset({"h"}),  # "H1 2014", "1H14"
         "long": frozenset({"long"}),  # "year-long"
         "ampm": frozenset({"am", "pm", "m"}),  # "10am", "9:43 PM", "10 a.m."
@@ -1663,44 +1671,52 @@ def _core_classes() -> dict[str, frozenset[str]]:
 
 
 _RULE_CORES = {
-    "iso_date": "#4", "numeric_date": "#", "nine_eleven": "#", "dotted_date": "#", "spelled_year": "spelled_year",
-    "bc_year": "era", "ad_year": "era year_word", "year": "#4", "year_period": "#4", "fiscal_short": "#",
-    "q_quarter": "q", "fiscal_shorthand": "q h", "month_quarter": "quarter", "clock": "ampm", "clock_24": "#", "clock_hhmm": "#4",
+    "iso_date": "#4", "numeric_date": "#/", "nine_eleven": "#/", "dotted_date": "#.", "spelled_year": "spelled_year",
+    "bc_year": "era", "ad_year": "era year_word", "year": "#4", "year_period": "#4", "fiscal_short": "fy",
+    "q_quarter": "q", "fiscal_shorthand": "q h", "month_quarter": "quarter", "clock": "ampm", "clock_24": "#:", "clock_hhmm": "#4",
     "clock_words": "clock part",
-    "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#",
+    "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#a",
     "month_day_lower": "month", "night_day_pair": "month", "day_month_lower": "month",
     "month_year_lower": "month",
     "week_of": "month", "week_of_month": "month", "month_year": "month",
     "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
-    "decade": "plural decade", "century": "century", "quarter": "quarter",
+    "decade": "#a decade", "century": "century", "quarter": "quarter",
     "month_range_quarter": "quarter", "rel_quarter": "quarter",
     "comparable_period": "earlier", "period_year_back": "quarter period", "latest_period": "unit", "vague_plural": "units", "half": "half quarter", "season": "season", "holiday": "holiday",
-    "weekday": "weekday", "weekday_short": "weekday", "weekday_plural": "weekday",
+    "weekday": "weekday", "weekday_short": "weekday_abbr", "weekday_plural": "weekdays",
     "bare_part_of_day": "part", "mid_part": "part mid", "part_of_day": "part", "named_time": "part",
     "day_described": "lived",
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "direction",
-    "vague_ago": "units", "ordinal_day": "#",
+    "vague_ago": "units", "ordinal_day": "#a",
     "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_day": "day",
     "year_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "quarter_unit": "quarter", "bare_units": "units", "units_long": "long",
     "vague": "vague", "set": "every", "set_times": "times", "set_every_n": "every", "frequency": "frequency",
 }
 
 
-def rule_cores() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...], tuple[int, ...]]:
-    """Which rules (indices into ``RULES``) to run near each core word, near any run of
-    digits, and near a run of four."""
+def rule_cores() -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]],
+                        dict[str, tuple[int, ...]]]:
+    """Which rules (indices into ``RULES``) to run near each core word, and near a run of
+    digits by what follows it ("/", ".", ":", "a" for a letter, "" for anything else): for
+    runs of any length but four, and for runs of four."""
     classes = _core_classes()
     by_word: dict[str, set[int]] = {}
-    digits: set[int] = set()
-    year_digits: set[int] = set()
+    keys = ["", *DIGIT_CORES.values()]
+    digits: dict[str, set[int]] = {key: set() for key in keys}
+    year_digits: dict[str, set[int]] = {key: set() for key in keys}
     for index, rule in enumerate(RULES):
         for name in _RULE_CORES[rule.name].split():
-            if name in (DIGITS, YEAR_DIGITS):
-                year_digits.add(index)
-                if name == DIGITS:
-                    digits.add(index)
-                continue
-            for word in classes[name]:
-                by_word.setdefault(word, set()).add(index)
-    return ({w: tuple(sorted(r)) for w, r in by_word.items()}, tuple(sorted(digits)),
-            tuple(sorted(year_digits)))
+            if name == YEAR_DIGITS:
+                for key in keys:
+                    year_digits[key].add(index)
+            elif name in DIGIT_CORES:
+                digits[DIGIT_CORES[name]].add(index)
+                year_digits[DIGIT_CORES[name]].add(index)
+            else:
+                for word in classes[name]:
+                    by_word.setdefault(word, set()).add(index)
+
+    def frozen(table: dict[str, set[int]]) -> dict[str, tuple[int, ...]]:
+        return {w: tuple(sorted(r)) for w, r in table.items() if r}
+
+    return frozen(by_word), frozen(digits), frozen(year_digits)

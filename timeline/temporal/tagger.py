@@ -67,10 +67,14 @@ class _Candidate:
 _BEFORE, _BEFORE_NUMBERS, _AFTER = 48, 96, 48
 _NUMBERS_BEFORE_CORE = frozenset({"duration", "ago"})
 _WORDS = re.compile(r"[^\W\d_]+|\d+")
+# What a digit core can name after its run (rules.DIGIT_CORES); "a" is a letter, or an
+# apostrophe ("1960's").
+_AFTER_DIGITS = {"/": "/", ".": ".", ":": ":", "'": "a", "’": "a"}
 
 
 @cache
-def _cores() -> tuple[dict[str, tuple[int, ...]], tuple[int, ...], tuple[int, ...]]:
+def _cores() -> tuple[dict[str, tuple[int, ...]], dict[str, tuple[int, ...]],
+                     dict[str, tuple[int, ...]]]:
     return rule_cores()
 
 
@@ -87,7 +91,9 @@ def _candidates(text: str) -> list[_Candidate]:
     for m in _WORDS.finditer(text):
         word = m.group()
         if word[0].isdigit():
-            rules = year_digits if len(word) == 4 else digits
+            after = text[m.end():m.end() + 1]
+            rules = (year_digits if len(word) == 4 else digits).get(
+                "a" if after.isalpha() else _AFTER_DIGITS.get(after, ""))
         else:
             rules = by_word.get(word.lower())
         if not rules:
