@@ -1609,12 +1609,12 @@ def _core_classes() -> dict[str, frozenset[str]]:
     weekdays = [*t["weekday"], *t["weekday_abbr"]]
     units = t["unit"]
 
-    common = {"day", "night", "eve", "new", "year", "st", "saint", "good", "black", "holy",
-              "may", "fourth", "ash", "lady", "all"}
+    common = {"day", "night", "eve", "year", "years", "st", "saint", "may", "fourth", "lady",
+              "all"}
 
     def longest_word(phrase: str) -> str:  # "christmas day" -> "christmas"
-        # a rare word, so that the rule does not run near every weekday ("palm sunday") or
-        # every "good" ("good friday" runs near "friday")
+        # a rare word, so that the rule does not run near every weekday ("palm sunday" runs
+        # near "palm", "good friday" near "good") or every "year" ("new year's" near "new")
         words = re.findall(r"[^\W\d_]+", phrase.replace("'s", "").replace("’s", ""))
         rare = [w for w in words if w not in common and w not in t["weekday"]]
         return max(rare or [w for w in words if w not in common] or words, key=len)
