@@ -164,8 +164,11 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
                                           and before[-2] in _DETERMINERS)):
         return None  # "will be held"; "the newly launched classes": a participle, not a tense
     if (cue == (PRESENT, False) or w in _cues().schedule) and w.endswith("s") and before and (
-            before[-1] in _DETERMINERS or before[-1] in _COUNTS):
-        return None  # "scored two runs on Friday", "the opens": a noun, not a present verb
+            before[-1] in _DETERMINERS or before[-1] in _QUANTIFIERS
+            or (w in _cues().schedule and before[-2:-1] and before[-2] in _POSSESSIVES
+                and words[i - 1][:1].isupper())):
+        return None  # "scored two runs on Friday", "the opens", "told his French hosts
+        # Tuesday" (not "his term expires"): a noun, not a present verb
     if w in _FUTURE_NOUNS and before and before[-1] in _DETERMINERS and not (
             i + 1 < len(words) and words[i + 1].lower() in ("to", "for")):
         return None  # "In May the plan failed", not "we plan to meet", "their plans for May"
@@ -422,5 +425,8 @@ _INVITATION = re.compile(r"\s*(?:@\w+[\s,:]+)*[\"“'‘(]*(?:join|come|visit|ca
 
 
 _DETERMINERS = {"the", "a", "an", "its", "his", "her", "their", "our", "this", "that"}
+_POSSESSIVES = {"its", "his", "her", "their", "our", "my", "your"}
 _COUNTS = {"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "several",
            "many", "few", "more", "home"}
+# Before a plural noun, like a count: "almost all votes in after Sunday's elections".
+_QUANTIFIERS = _COUNTS | {"all", "most", "some", "no", "any", "these", "those"}
