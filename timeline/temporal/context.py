@@ -252,8 +252,10 @@ def _scan(words, indices, leftward: bool = False
     for i in indices:
         if _is_break(words[i]) or words[i].lower() in _CLAUSE_OPENERS:
             break
-        if leftward and words[i].lower() == "to" and 0 < i < len(words) - 1 and \
-                words[i - 1].lower() in _INTENDING and words[i + 1].isalpha() and \
+        if leftward and words[i].lower() == "to" and 0 < i < len(words) - 1 and (
+                words[i - 1].lower() in _INTENDING
+                or any(w.lower() in _DIRECTING for w in words[max(0, i - 4):i - 1])) and \
+                words[i + 1].isalpha() and \
                 words[i + 1] not in _NOT_VERBS_AFTER_TO and words[i + 1] not in _DETERMINERS:
             infinitive = True
             continue
@@ -261,17 +263,27 @@ def _scan(words, indices, leftward: bool = False
         if cue is None:
             continue
         if infinitive and cue[0] == PAST:
-            # "has decided to admit Poland ... in early March": the infinitive's time, after
-            # the deciding; not "is scheduled to close Monday"
-            return None, guess, -1
+            # "has decided to admit Poland ... in early March", "agreed to testify Friday",
+            # "ordered the defendant to appear Friday": the infinitive's time, after the
+            # deciding; not "is scheduled to close Monday"
+            return (FUTURE, False), guess, i
         if cue == (PAST, False) and words[i].lower() not in _cues().past:
             guess = guess or cue
             continue
+        if leftward and guess and any(w.lower() in ("who", "which")
+                                      for w in words[max(0, i - 3):i]):
+            # "Obama, who leaves office Friday, granted clemency on Tuesday": the cue is the
+            # relative clause's; the verb passed on the way is the date's
+            return guess, guess, i
         return cue, guess, i
     return None, guess, -1
 
 
 # "decided to admit", "hoped to stand": what is intended comes after the intending.
+# "ordered the defendant to appear": what is ordered comes after the ordering.
+# Not "asked", "told", "forced": "Sharon asked Katsav to dissolve parliament on Monday" is
+# when he asked.
+_DIRECTING = {"ordered", "summoned", "invited", "instructed", "directed", "required"}
 _INTENDING = {"decided", "agreed", "planned", "hoped", "wanted", "wished", "promised",
               "threatened", "vowed", "pledged", "intended", "prepared", "proposed", "aimed",
               "arranged", "voted", "chose", "opted", "offered", "ready", "likely", "unlikely"}

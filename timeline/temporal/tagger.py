@@ -38,10 +38,28 @@ TenseOf = Callable[[int, int], "tuple[str, bool] | None"]
 # A deadline word that opens a sentence: "Until Thursday, they had not ...".
 _WORD_BEFORE = re.compile(r"\b(?:until|till|by|before|through)\s*$", re.I)
 # "until Tuesday", "as early as Friday": whatever the verb's tense, the date lies ahead.
-_LOOKS_AHEAD = re.compile(r"\b(?<!continued )(?<!lasted )(?<!ran )(?<!remained )(?<!stayed )"
-                          r"(?<!lingered )(?<!persisted )(?<!waited )(?:until|till)"
-                          r"(?: at least| as late as)?\s+$"
+_LOOKS_AHEAD = re.compile(r"\b(?:until|till)(?: at least| as late as)?\s+$"
                           r"|\b(?:as (?:soon|early) as|no later than|no earlier than)\s+$", re.I)
+# ... but what went on until a day ended then: "talks continued until Wednesday",
+# "negotiators talked until 3 a.m. Wednesday".
+# "the school remained closed until Monday", "the road was closed until Tuesday".
+_DURATIVE_UNTIL = re.compile(
+    r"\b(?:(?:continued|lasted|ran|remained|stayed|lingered|persisted|waited|talked|worked"
+    r"|negotiated|met|debated|fought|raged|burned|searched|celebrated|partied|danced|played"
+    r"|sat|slept|lived|served|reigned|ruled|went on|dragged on|carried on|held out)"
+    r"(?:\s+[a-z]+)?|(?:was|were|had been)\s+(?:closed|shut|open|blocked|sealed|cordoned off))"
+    r"\s+(?:until|till)\s+$", re.I)
+# A day named for what a past sentence prepared for: "police increased security ahead of
+# Sunday's rally", "was dissolved ahead of the May 3 election" look ahead; "before Tuesday's
+# vote" takes the nearest Tuesday.
+_AHEAD_OF = re.compile(r"\b(?P<ahead>ahead of|in advance of|in the run-up to|bracing for"
+                       r"|waiting for|awaiting|preparing for|prepared for)"
+                       r"(?:\s+(?:the|a|its|their|his|her|next))?\s+$"
+                       r"|\bbefore(?:\s+(?:the|a|its|their|his|her))?\s+$", re.I)
+# The day a meeting was moved from: "postponed from March 17 to June 2".
+_MOVED_FROM = re.compile(
+    r"\b(?:postponed|delayed|moved|pushed back|rescheduled|brought forward|changed|shifted)"
+    r"(?:\s+\w+){0,3}\s+from\s+$", re.I)
 # "was postponed to Tuesday", "set sentencing for Thursday": a day put off is ahead.
 _RESCHEDULED = re.compile(
     r"\b(?:postponed|delayed|moved|pushed back|rescheduled|reset|adjourned|deferred|put off"
@@ -587,9 +605,15 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         if not (opens and certain):
             if tense == PAST and preceding_word(text, c.start) in DEADLINE_WORDS:
                 tense = None
-            if _LOOKS_AHEAD.search(text, max(0, c.start - 25), c.start) or \
+            if (_LOOKS_AHEAD.search(text, max(0, c.start - 25), c.start)
+                    and not _DURATIVE_UNTIL.search(text, max(0, c.start - 30), c.start)) or \
                     _RESCHEDULED.search(text, max(0, c.start - 40), c.start):
                 tense, certain = FUTURE, False
+            elif tense != FUTURE and (
+                    ahead := _AHEAD_OF.search(text, max(0, c.start - 30), c.start)):
+                tense, certain = (FUTURE, False) if ahead["ahead"] else (None, False)
+            elif tense == PAST and _MOVED_FROM.search(text, max(0, c.start - 50), c.start):
+                tense = None
         if c.spec.when is not None and c.spec.when.gran == "month" and (
                 _DELIVERY_AFTER.match(text, c.end)
                 or _DELIVERY_BEFORE.search(text, max(0, c.start - 25), c.start)):
