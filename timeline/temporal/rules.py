@@ -305,7 +305,8 @@ _YEAR_PREPOSITIONS = {"in", "since", "by", "until", "till", "before", "after", "
 _UNIT_AFTER = re.compile(rf"\s*(?:{_MEASURED}|\s(?:{_UNIT_NOUNS})\b)", re.I)
 _NOT_YEAR_BEFORE = {"no.", "nos.", "number", "no", "page", "pages", "p.", "route", "flight", "room",
                     "rule", "version", "model", "boeing", "airbus", "windows", "office", "article",
-                    "section", "chapter", "resolution", "bill", "h.r.", "s.", "lot", "car", "unit"}
+                    "section", "chapter", "resolution", "bill", "h.r.", "s.", "lot", "car", "unit",
+                    "form", "forms", "interstate", "highway", "gate", "platform", "suite", "apt."}
 
 
 def b_year(m: re.Match, text: str) -> Spec | None:
@@ -680,7 +681,7 @@ _SHARED_PARTS = re.compile(r",? (?:and|or|&) (?:mon|tues|wednes|thurs|fri|satur|
 
 # After a weekday these make a name: "the Good Friday Agreement", "Monday Night Football".
 _WEEKDAY_NAME = re.compile(r"\s+(?:Agreement|Accord|Mosque|Prayers?|Times|Night Live"
-                           r"|Night Football|Morning Post)\b")
+                           r"|Night Football|Morning Post)\b|\.(?:com|org|net|io|ai)\b")
 # Before a weekday these make it a day even when a capitalised word follows it: the words after
 # open the clause ("On Friday Iraq began"), they are not a name ("Wednesday Addams").
 _LEADS_TO_DAY = {"on", "by", "until", "till", "since"}
@@ -912,9 +913,11 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
         n = None
     if (n is not None and n > 10000) or _g(m, "age"):
         return None
-    if code == "H" and re.fullmatch(_HHMM, raw_n) and \
-            m["unit"].lower() in ("hrs", "h", "hr"):
-        return None  # "1030hrs": a 24-hour clock, as armies and Singapore write it
+    if m["unit"].lower() == "second" and text.startswith("-", m.end()):
+        return None  # "a second-hand suit", "a second-half goal"
+    if code == "H" and re.fullmatch(_HHMM, raw_n) and (
+            m["unit"].lower() in ("hrs", "h", "hr") or _military_hours(m.start("n"), raw_n, text)):
+        return None  # "1030hrs", "at 1500 hours": a 24-hour clock, as armies write it
     if code == "D" and m["unit"].lower().startswith("night") and not raw_n:
         return None
     if raw_n in ("a", "an") and (m["unit"].lower().endswith("s") or text.startswith(
@@ -1034,6 +1037,11 @@ def b_clock_words(m: re.Match, text: str) -> Spec | None:
 
 
 def b_clock_24(m: re.Match, text: str) -> Spec | None:
+    """ "21:43 GMT", "at 21:43"; with a stop ("14.05 BST", "19.45hrs") only before a zone or
+    "hrs": "closed at 19.45" is a price."""
+    if _g(m, "mi_dot"):
+        return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=int(m["h"]),
+                    minute=int(m["mi_dot"]))
     if not (_g(m, "tz") or preceding_word(text, m.start()) in ("at", "by", "until", "around",
                                                                  "about", "from", "since")):
         return None
@@ -1044,11 +1052,25 @@ _HHMM_BEFORE = re.compile(r"(?:\bat(?: abt| about| around)?\s+|\b(?:morning|afte
                           r"|night|tonight|today|tomorrow),\s*)$", re.I)
 
 
+_MILITARY_BEFORE = re.compile(r"\b(?:at|from|until|till|by|and|to|between|before|after|since)"
+                              r"\s+$", re.I)
+
+
+def _military_hours(start: int, digits: str, text: str) -> bool:
+    """Whether "1500 hours" at ``start`` is a clock ("at 1500 hours", "0600 hours"), not a
+    count of hours ("volunteers logged 1800 hours")."""
+    return digits.startswith("0") or bool(
+        _MILITARY_BEFORE.search(text, max(0, start - 10), start))
+
+
 def b_clock_hhmm(m: re.Match, text: str) -> Spec | None:
     """ "at 2250", "at 1200 GMT", "Fri night, 2359": a 24-hour clock written without a colon,
     after "at" or a part of the day, or before GMT or UTC ("2 p.m. (1200 GMT)"): no year is.
     "at 1999" is a year."""
-    zoned = (_g(m, "tz") or "").upper() in ("GMT", "UTC", "HRS")  # "1700hrs" says it is a clock
+    tz = (_g(m, "tz") or "").upper()
+    if tz == "HOURS" and not _military_hours(m.start(), m["h"] + m["mi"], text):
+        return None  # "logged 1800 hours": a duration
+    zoned = tz in ("GMT", "UTC", "HRS", "HOURS")  # "1700hrs" says it is a clock
     if not zoned and not _HHMM_BEFORE.search(text, max(0, m.start() - 12), m.start()):
         return None
     if not _g(m, "tz") and (1900 <= int(m["h"] + m["mi"]) <= 2099 or NOT_YEAR_AFTER.match(
@@ -1125,6 +1147,8 @@ def b_plural_weekday(m: re.Match, text: str) -> Spec | None:
     if _g(m, "wd1"):
         day = lx.tables()["weekday"][m["wd1"].lower()] + 1
         return Spec("SET", value=f"XXXX-WXX-{day}T{lx.part_code(m['parts'][:-1])}")
+    if _WEEKDAY_NAME.match(text, m.end()) or text[max(0, m.start() - 4):m.start()] == "TGI ":
+        return None  # "TGI Fridays", "Mondays.com": names
     wd = m["wd"].lower()[:-1]
     return Spec("SET", value=f"XXXX-WXX-{lx.tables()['weekday'][wd] + 1}")
 
@@ -1240,6 +1264,11 @@ def b_year_end(m: re.Match, text: str) -> Spec | None:
 _PART = r"(?P<part>morning|afternoon|evening|night|nite)"
 _BC_YEAR = r"(?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?!\w)"  # "44 BC" after a month or a season
 _HHMM = r"(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)"  # "2250", "1030hrs": a 24-hour clock
+# A time zone after a clock, kept in its extent: "7:15 p.m. EST", "11:38 a.m. ET", "4.30am
+# AEST", "11:59 p.m. Eastern Time" (not "local time", which TempEval-3's gold leaves out).
+_TZ = (r"(?P<tz>(?-i:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|JST|AE[SD]T|AC[SD]T|AWST|NZ[SD]T|HKT|SGT"
+       r"|MSK|EET|EEST|WAT|EAT|IST)|(?:Eastern|Pacific|Central|Mountain)"
+       r"(?: (?:Standard|Daylight))? [Tt]ime)(?![\w-])")
 RULES: list[Rule] = [
     Rule("iso_date",
          r"(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)(?:[T ](?P<H>\d\d):(?P<M>\d\d)(?::\d\d(?:\.\d+)?)?"
@@ -1512,7 +1541,8 @@ RULES: list[Rule] = [
          r"|the past|the last|the next"
          r"|the first|the final|the previous|the coming|the following|the remaining|the full"
          r"|the entire|the whole|the latest) )?"
-         r"(?P<n>{number}|{vague_quantity}|an?)(?P<plus>\+)?(?P<half> and (?:a )?half)?(?: (?:more"
+         r"(?P<n>{number}|{vague_quantity}|an?)(?P<plus>\+)?(?P<half> and (?:a )?half|-and-a-half)?"
+         r"(?: (?:more"
          r"|additional|full|straight|consecutive|long|successive|extra|trading|business"
          r"|working))?(?: |-|(?<=\d))"
          r"(?P<unit>{unit})"
@@ -1532,7 +1562,7 @@ RULES: list[Rule] = [
          ("a quarter of an hour", "a quarter-century", "three quarters of an hour")),
     Rule("units_long",
          r"(?P<unit>(?P<plural>days|weeks|months|years|decades|centuries)"
-         r"|(?<![\w-])(?:minute|hour|day|week|month|year|decade|century))-long",
+         r"|(?<![\w-])(?:minute|hour|day|week|fortnight|month|year|decade|century))-long",
          lambda m, t: Spec("DURATION", value=_duration_value(
              None if _g(m, "plural") else 1, lx.unit_code(m["unit"]))),
          ("months-long", "decades-long", "year-long", "hour-long")),
@@ -1552,16 +1582,15 @@ RULES: list[Rule] = [
          priority=-5),
     Rule("clock",
          r"(?:" + APPROX + r" )?(?P<h>\d{1,2})(?:[:.](?P<mi>\d\d)|(?P<mi_glued>[0-5]\d)(?=[ap]m))?"
-         r"(?::\d\d)?\+? ?(?P<ampm>a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?: (?P<tz>(?-i:[ECMP][SD]T"
-         r"|GMT|UTC|BST|CET|CEST|JST)))?",
+         r"(?::\d\d)?\+? ?(?P<ampm>a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?: " + _TZ + ")?",
          b_clock, ("9:43 PM", "10 a.m.", "7:15 p.m. EST", "around 7:15 p.m.", "430pm", "7.30am",
                    "5+am")),
     Rule("clock_24",
-         r"(?P<h>[01]?\d|2[0-3]):(?P<mi>[0-5]\d)(?: (?P<tz>(?-i:[ECMP][SD]T|GMT|UTC|BST|CET"
-         r"|CEST|JST)))?",
-         b_clock_24, ("21:43 GMT",)),
+         r"(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d)(?: " + _TZ + ")?"
+         r"|\.(?P<mi_dot>[0-5]\d)(?: " + _TZ.replace("?P<tz>", "?P<tz_dot>") + "|hrs|h))",
+         b_clock_24, ("21:43 GMT", "14.05 BST", "19.45hrs")),
     Rule("clock_hhmm",
-         _HHMM + r"(?: ?(?P<tz>(?-i:GMT|UTC)|hrs|h))?(?![.,]\d)",
+         _HHMM + r"(?: ?(?P<tz>(?-i:GMT|UTC)|hrs|(?<=\x20)hours|h)(?!\w))?(?![.,]\d)",
          b_clock_hhmm, ("at 1015", "at 2250", "at 1200 GMT", "night, 2359", "1200 GMT")),
     Rule("clock_words",
          r"(?:" + APPROX + r" )?(?P<h>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
@@ -1673,7 +1702,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
 _RULE_CORES = {
     "iso_date": "#4", "numeric_date": "#/", "nine_eleven": "#/", "dotted_date": "#.", "spelled_year": "spelled_year",
     "bc_year": "era", "ad_year": "era year_word", "year": "#4", "year_period": "#4", "fiscal_short": "fy",
-    "q_quarter": "q", "fiscal_shorthand": "q h", "month_quarter": "quarter", "clock": "ampm", "clock_24": "#:", "clock_hhmm": "#4",
+    "q_quarter": "q", "fiscal_shorthand": "q h", "month_quarter": "quarter", "clock": "ampm", "clock_24": "#: #.", "clock_hhmm": "#4",
     "clock_words": "clock part",
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#a",
     "month_day_lower": "month", "night_day_pair": "month", "day_month_lower": "month",

@@ -460,7 +460,7 @@ def _is_daily_set(c: _Candidate | None) -> bool:
         re.fullmatch(r"XXXX-(?:XX-XX|WXX-[1-7])(?:T[A-Z]{2})?", c.spec.value))
 
 
-_AM_PM = re.compile(r"[ap]\.?m\b|\bnoon|\bmidnight|o'clock", re.I)
+_AM_PM = re.compile(r"[ap]\.?m\b|\bnoon|\bmidnight", re.I)  # not "o'clock": "10 o'clock tonight"
 
 
 def _is_clock_on_day(c: _Candidate) -> bool:
