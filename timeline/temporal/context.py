@@ -298,7 +298,9 @@ def _first_words(words: list[str], n: int) -> list[str]:
     if not any(w[0].isdigit() for w in words[:n]):
         return words[:n]
     k = counted = 0
-    while k < len(words) and counted < n:
+    # at most twice as many in all: a run of thousands of numbers ("2023-2023-...") would
+    # make each expression in it read the whole run
+    while k < len(words) and counted < n and k < 2 * n:
         counted += not words[k][0].isdigit()
         k += 1
     return words[:k]

@@ -441,14 +441,15 @@ def b_quarter(m: re.Match, text: str) -> Spec | None:
         return _game_period()  # "Brady threw two touchdowns in the fourth quarter"
     q = _quarter_number(m["ord"]) if _g(m, "ord") else int(m["q"])
     year = _g(m, "y") or _g(m, "y0")
+    mod = premod_code(m)  # "the end of the first quarter"
     if year:
-        return Spec("DATE", when=When("quarter", year_of(year), n=q))
+        return Spec("DATE", when=When("quarter", year_of(year), n=q), mod=mod)
     rel = _ws(_g(m, "rel0") or _g(m, "rel")).removesuffix(" year's")  # "next year's", "next"
     offset = REL_STEP.get(rel)
     if offset is not None:
         return Spec("DATE", unit="year", offset=offset, gran="year", anchor=DEICTIC,
-                    when=When("quarter", None, n=q))
-    return Spec("DATE", when=When("quarter", None, n=q))
+                    when=When("quarter", None, n=q), mod=mod)
+    return Spec("DATE", when=When("quarter", None, n=q), mod=mod)
 
 
 def b_fiscal_shorthand(m: re.Match, text: str) -> Spec | None:
@@ -1387,6 +1388,7 @@ RULES: list[Rule] = [
          r"(?: of (?P<y>{year4}))?",
          b_month_range_quarter, ("the April-June quarter", "the Oct.-Dec. quarter of 2012")),
     Rule("quarter",
+         r"(?:(?P<premod>(?:the )?(?:very )?(?:beginning|start|end|middle|close) of) )?"
          r"(?:(?P<y0>{year4})(?:['’]s)? |(?P<rel0>this year's|last year's|next year's) )?"
          r"(?:the (?!\w+-quarter))?(?:fiscal[ -])?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?: |-)(?:fiscal )?"
          r"(?:quarter|qtr\.?)"
