@@ -78,6 +78,11 @@ def _cues() -> _Cues:
     return _Cues(*(frozenset(t[k]) for k in _Cues._fields))
 
 
+# After "could" these make it a past ability or a guess about the past: "could not be
+# reached", "could have been", "could be seen Tuesday".
+_COULD_PAST = {"not", "never", "have", "'ve", "hardly", "only", "barely", "still", "also", "n't"}
+_COULD_PAST_BE = {"seen", "heard", "reached", "found", "felt", "spotted", "traced", "confirmed",
+                  "located", "contacted", "identified", "verified"}
 _CERTAIN_FUTURE = {"will", "'ll", "shall", "won't", "wo", "would", "going", "gonna", "next",
                    "upcoming", "coming", "tomorrow", "forthcoming", "soon"}
 # Participles that read as future unless a past auxiliary stands before them ("was due").
@@ -146,6 +151,12 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
     if w in _MODALS and words[i] != "May":  # "may be resolved the week of March 6"
         after = words[i + 1].lower() if i + 1 < len(words) else ""
         return (PAST, False) if after in ("have", "'ve") else (FUTURE, False)
+    if w == "could":  # "the storm could hit Miami by Sunday"; not "could not be reached"
+        after = [x.lower() for x in words[i + 1:i + 3]]
+        if not after or after[0] in _COULD_PAST or after[0].endswith("n't") or (
+                after[0] == "be" and after[1:] and after[1] in _COULD_PAST_BE):
+            return None
+        return FUTURE, False
     cue = word_tense(words[i])
     before = [x.lower() for x in words[max(0, i - 3):i]]
     if cue is None:
