@@ -679,6 +679,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 dct is None or (b := w.bounds()) is None or b[1] < dct):
             quarter = w
     _order_ranges(text, out, resolved)
+    _order_weekday_ranges(text, out, resolved)
     _order_clock_ranges(text, out, resolved)
     _quarters_ended(text, out, resolved)
     return out
@@ -708,6 +709,28 @@ def _order_ranges(text: str, out: list[Timex], resolved: list[tuple[_Candidate, 
             continue
         earlier = w.with_year(w.year - 1)
         out[i], resolved[i] = _placed(out[i], earlier), (c, earlier)
+
+
+def _order_weekday_ranges(text: str, out: list[Timex],
+                          resolved: list[tuple[_Candidate, When | None]]) -> None:
+    """A range of weekdays lies within a week, its start first: in "a warning for snow from
+    6am on Wednesday until 9am Thursday" (has issued, said on a Tuesday) Wednesday is the next
+    one, as Thursday is; in "between Monday and Wednesday next week" Wednesday follows
+    Monday. Each day was placed by its own words; the later one moves by a week."""
+    for i in range(len(out) - 1):
+        (b, w), (c, v) = resolved[i], resolved[i + 1]
+        if w is None or v is None or out[i].value != w.value or out[i + 1].value != v.value or \
+                None in (w.year, w.month, w.day, v.year, v.month, v.day) or w.bc or v.bc or \
+                b.spec.weekday is None or c.spec.weekday is None or \
+                not _joins_range(text, out[i].start, out[i].end, out[i + 1].start):
+            continue
+        days = (dt.date(v.year, v.month, v.day) - dt.date(w.year, w.month, w.day)).days
+        if days < 0 and c.spec.direction is None:
+            later = _day_moved(v, 7)
+            out[i + 1], resolved[i + 1] = _placed(out[i + 1], later), (c, later)
+        elif days >= 7 and b.spec.direction is None:
+            later = _day_moved(w, 7)
+            out[i], resolved[i] = _placed(out[i], later), (b, later)
 
 
 def _placed(t: Timex, w: When) -> Timex:
