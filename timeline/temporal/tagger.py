@@ -26,7 +26,7 @@ from timeline.temporal.context import (
     sentence_of,
     tense_at,
 )
-from timeline.temporal.lexicon import number_value
+from timeline.temporal.lexicon import number_value, tables
 from timeline.temporal.model import Timex
 from timeline.temporal.resolve import Reference, Resolved, resolve
 from timeline.temporal.rules import NOT_YEAR_AFTER, RULES, Rule, preceding_word, rule_cores
@@ -624,9 +624,12 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             # read with its own verb)
             after, sure = tense_at(text, sentence, c.end + 1, c.end + 1)
             tense, certain = (after, sure) if after is not None else (FUTURE, False)
-        if tense == PRESENT and c.spec.weekday is not None and c.spec.direction is None and \
+        if c.spec.weekday is not None and c.spec.direction is None and \
                 text.startswith(("'s", "’s"), c.end):
-            tense = None  # "Friday's purchases is far below": the clause's tense, not the day's
+            if tense == PRESENT:
+                tense = None  # "Friday's purchases is far below": the clause's tense, not the day's
+            elif tense == FUTURE and _names_done(text, c.end + 2):
+                tense, certain = PAST, False  # "they will appeal Wednesday's ruling"
         spec, ref_previous = c.spec, previous
         if narrative and moved == index - 1 and spec.anchor == ANAPHORIC and spec.offset and \
                 spec.unit in ("year", "month", "week", "day") and \
@@ -709,6 +712,17 @@ def _order_ranges(text: str, out: list[Timex], resolved: list[tuple[_Candidate, 
             continue
         earlier = w.with_year(w.year - 1)
         out[i], resolved[i] = _placed(out[i], earlier), (c, earlier)
+
+
+_NOUN_AFTER = re.compile(r"(?:\s+[A-Za-z-]+){1,3}")
+
+
+def _names_done(text: str, at: int) -> bool:
+    """Whether one of the three words after ``at`` names what is over once it happened
+    ("'s ruling", "'s court ruling", "'s deadly attack")."""
+    m = _NOUN_AFTER.match(text, at)
+    done = tables()["tense"]["done_nouns"]
+    return m is not None and any(w.lower() in done for w in m.group().split())
 
 
 def _order_weekday_ranges(text: str, out: list[Timex],
