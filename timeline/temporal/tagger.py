@@ -40,9 +40,9 @@ _WORD_BEFORE = re.compile(r"\b(?:until|till|by|before|through)\s*$", re.I)
 # "until Tuesday", "as early as Friday": whatever the verb's tense, the date lies ahead.
 _LOOKS_AHEAD = re.compile(r"\b(?:until|till)(?: at least| as late as)?\s+$"
                           r"|\b(?:as (?:soon|early) as|no later than|no earlier than)\s+$", re.I)
-# ... but what went on until a day ended then: "talks continued until Wednesday",
-# "negotiators talked until 3 a.m. Wednesday".
-# "the school remained closed until Monday", "the road was closed until Tuesday".
+# ... but what went on until a day, or stayed closed until it, ended then: "talks continued
+# until Wednesday", "negotiators talked until 3 a.m. Wednesday", "the school remained closed
+# until Monday", "the road was closed until Tuesday".
 _DURATIVE_UNTIL = re.compile(
     r"\b(?:(?:continued|lasted|ran|remained|stayed|lingered|persisted|waited|talked|worked"
     r"|negotiated|met|debated|fought|raged|burned|searched|celebrated|partied|danced|played"
@@ -721,8 +721,12 @@ def _names_done(text: str, at: int) -> bool:
     """Whether one of the three words after ``at`` names what is over once it happened
     ("'s ruling", "'s court ruling", "'s deadly attack")."""
     m = _NOUN_AFTER.match(text, at)
-    done = tables()["tense"]["done_nouns"]
-    return m is not None and any(w.lower() in done for w in m.group().split())
+    return m is not None and any(w.lower() in _done_nouns() for w in m.group().split())
+
+
+@cache
+def _done_nouns() -> frozenset[str]:
+    return frozenset(tables()["tense"]["done_nouns"])
 
 
 def _order_weekday_ranges(text: str, out: list[Timex],
@@ -730,7 +734,8 @@ def _order_weekday_ranges(text: str, out: list[Timex],
     """A range of weekdays lies within a week, its start first: in "a warning for snow from
     6am on Wednesday until 9am Thursday" (has issued, said on a Tuesday) Wednesday is the next
     one, as Thursday is; in "between Monday and Wednesday next week" Wednesday follows
-    Monday. Each day was placed by its own words; the later one moves by a week."""
+    Monday. Each day was placed by its own words: an end placed before its start moves a week
+    on, and so does a start placed a week or more before its end."""
     for i in range(len(out) - 1):
         (b, w), (c, v) = resolved[i], resolved[i + 1]
         if w is None or v is None or out[i].value != w.value or out[i + 1].value != v.value or \
