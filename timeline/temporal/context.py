@@ -80,7 +80,7 @@ def _cues() -> _Cues:
 
 # After "could" these make it a past ability or a guess about the past: "could not be
 # reached", "could have been", "could be seen Tuesday".
-_COULD_PAST = {"not", "never", "have", "'ve", "hardly", "only", "barely", "still", "also", "n't"}
+_COULD_PAST = {"not", "never", "have", "'ve", "hardly", "only", "barely", "still", "also"}
 _COULD_PAST_BE = {"seen", "heard", "reached", "found", "felt", "spotted", "traced", "confirmed",
                   "located", "contacted", "identified", "verified"}
 _CERTAIN_FUTURE = {"will", "'ll", "shall", "won't", "wo", "would", "going", "gonna", "next",

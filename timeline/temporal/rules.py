@@ -34,9 +34,11 @@ class Rule:
 
 
 # --------------------------------------------------------------------------- shared fragments
+# "the end of", "the very beginning of": a part of a whole period.
+WHOLE_OF = r"(?:the )?(?:very )?(?:beginning|start|end|middle|close|turn) of"
 PREMOD = (
     r"(?P<premod>(?:early|late) in|(?:the )?(?:early|late|mid-|mid)"
-    r"|(?:the )?(?:very )?(?:beginning|start|end|middle|close|turn) of"
+    r"|" + WHOLE_OF +
     r"|the (?:early|late|latter) part of|(?:the )?(?:early|late) part of|around the end of"
     r"|the (?:first|opening|early|last|final|closing|dying) (?:few )?(?:days|weeks|months) of)"
 )
@@ -1053,15 +1055,14 @@ _HHMM_BEFORE = re.compile(r"(?:\bat(?: abt| about| around)?\s+|\b(?:morning|afte
                           r"|night|tonight|today|tomorrow),\s*)$", re.I)
 
 
-_MILITARY_BEFORE = re.compile(r"\b(?:at|from|until|till|by|and|to|between|before|after|since)"
-                              r"\s+$", re.I)
+_MILITARY_BEFORE = {"at", "from", "until", "till", "by", "and", "to", "between", "before",
+                    "after", "since"}
 
 
 def _military_hours(start: int, digits: str, text: str) -> bool:
     """Whether "1500 hours" at ``start`` is a clock ("at 1500 hours", "0600 hours"), not a
     count of hours ("volunteers logged 1800 hours")."""
-    return digits.startswith("0") or bool(
-        _MILITARY_BEFORE.search(text, max(0, start - 10), start))
+    return digits.startswith("0") or preceding_word(text, start) in _MILITARY_BEFORE
 
 
 def b_clock_hhmm(m: re.Match, text: str) -> Spec | None:
@@ -1267,9 +1268,12 @@ _BC_YEAR = r"(?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?!\w)"  # "44 BC" after a month o
 _HHMM = r"(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)"  # "2250", "1030hrs": a 24-hour clock
 # A time zone after a clock, kept in its extent: "7:15 p.m. EST", "11:38 a.m. ET", "4.30am
 # AEST", "11:59 p.m. Eastern Time" (not "local time", which TempEval-3's gold leaves out).
-_TZ = (r"(?P<tz>(?-i:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|JST|AE[SD]T|AC[SD]T|AWST|NZ[SD]T|HKT|SGT"
-       r"|MSK|EET|EEST|WAT|EAT|IST)|(?:Eastern|Pacific|Central|Mountain)"
-       r"(?: (?:Standard|Daylight))? [Tt]ime)(?![\w-])")
+def _tz(group: str | None = "tz") -> str:
+    """The time-zone fragment, captured as ``group`` (not captured for None)."""
+    return ("(?P<" + group + ">" if group else "(?:") + (
+        r"(?-i:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|JST|AE[SD]T|AC[SD]T|AWST|NZ[SD]T|HKT|SGT"
+        r"|MSK|EET|EEST|WAT|EAT|IST)|(?:Eastern|Pacific|Central|Mountain)"
+        r"(?: (?:Standard|Daylight))? [Tt]ime)(?![\w-])")
 RULES: list[Rule] = [
     Rule("iso_date",
          r"(?P<y>\d{4})-(?P<mo>\d\d)-(?P<d>\d\d)(?:[T ](?P<H>\d\d):(?P<M>\d\d)(?::\d\d(?:\.\d+)?)?"
@@ -1388,7 +1392,7 @@ RULES: list[Rule] = [
          r"(?: of (?P<y>{year4}))?",
          b_month_range_quarter, ("the April-June quarter", "the Oct.-Dec. quarter of 2012")),
     Rule("quarter",
-         r"(?:(?P<premod>(?:the )?(?:very )?(?:beginning|start|end|middle|close) of) )?"
+         r"(?:(?P<premod>" + WHOLE_OF + ") )?"
          r"(?:(?P<y0>{year4})(?:['’]s)? |(?P<rel0>this year's|last year's|next year's) )?"
          r"(?:the (?!\w+-quarter))?(?:fiscal[ -])?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?: |-)(?:fiscal )?"
          r"(?:quarter|qtr\.?)"
@@ -1584,12 +1588,12 @@ RULES: list[Rule] = [
          priority=-5),
     Rule("clock",
          r"(?:" + APPROX + r" )?(?P<h>\d{1,2})(?:[:.](?P<mi>\d\d)|(?P<mi_glued>[0-5]\d)(?=[ap]m))?"
-         r"(?::\d\d)?\+? ?(?P<ampm>a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?: " + _TZ + ")?",
+         r"(?::\d\d)?\+? ?(?P<ampm>a\.m\.|p\.m\.|a\.m|p\.m|am|pm)(?: " + _tz() + ")?",
          b_clock, ("9:43 PM", "10 a.m.", "7:15 p.m. EST", "around 7:15 p.m.", "430pm", "7.30am",
                    "5+am")),
     Rule("clock_24",
-         r"(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d)(?: " + _TZ + ")?"
-         r"|\.(?P<mi_dot>[0-5]\d)(?: " + _TZ.replace("?P<tz>", "?P<tz_dot>") + "|hrs|h))",
+         r"(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d)(?: " + _tz() + ")?"
+         r"|\.(?P<mi_dot>[0-5]\d)(?: " + _tz(None) + "|hrs|h))",
          b_clock_24, ("21:43 GMT", "14.05 BST", "19.45hrs")),
     Rule("clock_hhmm",
          _HHMM + r"(?: ?(?P<tz>(?-i:GMT|UTC)|hrs|(?<=\x20)hours|h)(?!\w))?(?![.,]\d)",
@@ -1633,6 +1637,8 @@ RULES: list[Rule] = [
 # every rule everywhere finds, over the development corpora.
 YEAR_DIGITS = "#4"
 DIGIT_CORES = {"#/": "/", "#.": ".", "#:": ":", "#a": "a"}  # core -> what follows
+# The character after a digit run -> its core's key (any letter is "a" too; else "").
+DIGIT_FOLLOWERS = {"/": "/", ".": ".", ":": ":", "'": "a", "’": "a"}
 
 
 def _core_classes() -> dict[str, frozenset[str]]:

@@ -29,7 +29,14 @@ from timeline.temporal.context import (
 from timeline.temporal.lexicon import number_value, tables
 from timeline.temporal.model import Timex
 from timeline.temporal.resolve import Reference, Resolved, resolve
-from timeline.temporal.rules import NOT_YEAR_AFTER, RULES, Rule, preceding_word, rule_cores
+from timeline.temporal.rules import (
+    DIGIT_FOLLOWERS,
+    NOT_YEAR_AFTER,
+    RULES,
+    Rule,
+    preceding_word,
+    rule_cores,
+)
 from timeline.temporal.spec import ANAPHORIC, CALENDAR, Spec
 
 MODES = ("auto", "news", "narrative")
@@ -57,13 +64,13 @@ _AHEAD_OF = re.compile(r"\b(?P<ahead>ahead of|in advance of|in the run-up to|bra
                        r"(?:\s+(?:the|a|its|their|his|her|next))?\s+$"
                        r"|\bbefore(?:\s+(?:the|a|its|their|his|her))?\s+$", re.I)
 # The day a meeting was moved from: "postponed from March 17 to June 2".
+_MOVED = r"postponed|delayed|moved|pushed back|rescheduled|brought forward"
 _MOVED_FROM = re.compile(
-    r"\b(?:postponed|delayed|moved|pushed back|rescheduled|brought forward|changed|shifted)"
-    r"(?:\s+\w+){0,3}\s+from\s+$", re.I)
+    r"\b(?:" + _MOVED + r"|changed|shifted)(?:\s+\w+){0,3}\s+from\s+$", re.I)
 # "was postponed to Tuesday", "set sentencing for Thursday": a day put off is ahead.
 _RESCHEDULED = re.compile(
-    r"\b(?:postponed|delayed|moved|pushed back|rescheduled|reset|adjourned|deferred|put off"
-    r"|brought forward|set)(?:\s+\w+){0,2}\s+(?:to|until|till|for)\s+$", re.I)
+    r"\b(?:" + _MOVED + r"|reset|adjourned|deferred|put off|set)(?:\s+\w+){0,2}"
+    r"\s+(?:to|until|till|for)\s+$", re.I)
 # A weekday that opens a line of a forecast or a listing: "Saturday: Showers likely."
 _LISTED = re.compile(r"[ \t]*:[ \t]")
 # A commodity's delivery month is ahead, whatever its price did.
@@ -85,9 +92,6 @@ class _Candidate:
 _BEFORE, _BEFORE_NUMBERS, _AFTER = 48, 96, 48
 _NUMBERS_BEFORE_CORE = frozenset({"duration", "ago"})
 _WORDS = re.compile(r"[^\W\d_]+|\d+")
-# What a digit core can name after its run (rules.DIGIT_CORES); "a" is a letter, or an
-# apostrophe ("1960's").
-_AFTER_DIGITS = {"/": "/", ".": ".", ":": ":", "'": "a", "’": "a"}
 
 
 @cache
@@ -111,7 +115,7 @@ def _candidates(text: str) -> list[_Candidate]:
         if word[0].isdigit():
             after = text[m.end():m.end() + 1]
             rules = (year_digits if len(word) == 4 else digits).get(
-                "a" if after.isalpha() else _AFTER_DIGITS.get(after, ""))
+                "a" if after.isalpha() else DIGIT_FOLLOWERS.get(after, ""))
         else:
             rules = by_word.get(word.lower())
         if not rules:
