@@ -28,7 +28,9 @@ _ABBREVIATIONS = {
 _BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n"
                        r"|\n(?=[A-Z\"“])")
 # A comma and a closing quote end what was quoted: '"We will go back on Sunday," he added'.
-_WORD = re.compile(r"\d[\d,.]*%?|[A-Za-z]+(?:['’][a-z]+)?|[;:—]|--|,\s*(?:\"|''|”)")
+# A "!" or "?" inside what the sentence splitter keeps together ends a clause: "got the
+# job!!! start wednesday".
+_WORD = re.compile(r"\d[\d,.]*%?|[A-Za-z]+(?:['’][a-z]+)?|[;:—!?]|--|,\s*(?:\"|''|”)")
 
 
 @lru_cache(maxsize=4)  # the tagger and the event reader ask for the same text in turn
@@ -110,7 +112,7 @@ _NOT_BASE_PAST_AFTER = _PASSIVE_AUX | _BE | {
 # A new clause has its own tense: "ruled Wednesday that he must be returned".
 _CLAUSE_OPENERS = {"that", "which", "who", "whom", "whose", "saying", "because", "whether",
                    "when", "while", "if", "where", "although", "though", "unless"}
-_BREAKS = {";", ":", "—", "--"}
+_BREAKS = {";", ":", "—", "--", "!", "?"}
 
 
 def _is_break(word: str) -> bool:
@@ -145,8 +147,9 @@ def word_tense(word: str) -> tuple[str, bool] | None:
     return None
 
 
-def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
-    """The tense cue of ``words[i]`` read in context, or None."""
+def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] | None:
+    """The tense cue of ``words[i]`` read in context, or None; ``leftward``: ``words`` are the
+    (at most 10) words before the expression in its sentence."""
     w = words[i].lower()
     if w in _MODALS and words[i] != "May":  # "may be resolved the week of March 6"
         after = words[i + 1].lower() if i + 1 < len(words) else ""
@@ -161,7 +164,10 @@ def _cue(words: list[str], i: int) -> tuple[str, bool] | None:
     before = [x.lower() for x in words[max(0, i - 3):i]]
     if cue is None:
         if w in _cues().schedule_base:
-            return _base_schedule(before)
+            # the first word: the sentence's, or its Nth word before the date
+            return _base_schedule(before) if before or (leftward and len(words) < 10) else None
+        if w == "wait" and before and before[-1] in ("can't", "cant", "cannot"):
+            return FUTURE, False  # "can't wait for Friday"
         return _base_past(words, i, before) if w in _BASE_PASTS else None
     if w in ("next", "earlier") and i + 1 < len(words) and words[i + 1].lower() in ("to", "than"):
         return None  # "the building next to the embassy", "no earlier than Monday"
@@ -219,12 +225,13 @@ def _base_past(words: list[str], i: int, before: list[str]) -> tuple[str, bool] 
 
 
 def _base_schedule(before: list[str]) -> tuple[str, bool] | None:
-    """ "Lawmakers return Monday", "we meet Friday", "talks resume in March": a present that
-    schedules, after a plural subject; not "did not return", "to meet", "the open"."""
-    if not before:
-        return None
+    """ "Lawmakers return Monday", "we meet Friday", "talks resume in March", "I start
+    Monday": a present that schedules, after a plural subject, "I" or none; not "did not
+    return", "to meet", "the open"."""
+    if not before or _is_break(before[-1]):  # a verb opening its clause: "start wednesday"
+        return FUTURE, False
     b = before[-1]
-    if b in ("we", "they", "you") or (len(b) > 3 and b.endswith("s") and b.isalpha()
+    if b in ("we", "they", "you", "i") or (len(b) > 3 and b.endswith("s") and b.isalpha()
                                        and b not in _NOT_PLURAL_SUBJECTS):
         return FUTURE, False
     return None
@@ -270,7 +277,7 @@ def _scan(words, indices, leftward: bool = False
                 words[i + 1] not in _NOT_VERBS_AFTER_TO and words[i + 1] not in _DETERMINERS:
             infinitive = True
             continue
-        cue = _cue(words, i)
+        cue = _cue(words, i, leftward)
         if cue is None:
             continue
         if infinitive and cue[0] == PAST:
@@ -445,6 +452,7 @@ def _headline_infinitive(text: str, s0: int, start: int) -> bool:
 
 # A sentence that invites or proposes speaks of what is to come.
 _INVITATION = re.compile(r"\s*(?:@\w+[\s,:]+)*[\"“'‘(]*(?:join|come|visit|catch|book|register"
+                         r"|take|grab|bring|save the date|don'?t forget|mark your"
                          r"|remember to|don'?t miss|how about|what about|let'?s"
                          r"|see (?:you|u|ya)|meet me|meet us)\b", re.I)
 

@@ -67,6 +67,10 @@ def _fragments() -> dict[str, str]:
         "month": f"(?:{full_month}|{abbr_month})",
         "month_lower": lower_month,
         "month_name": full_month,
+        # "see u in november", "january is the longest month": tweets write months in lower
+        # case; not "may" and "march", nor "august" the adjective (the month rule's check)
+        "month_name_lower": _alternation([w for w in months if w not in ("may", "march")],
+                                         flags="-i"),
         "weekday": f"(?:{_alternation(weekdays, flags='i')}|{wd_abbr})",
         "weekday_name": _alternation(weekdays, flags="i"),
         "number": number,

@@ -46,8 +46,14 @@ PREMOD = (
 OPT_PREMOD = "(?:" + PREMOD + "(?: |(?<=-)))?"
 # "circa 1450", "ca. 466 BC", "c. 1200 BC": a year given as about right.
 CIRCA = r"(?:(?P<circa>circa|ca\.|c\.(?= \d)) ?)?"
+# "over" is "more than" after these ("for over a year", "took over a month") and before "ago";
+# elsewhere it is "during" ("repay the loan over three years") and no part of the expression.
+_MORE_THAN_OVER = "|".join(
+    rf"(?<=\b{w}\x20)" for w in ("for", "after", "took", "take", "takes", "lasted", "lasts",
+                                 "spent", "of", "in", "is", "was", "are", "were", "been", "be"))
 APPROX = (
-    r"(?P<approx>about|around|approximately|roughly|some|nearly|almost|more than|over(?! the)"
+    r"(?P<approx>about|around|approximately|roughly|some|nearly|almost|more than"
+    r"|(?:" + _MORE_THAN_OVER + r")over(?! the)|over(?=(?:\s+\S+){1,3}\s+ago\b)"
     r"|less than|under|at least|at most|up to|no more than|just over|just under|well over"
     r"|fewer than|not more than|not quite)"
 )
@@ -236,6 +242,9 @@ def b_month(m: re.Match, text: str) -> Spec | None:
         return None
     if re.match(r"\s+[A-Z][a-z]", after) and before not in MONTH_CONTEXT and not rel:
         return None  # "August Wilson", "June Carter"
+    if name == "august" and not rel and (before not in MONTH_CONTEXT or before in (
+            "that", "of", "and", "or", "each", "every", "-")):
+        return None  # "an august institution", "that august body"
     if re.match(r"['’]s\s", after) and before not in MONTH_CONTEXT:
         return None  # "May's government"
     hint = {"last": -1, "this past": -1, "next": 1, "this coming": 1, "coming": 1}.get(rel)
@@ -1335,7 +1344,7 @@ RULES: list[Rule] = [
     Rule("month",
          OPT_PREMOD + r"(?:(?P<rel>this past|this coming|this|last|next|coming|the month of"
          r"|the previous|the preceding|the following|the next) )?"
-         r"(?P<mon>{month_name})",
+         r"(?P<mon>{month_name}|{month_name_lower})",
          b_month, ("in May", "last November", "mid-August", "the end of March", "early April",
                    "the month of April"),
          priority=-1),
