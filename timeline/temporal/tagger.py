@@ -37,7 +37,7 @@ from timeline.temporal.rules import (
     preceding_word,
     rule_cores,
 )
-from timeline.temporal.spec import ANAPHORIC, CALENDAR, Spec
+from timeline.temporal.spec import ANAPHORIC, CALENDAR, DEICTIC, Spec
 
 MODES = ("auto", "news", "narrative")
 # The tense of an expression's clause from elsewhere (a parse), by its offsets; None: no word.
@@ -347,6 +347,28 @@ _CARRY = {((0, "Y"), (0, "M")): 12, ((0, "Y"), (0, "W")): 53, ((0, "M"), (0, "W"
           ((1, "H"), (1, "M")): 60, ((1, "M"), (1, "S")): 60}
 
 
+# "Ten years ago today", "a week ago today", "Five years ago this week": one date, the day
+# (week, month) of publication that many units back.
+_AGO_THIS = {"today": "day", "this week": "week", "this month": "month"}
+_FINER = {"day": ("week", "month", "year", "decade"), "week": ("month", "year", "decade"),
+          "month": ("year", "decade")}
+
+
+def _merge_ago_today(text: str, cands: list[_Candidate]) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    for c in cands:
+        prev = out[-1] if out else None
+        gran = _AGO_THIS.get(" ".join(text[c.start:c.end].lower().split()))
+        if (gran is not None and prev is not None and prev.rule.name == "ago"
+                and prev.spec.anchor == DEICTIC and prev.spec.offset < 0
+                and prev.spec.unit in _FINER[gran] and not text[prev.end:c.start].strip(" \t")):
+            spec = replace(prev.spec, gran=gran, follow_quarter=False)
+            out[-1] = _Candidate(prev.start, c.end, prev.rule, spec)
+            continue
+        out.append(c)
+    return out
+
+
 def _merge_durations(text: str, cands: list[_Candidate]) -> list[_Candidate]:
     """ "an hour thirty minutes", "two hours and 17 minutes", "three years and four months":
     one DURATION (PT1H30M), when the second unit is smaller than the first."""
@@ -566,7 +588,7 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto",
         text = text.translate(_APOSTROPHES)  # "today’s": one character for one
     cands = [c for c in _select(_within_sentences(text, _candidates(text)))
              if not _in_quoted_title(text, c.start, c.end)]
-    cands = _merge_durations(text, cands)
+    cands = _merge_ago_today(text, _merge_durations(text, cands))
     cands = _merge_clock_with_day(text, _year_ranges(text, _day_ranges(text, cands)))
     cands = _bc_ranges(text, cands)
     cands = _shared_years(text, cands)
@@ -589,6 +611,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     moved = -1  # the index of the expression that set ``previous``
     quarter: When | None = None
     day_in_sentence: tuple[tuple[int, int], When] | None = None
+    background = False  # whether ``previous`` is a news story's background, not its time
     out: list[Timex] = []
     resolved: list[tuple[_Candidate, When | None]] = []  # what each of ``out`` came from
     named_years = [_named_year(c) for c in cands]
@@ -640,6 +663,14 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 _APPOSED.fullmatch(text, cands[index - 1].end, c.start):
             # "It ended in May 1945, nearly six years later": counted from the date before
             ref_previous = story_before
+        if not narrative and background and spec.anchor == ANAPHORIC and \
+                ref_previous is previous and previous is not None \
+                and day_in_sentence is not None and (spec.unit in _DAY_UNITS or (
+                    spec.part is not None and spec.unit is None and spec.when is None)):
+            # "The blast came Tuesday, igniting chemicals stored there since 2014. The next
+            # day ...": in news, a day counted from a day, the last one named, not from a year
+            # in the background (a history's year or month is its story's time)
+            ref_previous = day_in_sentence[1]
         named_day = day_in_sentence[1] if day_in_sentence and day_in_sentence[0] == sentence \
             else None
         if named_day is not None and (_is_clock(c) or _names_weekday_of(text, c)):
@@ -680,6 +711,10 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         if w is not None and w.year is not None and not looks_back and not aside and not (
                 narrative and _coarser_same(w, previous)) and not unnamed_winter:
             story_before, previous, moved = previous, w, index
+            # a year or month in the background of a news story: "stored there since 2014",
+            # "winning the 2012 Olympics", "a trial is expected to begin in January"
+            background = w.day is None and (clause_tense == FUTURE or preceding_word(
+                text, c.start) in ("since", "the"))
         if w is not None and w.day is not None and w.year is not None:
             day_in_sentence = (sentence, w)
         if w is not None and w.gran == "quarter" and w.n and w.year is not None and (
@@ -692,6 +727,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     return out
 
 
+_DAY_UNITS = frozenset({"day", "hour", "minute", "second"})
 _APPOSED = re.compile(r",[ \t]*")
 _ENDS_CLAUSE = re.compile(r"\s*(?:[.;!?]|,?\s+and\b|$)")
 _RANGE_OPENER = re.compile(r"\b(?:[Bb]etween|[Ff]rom)\s+$")
