@@ -148,6 +148,9 @@ def _shifted(spec: Spec, ref: Reference) -> When:
     day = _anchor_day(spec, ref)
     gran = spec.gran
     prev = ref.previous
+    if spec.unit == "quarter" and spec.offset == -1 and spec.anchor == ANAPHORIC and \
+            not (prev is not None and prev.gran == "quarter" and prev.n) and not ref.narrative:
+        day = ref.dct  # "the previous quarter" with no quarter named before it
     if (prev is not None and prev.year is not None and spec.unit in _YEARS
             and (ref.narrative or spec.anchor == ANAPHORIC)):
         # Counted on the story's year: "A year earlier" after "the winter of 1701" is 1700,

@@ -421,7 +421,7 @@ def b_century(m: re.Match, text: str) -> Spec | None:
 
 def _quarter_number(word: str) -> int | None:
     return {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4,
-            "4th": 4}.get(word.lower())
+            "4th": 4, "final": 4, "last": 4}.get(word.lower())
 
 
 # A game's halves and quarters are no calendar's: "Arsenal scored twice in the first half".
@@ -503,6 +503,10 @@ def b_rel_quarter(m: re.Match, text: str) -> Spec | None:
         return Spec("DATE", unit="latest_quarter", anchor=DEICTIC, gran="quarter")
     if rel == "year":
         return Spec("DATE", unit="quarter", offset=-4, anchor=ANAPHORIC, gran="quarter")
+    if _ws(_g(m, "rel")) in ("previous", "prior") and m.group()[:3].lower() == "the":
+        # "in the third quarter, down from 2% in the previous quarter": the one before the
+        # quarter just named (resolve counts from the publication's when none was)
+        return Spec("DATE", unit="quarter", offset=-1, anchor=ANAPHORIC, gran="quarter")
     return Spec("DATE", unit="quarter", offset=rel, anchor=DEICTIC, gran="quarter")
 
 
@@ -512,6 +516,13 @@ def b_year_period(m: re.Match, text: str) -> Spec | None:
     if _g(m, "q"):  # "the 1988 quarter": the quarter reported on, in 1988
         return Spec("DATE", when=When("quarter", int(m["y"])), follow_quarter=True)
     return Spec("DATE", when=When("year", int(m["y"])))
+
+
+# What a period of the year is reported for: "first-half profit", "second-half sales" (not a
+# game's "first-half goal").
+_REPORTED = (r"(?:(?:net|operating|pre-?tax|core|adjusted|group) )?(?:profits?|revenues?|sales"
+             r"|earnings|results|loss(?:es)?|growth|output|GDP|dividends?|figures|income"
+             r"|shipments|deliveries|orders|margins?)\b")
 
 
 def b_half(m: re.Match, text: str) -> Spec | None:
@@ -878,6 +889,8 @@ def _quantity(m: re.Match) -> float | None:
     value = 1.0 if raw in ("", "a", "an", "one") else lx.number_value(raw)
     if (_g(m, "half") or _g(m, "half2")) and value is not None:
         value += 0.5
+    if _g(m, "half_of") and value is not None:  # "half an hour later"
+        value /= 2
     return value
 
 
@@ -887,6 +900,8 @@ def b_ago(m: re.Match, text: str) -> Spec | None:
     word = _ws(m["dir"])
     sign = -1 if word in ("ago", "earlier", "before", "back", "previously", "prior") else 1
     anchor = DEICTIC if word in ("ago", "from now", "hence", "back") else ANAPHORIC
+    if code == "H" and n is not None and not float(n).is_integer() and (n * 60).is_integer():
+        code, n = "TM", n * 60  # "half an hour later", "two and a half hours ago": minutes
     if n is None or not float(n).is_integer():
         return Spec("DATE", value="PAST_REF" if sign < 0 else "FUTURE_REF", mod=approx_code(m))
     n = int(n)
@@ -1403,7 +1418,9 @@ RULES: list[Rule] = [
     Rule("quarter",
          r"(?:(?P<premod>" + WHOLE_OF + ") )?"
          r"(?:(?P<y0>{year4})(?:['’]s)? |(?P<rel0>this year's|last year's|next year's) )?"
-         r"(?:the (?!\w+-quarter))?(?:fiscal[ -])?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)(?: |-)(?:fiscal )?"
+         r"(?:the (?!\w+-quarter))?(?:fiscal[ -])?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th"
+         r"|(?:final|last)(?= quarter of (?:the year|this year|last year|next year|{year4})))"
+         r"(?: |-)(?:fiscal )?"
          r"(?:quarter|qtr\.?)"
          r"(?: of (?:(?:fiscal |the fiscal year |the year )?(?P<y>{year4})"
          r"|(?P<rel>this|last|next) (?:fiscal )?year(?!['’]s)))?",
@@ -1452,7 +1469,8 @@ RULES: list[Rule] = [
          r"the (?P<y>{year4}) (?:period|(?P<q>quarter)|(?P<ord>first|second|third|fourth) quarter)",
          b_year_period, ("the 1988 period", "the 1988 third quarter", "the 1988 quarter")),
     Rule("half",
-         r"(?:the )?(?:(?P<ord>first|second|1st|2nd) half|(?:(?P<late>last|latter) half"
+         r"(?:the )?(?:(?P<ord>first|second|1st|2nd)(?: half|-half(?= " + _REPORTED + r"))"
+         r"|(?:(?P<late>last|latter) half"
          r"|(?P<two>first|last|final) two quarters)(?= of))(?: of (?:(?P<y>{year4})"
          r"|(?P<rel>this|last|next|the) (?:fiscal )?year))?",
          b_half, ("the first half of 1998", "the second half", "the first half of this year",
@@ -1531,7 +1549,7 @@ RULES: list[Rule] = [
                           "the current fiscal year", "the full year", "nxt yr"),
          priority=-1),
     Rule("ago",
-         r"(?:" + APPROX + r" )?(?P<n>{anumber}|{vague_quantity})(?P<plus>\+)?"
+         r"(?:" + APPROX + r" )?(?P<half_of>half )?(?P<n>{anumber}|{vague_quantity})(?P<plus>\+)?"
          r"(?P<half> and (?:a )?half)?(?: more| full)?(?: |(?<=\d))(?P<unit>{unit})(?: or so)?"
          r" (?P<dir>ago|earlier|later|from now|hence"
          r"|back|before(?=\s*[,.;:)]|\s*$)|after(?=\s*[,.;:)]|\s*$)|previously|prior"
