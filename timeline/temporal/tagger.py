@@ -417,6 +417,33 @@ _PART_OF = re.compile(r"(?:early in )?the (?:early |late )?(?P<p>morning|afterno
 _PART_CODES = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
 
 
+# The bare hour that opens a clock range: "from 9 to 11 a.m.", "5-7pm", "between 2 and 3 p.m.".
+_HOUR_BEFORE = re.compile(r"(?<![\w.,:/$£€-])(?P<h>1[0-2]|0?[1-9])(?::(?P<mi>[0-5]\d))?"
+                          r"(?P<gap>\s*(?:to|until|till|[-–])\s*|\s+and\s+)$", re.I)
+_RANGE_START = re.compile(r"(?:\b(?:from|between)\s+|^|[\s(@]|\bat\s+)$", re.I)
+
+
+def _clock_range_starts(text: str, cands: list[_Candidate]) -> list[_Candidate]:
+    """``cands`` and the bare hours that open the ranges their clocks close, in the end's
+    half of the day unless that would put the start after the end ("11 to 1 p.m.")."""
+    out: list[_Candidate] = []
+    for c in cands:
+        m = _HOUR_BEFORE.search(text, max(0, c.start - 12), c.start) if (
+            _is_clock(c) and _AM_PM.search(text, c.start, c.end)) else None
+        if m is not None and (not out or out[-1].end <= m.start()) and (
+                "and" not in m["gap"].lower() or _BETWEEN.search(text, max(0, m.start() - 9),
+                                                                m.start())) and \
+                _RANGE_START.search(text, max(0, m.start() - 9), m.start()):
+            hour, minute = int(m["h"]) % 12, int(m["mi"] or 0)
+            end_hour = c.spec.hour
+            if end_hour >= 12 and (hour + 12, minute) <= (end_hour, c.spec.minute or 0):
+                hour += 12  # "5-7pm": 17:00; "11 to 1 p.m.": 11:00
+            spec = replace(c.spec, hour=hour, minute=minute, mod=None)
+            out.append(_Candidate(m.start(), m.start("gap"), c.rule, spec))
+        out.append(c)
+    return out
+
+
 def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate]:
     """ "10 a.m. Tuesday" / "Tuesday, 10 a.m." -> one TIME whose day is the date's."""
     out: list[_Candidate] = []
@@ -593,7 +620,8 @@ def tag(text: str, dct: str | dt.date | None = None, *, mode: str = "auto",
     cands = [c for c in _select(_within_sentences(text, _candidates(text)))
              if not _in_quoted_title(text, c.start, c.end)]
     cands = _merge_ago_today(text, _merge_durations(text, cands))
-    cands = _merge_clock_with_day(text, _year_ranges(text, _day_ranges(text, cands)))
+    cands = _merge_clock_with_day(text, _clock_range_starts(
+        text, _year_ranges(text, _day_ranges(text, cands))))
     cands = _bc_ranges(text, cands)
     cands = _shared_years(text, cands)
     narrative = mode == "narrative" or (mode == "auto" and _is_narrative(text, cands, day))
