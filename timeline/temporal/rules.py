@@ -188,6 +188,20 @@ def b_nine_eleven(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", when=When("day", lx.tables()["named_day"]["09-11"]["year"], 9, 11))
 
 
+# Before a month/day with no year, a word that makes it a day: "on 3/15", "by 12/25"; not
+# "went 3/10 from the field", "a 1/4 share".
+_SLASH_DAY_BEFORE = {"on", "by", "until", "till", "til", "before", "after", "since", "from",
+                     "through", "thru", "to", "starting", "sale", "due", "dated", "ends", "begins"}
+
+
+def b_month_slash_day(m: re.Match, text: str) -> Spec | None:
+    month, day = int(m["mo"]), int(m["d"])
+    if (month, day) == (9, 11) or preceding_word(text, m.start()) not in _SLASH_DAY_BEFORE \
+            or not valid_day(2000, month, day):
+        return None
+    return Spec("DATE", when=When("day", None, month, day))
+
+
 def b_week_of(m: re.Match, text: str) -> Spec | None:
     """ "The week of March 6": the ISO week holding that day."""
     day = b_month_day(m, text)
@@ -1307,6 +1321,9 @@ RULES: list[Rule] = [
          ("9/13/2023", "13/09/2023", "9/13/23")),
     Rule("nine_eleven", r"(?<![\d/.])9/11(?![\d/]|\.\d)", b_nine_eleven,
          ("since 9/11", "post-9/11")),
+    Rule("month_slash_day",
+         r"(?<![\d/.$£€])(?P<mo>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/%]|\.\d)",
+         b_month_slash_day, ("on 3/15", "by 12/25")),
     Rule("week_of",
          r"the week of (?P<mon>{month}) (?P<d>{day_of_month})(?:,? (?P<y>{year4}))?",
          b_week_of,
@@ -1735,7 +1752,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
 
 
 _RULE_CORES = {
-    "iso_date": "#4", "numeric_date": "#/", "nine_eleven": "#/", "dotted_date": "#.", "spelled_year": "spelled_year",
+    "iso_date": "#4", "numeric_date": "#/", "nine_eleven": "#/", "month_slash_day": "#/", "dotted_date": "#.", "spelled_year": "spelled_year",
     "bc_year": "era", "ad_year": "era year_word", "year": "#4", "year_period": "#4", "fiscal_short": "fy",
     "q_quarter": "q", "fiscal_shorthand": "q h", "month_quarter": "quarter", "clock": "ampm", "clock_24": "#: #.", "clock_hhmm": "#4",
     "clock_words": "clock part",
