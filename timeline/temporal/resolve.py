@@ -256,7 +256,9 @@ def _weekday(spec: Spec, ref: Reference) -> When:
     if day is None:
         return When("day")  # XXXX-XX-XX: no reference, no day
     coarse = _coarse_story(spec, ref)
-    if coarse is not None:  # "on Tuesday" in a story last dated "September 1989"
+    if coarse is not None and not (coarse.gran == "week" and spec.direction == 0):
+        # "on Tuesday" in a story last dated "September 1989"; not "That Friday" after "the
+        # week of Oct. 19, 2015", which is in that week
         return When("day", coarse.year, coarse.month)
     wd = spec.weekday
     direction = spec.direction

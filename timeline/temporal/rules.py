@@ -648,7 +648,7 @@ def b_holiday(m: re.Match, text: str) -> Spec | None:
 
 WEEKDAY_REL = {"nxt": 1, "last": -1, "this past": -1, "past": -1, "previous": -1, "next": 1,
                "this coming": 1, "coming": 1, "this": 0, "the following": 1, "the next": 1,
-               "the previous": -1, "the preceding": -1}
+               "the previous": -1, "the preceding": -1, "that": 0}
 
 
 _TEMPORAL_CAPS = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
@@ -701,6 +701,9 @@ _WEEKDAY_EVENT = re.compile(r"[ \t]+(?:Talks?|Show|Sale|Party|Class|Workshop|Ses
 def b_weekday(m: re.Match, text: str) -> Spec | None:
     word = m["wd"]
     rel = _ws(_g(m, "rel"))
+    if rel == "that" and not (m["rel"][0] == "T" and not text[:m.start()].strip(" \t\"“(")[-1:]
+                              .isalnum()) and preceding_word(text, m.start()) not in _LEADS_TO_DAY:
+        return None  # "said that Friday's vote ...": the conjunction; "That Friday, he resigned"
     context = rel or preceding_word(text, m.start()) in ("on", "by")
     if word[0].islower() and word.lower() not in lx.tables()["weekday"] and not context:
         return None  # "wed", "sat" alone are words
@@ -736,7 +739,7 @@ def _weekday_spec(m: re.Match, text: str) -> Spec | None:
         return None
     spec = Spec("DATE", weekday=lx.weekday_number(word), direction=WEEKDAY_REL.get(rel),
                 news_cue=not rel.startswith("the "), mod=premod_code(m))
-    if rel.startswith("the "):
+    if rel.startswith("the ") or rel == "that":  # "That Friday": in the story's week
         spec.anchor = ANAPHORIC
     if _g(m, "wrel"):
         if rel:
@@ -1508,7 +1511,8 @@ RULES: list[Rule] = [
                      "last Christmas", "Xmas evening", "Thanksgiving weekend")),
     Rule("weekday",
          r"(?:(?P<premod>early|late) )?(?:(?P<rel>this past|this coming|last|next|this|coming|past"
-         r"|previous|the following|the next|the previous|the preceding) )?"
+         r"|previous|the following|the next|the previous|the preceding|(?-i:That)"
+         r"|(?:(?<=\bon\x20)|(?<=\bby\x20)|(?<=\buntil\x20)|(?<=\bsince\x20))that) )?"
          # "Friday the 13th": the weekday decides the day; the 13th is not checked against it
          r"(?P<wd>{weekday})(?:(?:['’]s)? " + _PART + r"| the {day_of_month})?"
          r"(?: of (?P<wrel>last|next|this) week(?![\w-]))?",
