@@ -99,6 +99,9 @@ _PAST_AUX = {"had"}  # "had been due to expire Friday": past; "was planned for M
 # Before these a past form is a passive participle ("will be held"), not a tense.
 _PASSIVE_AUX = {"be", "been", "being", "is", "are", "am", "'s", "get", "gets", "getting"}
 _MODALS = {"may", "might", "should", "must", "can"}
+# After these a past form is a state, not a tense: "will remain closed through Wednesday".
+_COPULAS = {"remain", "remains", "stay", "stays", "seem", "seems", "become", "becomes",
+            "appear", "appears", "look", "looks", "feel", "feels"}
 _HAVE = {"has", "have", "had", "'ve", "'d"}
 # After a regular -ed form these make it a verb ("changed from", "announced the").
 _VERB_FOLLOWERS = {"the", "a", "an", "from", "to", "in", "on", "at", "by", "with", "its", "his",
@@ -176,7 +179,8 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
     if cue[0] == PAST and before[-2:] == ["to", "be"] and not {"was", "were", "had"} & {
             x.lower() for x in words[max(0, i - 5):i - 2]}:
         return FUTURE, False  # "the elections to be held in April", not "was due to be held"
-    if cue[0] == PAST and before and (before[-1] in _PASSIVE_AUX or before[-1] in _DETERMINERS
+    if cue[0] == PAST and before and (before[-1] in _PASSIVE_AUX or before[-1] in _COPULAS
+                                      or before[-1] in _DETERMINERS
                                       or (before[-1].endswith("ly") and before[-2:-1]
                                           and before[-2] in _DETERMINERS)):
         return None  # "will be held"; "the newly launched classes": a participle, not a tense

@@ -1207,7 +1207,8 @@ def b_part_of_day(m: re.Match, text: str) -> Spec | None:
     part = lx.part_code(m["p"])
     if rel == "last" and part != "NI":
         offset = -1
-    return Spec("TIME", unit="day", offset=offset, gran="day", anchor=anchor, part=part)
+    mod = "END" if rel.startswith("late") else "START" if rel.startswith("early") else None
+    return Spec("TIME", unit="day", offset=offset, gran="day", anchor=anchor, part=part, mod=mod)
 
 
 # How a day, week or evening was lived: "a long day", "a rainy afternoon", "a crazy week".
@@ -1401,6 +1402,11 @@ RULES: list[Rule] = [
          lambda m, t: Spec("DATE", unit=m["unit"].lower(), gran=m["unit"].lower(),
                            offset=-1 if m["dir"].lower() == "before" else 1, anchor=ANAPHORIC),
          ("the day before", "the year after")),
+    Rule("anaphoric_part",
+         r"the (?P<p>morning|afternoon|evening|night) (?P<dir>before|after)(?=\s*[,.;:)]|\s*$)",
+         lambda m, t: Spec("TIME", unit="day", offset=-1 if m["dir"].lower() == "before" else 1,
+                           gran="day", anchor=ANAPHORIC, part=lx.part_code(m["p"])),
+         ("the night before", "the morning after")),
     Rule("bc_year",
          CIRCA + OPT_PREMOD + r"(?P<y>\d{1,4}) (?P<era>BC|B\.C\.?|BCE|AD|A\.D\.|CE)(?![\w])",
          b_bc_year, ("499 BC", "218 B.C.")),
@@ -1773,7 +1779,8 @@ _RULE_CORES = {
     "day_described": "lived",
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "direction",
     "vague_ago": "units", "ordinal_day": "#a",
-    "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_day": "day",
+    "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_part": "part",
+    "anaphoric_day": "day",
     "year_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "quarter_unit": "quarter", "bare_units": "units", "units_long": "long",
     "vague": "vague", "set": "every", "set_times": "times", "set_every_n": "every", "frequency": "frequency",
 }
