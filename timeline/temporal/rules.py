@@ -53,7 +53,7 @@ _MORE_THAN_OVER = "|".join(
                                  "spent", "of", "in", "is", "was", "are", "were", "been", "be"))
 APPROX = (
     r"(?P<approx>about|around|approximately|roughly|some|nearly|almost|more than"
-    r"|(?:" + _MORE_THAN_OVER + r")over(?! the)|over(?=(?:\s+\S+){1,3}\s+ago\b)"
+    r"|(?=over\b)(?:(?:" + _MORE_THAN_OVER + r")over(?! the)|over(?=(?:\s+\S+){1,3}\s+ago\b))"
     r"|less than|under|at least|at most|up to|no more than|just over|just under|well over"
     r"|fewer than|not more than|not quite)"
 )
@@ -1518,7 +1518,7 @@ RULES: list[Rule] = [
     Rule("weekday",
          r"(?:(?P<premod>early|late) )?(?:(?P<rel>this past|this coming|last|next|this|coming|past"
          r"|previous|the following|the next|the previous|the preceding|(?-i:That)"
-         r"|(?:(?<=\bon\x20)|(?<=\bby\x20)|(?<=\buntil\x20)|(?<=\bsince\x20))that) )?"
+         r"|(?=that\b)(?:(?<=\bon\x20)|(?<=\bby\x20)|(?<=\buntil\x20)|(?<=\bsince\x20))that) )?"
          # "Friday the 13th": the weekday decides the day; the 13th is not checked against it
          r"(?P<wd>{weekday})(?:(?:['’]s)? " + _PART + r"| the {day_of_month})?"
          r"(?: of (?P<wrel>last|next|this) week(?![\w-]))?",
