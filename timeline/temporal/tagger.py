@@ -76,6 +76,10 @@ _LISTED = re.compile(r"[ \t]*:[ \t]")
 # A commodity's delivery month is ahead, whatever its price did.
 _DELIVERY_AFTER = re.compile(r"\s+(?:delivery|contracts?|futures)\b", re.I)
 _DELIVERY_BEFORE = re.compile(r"\bdelivery\s+(?:in\s+)?$", re.I)
+# A month's figures: "the August jobs report", "September inflation data".
+_DATA_AFTER = re.compile(r"(?:\s+[\w-]+){0,2}?\s+(?:report|reports|data|figures|numbers|statistics"
+                         r"|payrolls|readings?|survey|index)\b", re.I)
+_MINUTES_OF = re.compile(r"\bminutes of (?:its|the|their) $", re.I)  # "minutes of its June meeting"
 # A period's results are reported once it is over or under way.
 _RESULTS_AFTER = re.compile(r"(?:\s+(?:earnings|financial|operating|sales|profit))?\s+"
                             r"(?:results|earnings|figures|numbers|report|reports|statements)\b",
@@ -673,10 +677,14 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 tense, certain = (FUTURE, False) if ahead["ahead"] else (None, False)
             elif tense == PAST and _MOVED_FROM.search(text, max(0, c.start - 50), c.start):
                 tense = None
-        if c.spec.when is not None and c.spec.when.gran in ("quarter", "half") and \
-                tense == FUTURE and _RESULTS_AFTER.match(text, c.end):
-            tense, certain = None, False  # "will report fourth-quarter results": one under way
-            # or over, not next year's
+        if c.spec.when is not None and tense == FUTURE and (
+                (c.spec.when.gran in ("quarter", "half") and _RESULTS_AFTER.match(text, c.end))
+                or (c.spec.when.gran == "month" and (
+                    _DATA_AFTER.match(text, c.end)
+                    or _MINUTES_OF.search(text, max(0, c.start - 25), c.start)))):
+            # "will report fourth-quarter results", "the August jobs report will show": the
+            # nearest period reported on, under way or over, not next year's
+            tense, certain = None, False
         if c.spec.when is not None and c.spec.when.gran == "month" and (
                 _DELIVERY_AFTER.match(text, c.end)
                 or _DELIVERY_BEFORE.search(text, max(0, c.start - 25), c.start)):
