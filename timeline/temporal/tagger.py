@@ -668,6 +668,12 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         if not (opens and certain):
             if tense == PAST and preceding_word(text, c.start) in DEADLINE_WORDS:
                 tense = None
+            elif tense in (PRESENT, None) and not certain and \
+                    preceding_word(text, c.start) in ("by", "before") and \
+                    not text.startswith(("'s", "’s"), c.end):
+                # "terminated if the deal does not close by Dec. 31"; not "before Friday's
+                # purchases is far below", whose verb is not the day's
+                tense = FUTURE
             if (_LOOKS_AHEAD.search(text, max(0, c.start - 25), c.start)
                     and not _DURATIVE_UNTIL.search(text, max(0, c.start - 30), c.start)) or \
                     _RESCHEDULED.search(text, max(0, c.start - 40), c.start):
