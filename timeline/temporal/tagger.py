@@ -647,6 +647,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     moved = -1  # the index of the expression that set ``previous``
     quarter: When | None = None
     day_in_sentence: tuple[tuple[int, int], When] | None = None
+    story_day: tuple[tuple[int, int], When] | None = None  # the first day of its sentence
     background = False  # whether ``previous`` is a news story's background, not its time
     out: list[Timex] = []
     resolved: list[tuple[_Candidate, When | None]] = []  # what each of ``out`` came from
@@ -723,6 +724,13 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             ref_previous = day_in_sentence[1]
         named_day = day_in_sentence[1] if day_in_sentence and day_in_sentence[0] == sentence \
             else None
+        if named_day is None and not narrative and story_day is not None and _is_clock(c) and \
+                _next_sentence(starts, story_day[0][0], c.start) and \
+                _fits_tense(story_day[1], dct, tense) and \
+                not _EVERY_AFTER.search(text, c.end, c.end + 25):
+            # "Jackson died on Thursday. Paramedics were called at 12:21 p.m.": the day the
+            # sentence before is on, not the day of publication
+            named_day = story_day[1]
         if named_day is not None and (_is_clock(c) or _names_weekday_of(text, c)):
             # "tomorrow at 12pm", "May 5 - 6 (Tues-Wed 9:00am - 5:30pm)": the day the sentence
             # just named, and a weekday in brackets after it is that day's
@@ -767,6 +775,12 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 text, c.start) in ("since", "the"))
         if w is not None and w.day is not None and w.year is not None:
             day_in_sentence = (sentence, w)
+            if (story_day is None or story_day[0] != sentence) and \
+                    not text.startswith(("'s", "’s"), c.end) and \
+                    preceding_word(text, c.start) not in DEADLINE_WORDS:
+                # the day the sentence is on: not "from Friday's close", "reach Manila by
+                # Friday"
+                story_day = (sentence, w)
         if w is not None and w.gran == "quarter" and w.n and w.year is not None and (
                 dct is None or (b := w.bounds()) is None or b[1] < dct):
             quarter = w
@@ -775,6 +789,23 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     _order_clock_ranges(text, out, resolved)
     _quarters_ended(text, out, resolved)
     return out
+
+
+_EVERY_AFTER = re.compile(r"\b(?:every|each|daily|everyday)\b", re.I)  # "8:00 to 21:00 everyday"
+
+
+def _next_sentence(starts: tuple[int, ...], start: int, at: int) -> bool:
+    """Whether ``at`` lies in the sentence after the one starting at ``start``."""
+    return bisect.bisect_right(starts, at) - bisect.bisect_right(starts, start) == 1
+
+
+def _fits_tense(day: When, dct: dt.date | None, tense: str | None) -> bool:
+    """Whether a clause of ``tense`` can be on ``day``: not a past one after publication, nor
+    a future one before it."""
+    bounds = day.bounds()
+    if dct is None or bounds is None:
+        return True
+    return not ((tense == PAST and bounds[0] > dct) or (tense == FUTURE and bounds[1] < dct))
 
 
 _DAY_UNITS = frozenset({"day", "hour", "minute", "second"})
