@@ -725,6 +725,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         named_day = day_in_sentence[1] if day_in_sentence and day_in_sentence[0] == sentence \
             else None
         if named_day is None and not narrative and story_day is not None and _is_clock(c) and \
+                c.spec.anchor != ANAPHORIC and \
                 _next_sentence(starts, story_day[0][0], c.start) and \
                 _fits_tense(story_day[1], dct, tense) and \
                 not _EVERY_AFTER.search(text, c.end, c.end + 25):
@@ -777,9 +778,10 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             day_in_sentence = (sentence, w)
             if (story_day is None or story_day[0] != sentence) and \
                     not text.startswith(("'s", "’s"), c.end) and \
-                    preceding_word(text, c.start) not in DEADLINE_WORDS:
+                    preceding_word(text, c.start) not in DEADLINE_WORDS and \
+                    not _SAID_ON.search(text, max(0, c.start - 20), c.start):
                 # the day the sentence is on: not "from Friday's close", "reach Manila by
-                # Friday"
+                # Friday", "Police said on Thursday that"
                 story_day = (sentence, w)
         if w is not None and w.gran == "quarter" and w.n and w.year is not None and (
                 dct is None or (b := w.bounds()) is None or b[1] < dct):
@@ -791,6 +793,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     return out
 
 
+_SAID_ON = re.compile(r"\b(?:said|says|told|announced|reported|stated|added)(?:\s+on)?\s+$", re.I)
 _EVERY_AFTER = re.compile(r"\b(?:every|each|daily|everyday)\b", re.I)  # "8:00 to 21:00 everyday"
 
 
