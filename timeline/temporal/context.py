@@ -167,7 +167,8 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
     before = [x.lower() for x in words[max(0, i - 3):i]]
     if cue is None:
         if w in _cues().schedule_base:
-            # the first word: the sentence's, or its Nth word before the date
+            # with no word before it, it opens the sentence only if fewer than the ten words
+            # tense_at reads before the date were there to read
             return _base_schedule(before) if before or (leftward and len(words) < 10) else None
         if w == "wait" and before and before[-1] in ("can't", "cant", "cannot"):
             return FUTURE, False  # "can't wait for Friday"

@@ -363,6 +363,8 @@ _FINER = {"day": ("week", "month", "year", "decade"), "week": ("month", "year", 
 
 
 def _merge_ago_today(text: str, cands: list[_Candidate]) -> list[_Candidate]:
+    """``cands`` with each "N units ago" and the "today" / "this week" / "this month" right
+    after it one candidate, at the finer granularity."""
     out: list[_Candidate] = []
     for c in cands:
         prev = out[-1] if out else None
@@ -812,6 +814,7 @@ def _fits_tense(day: When, dct: dt.date | None, tense: str | None) -> bool:
 
 
 _DAY_UNITS = frozenset({"day", "hour", "minute", "second"})
+
 _APPOSED = re.compile(r",[ \t]*")
 _ENDS_CLAUSE = re.compile(r"\s*(?:[.;!?]|,?\s+and\b|$)")
 _RANGE_OPENER = re.compile(r"\b(?:[Bb]etween|[Ff]rom)\s+$")
