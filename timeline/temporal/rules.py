@@ -188,12 +188,6 @@ def b_nine_eleven(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", when=When("day", lx.tables()["named_day"]["09-11"]["year"], 9, 11))
 
 
-# Before a month/day with no year, a word that makes it a day: "on 3/15", "by 12/25"; not
-# "went 3/10 from the field", "a 1/4 share".
-_SLASH_DAY_BEFORE = {"on", "by", "until", "till", "til", "before", "after", "since", "from",
-                     "through", "thru", "to", "starting", "sale", "due", "dated", "ends", "begins"}
-
-
 def b_month_slash_day(m: re.Match, text: str) -> Spec | None:
     month, day = int(m["mo"]), int(m["d"])
     if (month, day) == (9, 11) or preceding_word(text, m.start()) not in _SLASH_DAY_BEFORE \
@@ -701,9 +695,11 @@ _WEEKDAY_EVENT = re.compile(r"[ \t]+(?:Talks?|Show|Sale|Party|Class|Workshop|Ses
 def b_weekday(m: re.Match, text: str) -> Spec | None:
     word = m["wd"]
     rel = _ws(_g(m, "rel"))
-    if rel == "that" and not (m["rel"][0] == "T" and not text[:m.start()].strip(" \t\"“(")[-1:]
-                              .isalnum()) and preceding_word(text, m.start()) not in _LEADS_TO_DAY:
-        return None  # "said that Friday's vote ...": the conjunction; "That Friday, he resigned"
+    # The pattern takes a lower-case "that" only after "on", "by" ...; a capital one must open
+    # its sentence ("That Friday, he resigned"), or it is the conjunction of a headline
+    if rel == "that" and m["rel"][0] == "T" and preceding_word(text, m.start()) not in \
+            _LEADS_TO_DAY and text[max(0, m.start() - 12):m.start()].rstrip(" \t\"“(")[-1:].isalnum():
+        return None
     context = rel or preceding_word(text, m.start()) in ("on", "by")
     if word[0].islower() and word.lower() not in lx.tables()["weekday"] and not context:
         return None  # "wed", "sat" alone are words
@@ -1253,6 +1249,16 @@ def b_bare_part(m: re.Match, text: str) -> Spec | None:
     return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, part=part)
 
 
+def b_anaphoric_unit(m: re.Match, text: str) -> Spec | None:
+    """ "the day before", "the year after"; "the night before": that part of the day before."""
+    offset = -1 if m["dir"].lower() == "before" else 1
+    if _g(m, "p"):
+        return Spec("TIME", unit="day", offset=offset, gran="day", anchor=ANAPHORIC,
+                    part=lx.part_code(m["p"]))
+    unit = m["unit"].lower()
+    return Spec("DATE", unit=unit, gran=unit, offset=offset, anchor=ANAPHORIC)
+
+
 def b_anaphoric_day(m: re.Match, text: str) -> Spec | None:
     rel = _ws(m["rel"])
     off = {"that": 0, "the same": 0, "that same": 0, "the next": 1, "the following": 1,
@@ -1264,6 +1270,10 @@ def b_anaphoric_day(m: re.Match, text: str) -> Spec | None:
 
 _ORDINAL_DAY_BEFORE = {"on", "from", "until", "till", "by", "since", "before", "after", "to",
                        "through", "and", "for"}
+# Before a month/day with no year, a word that makes it a day: "on 3/15", "by 12/25"; not
+# "went 3/10 from the field", "a 1/4 share".
+_SLASH_DAY_BEFORE = (_ORDINAL_DAY_BEFORE - {"and", "for"}) | {
+    "til", "thru", "starting", "sale", "due", "dated", "ends", "begins"}
 # What may follow "the 20th" when it is a day: punctuation, or a word that is not its noun
 # ("the 20th century", "the 20th anniversary", "the 20th floor").
 _ORDINAL_DAY_AFTER = re.compile(r"\s*(?:[,.;:)!?]|$|(?:and|or|to|was|were|when|at|in|with|but"
@@ -1398,15 +1408,9 @@ RULES: list[Rule] = [
          b_month_rel_year, ("January this year", "June last year", "March 3 next year",
                             "mid-March next year", "March of next year")),
     Rule("anaphoric_unit",
-         r"the (?P<unit>day|week|month|year) (?P<dir>before|after)(?=\s*[,.;:)]|\s*$)",
-         lambda m, t: Spec("DATE", unit=m["unit"].lower(), gran=m["unit"].lower(),
-                           offset=-1 if m["dir"].lower() == "before" else 1, anchor=ANAPHORIC),
-         ("the day before", "the year after")),
-    Rule("anaphoric_part",
-         r"the (?P<p>morning|afternoon|evening|night) (?P<dir>before|after)(?=\s*[,.;:)]|\s*$)",
-         lambda m, t: Spec("TIME", unit="day", offset=-1 if m["dir"].lower() == "before" else 1,
-                           gran="day", anchor=ANAPHORIC, part=lx.part_code(m["p"])),
-         ("the night before", "the morning after")),
+         r"the (?:(?P<unit>day|week|month|year)|(?P<p>morning|afternoon|evening|night))"
+         r" (?P<dir>before|after)(?=\s*[,.;:)]|\s*$)",
+         b_anaphoric_unit, ("the day before", "the year after", "the night before")),
     Rule("bc_year",
          CIRCA + OPT_PREMOD + r"(?P<y>\d{1,4}) (?P<era>BC|B\.C\.?|BCE|AD|A\.D\.|CE)(?![\w])",
          b_bc_year, ("499 BC", "218 B.C.")),
@@ -1779,8 +1783,7 @@ _RULE_CORES = {
     "day_described": "lived",
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "direction",
     "vague_ago": "units", "ordinal_day": "#a",
-    "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_part": "part",
-    "anaphoric_day": "day",
+    "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_day": "day",
     "year_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "quarter_unit": "quarter", "bare_units": "units", "units_long": "long",
     "vague": "vague", "set": "every", "set_times": "times", "set_every_n": "every", "frequency": "frequency",
 }
