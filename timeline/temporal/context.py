@@ -116,6 +116,8 @@ _NOT_BASE_PAST_AFTER = _PASSIVE_AUX | _BE | {
 _CLAUSE_OPENERS = {"that", "which", "who", "whom", "whose", "saying", "because", "whether",
                    "when", "while", "if", "where", "although", "though", "unless"}
 _BREAKS = {";", ":", "—", "--", "!", "?"}
+# Past forms that are never participles: "a message that was read Wednesday night".
+_FINITE_PASTS = {"was", "were", "did", "had"}
 
 
 def _is_break(word: str) -> bool:
@@ -136,7 +138,7 @@ def word_tense(word: str) -> tuple[str, bool] | None:
     if w in past:
         return PAST, True
     if w in schedule:
-        return FUTURE, False  # "his term expires in March", "the festival takes place Saturday"
+        return FUTURE, True  # "his term expires in March", "the festival takes place Saturday"
     if w in present:
         return PRESENT, False
     if w.endswith("n't"):
@@ -167,9 +169,9 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
     before = [x.lower() for x in words[max(0, i - 3):i]]
     if cue is None:
         if w in _cues().schedule_base:
-            # with no word before it, it opens the sentence only if fewer than the ten words
-            # tense_at reads before the date were there to read
-            return _base_schedule(before) if before or (leftward and len(words) < 10) else None
+            # leftward, tense_at gives the words before the first one it scans, so no word
+            # before it means it opens the sentence
+            return _base_schedule(before) if before or leftward else None
         if w == "wait" and before and before[-1] in ("can't", "cant", "cannot"):
             return FUTURE, False  # "can't wait for Friday"
         return _base_past(words, i, before) if w in _BASE_PASTS else None
@@ -180,11 +182,12 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
     if cue[0] == PAST and before[-2:] == ["to", "be"] and not {"was", "were", "had"} & {
             x.lower() for x in words[max(0, i - 5):i - 2]}:
         return FUTURE, False  # "the elections to be held in April", not "was due to be held"
-    if cue[0] == PAST and before and (before[-1] in _PASSIVE_AUX or before[-1] in _COPULAS
-                                      or before[-1] in _DETERMINERS
-                                      or (before[-1].endswith("ly") and before[-2:-1]
-                                          and before[-2] in _DETERMINERS)):
+    if cue[0] == PAST and before and w not in _FINITE_PASTS and (
+            before[-1] in _PASSIVE_AUX or before[-1] in _COPULAS or before[-1] in _DETERMINERS
+            or (before[-1].endswith("ly") and before[-2:-1] and before[-2] in _DETERMINERS)):
         return None  # "will be held"; "the newly launched classes": a participle, not a tense
+    if w in _cues().schedule and words[i + 1:i + 2] and words[i + 1].lower() == "of":
+        return None  # "the first IBSA heads of government summit in September": a noun
     if (cue == (PRESENT, False) or w in _cues().schedule) and w.endswith("s") and before and (
             before[-1] in _DETERMINERS or before[-1] in _QUANTIFIERS
             or (w in _cues().schedule and before[-2:-1] and before[-2] in _POSSESSIVES
@@ -341,15 +344,21 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
     # Words near the expression only: the whole sentence each time costs the square of its
     # length when it lists many dates.
     reach = 100 * window
-    left = _last_words(_WORD.findall(text, max(s0, start - reach), start), window)
+    before = _WORD.findall(text, max(s0, start - reach), start)
+    left = _last_words(before, window)
+    # the scan reads up to three words more before the first one, to know what that one is
+    # ("is to be discussed by European heads of state during a summit on December 15")
+    wider = _last_words(before, window + 3)
+    skipped = len(wider) - len(left)
     right = _first_words(_WORD.findall(text, end, min(s1, end + reach)), window)
-    scans = [(left, range(len(left) - 1, -1, -1)), (right, range(len(right)))]
+    scans = [(wider, range(len(wider) - 1, skipped - 1, -1)), (right, range(len(right)))]
     if left and left[-1].lower() in _DETERMINERS:
         scans.reverse()  # "the Aug. 7 blasts killed": the date modifies a noun; its verb follows
     guesses = []
     for words, order in scans:
-        cue, guess, at = _scan(words, order, words is left)
-        if cue and words is left and _reported_clause(left, at):
+        cue, guess, at = _scan(words, order, words is wider)
+        at -= skipped if words is wider else 0
+        if cue and words is wider and _reported_clause(left, at):
             # "Powell said a cut in March is unlikely": "that" left out, the date is in
             # what was said, whose own verb follows
             said, _, _ = _scan(right, range(len(right)))
