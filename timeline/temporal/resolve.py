@@ -80,8 +80,8 @@ def _after_late_clock(when: When, spec: Spec, previous: When | None) -> bool:
 
 def _on_calendar(when: When) -> When:
     """``when``; a ValueError when its year is off the calendar ("378988112592466 years ago",
-    "600 years later" after "500 BC"): before year 1 (0 for the first century) or after 9999."""
-    lowest = 0 if when.gran == "century" and not when.bc else 1
+    "600 years later" after "500 BC"): before year 1 (0 for a first century) or after 9999."""
+    lowest = 0 if when.gran == "century" else 1  # the first century BC is BC00
     if when.year is not None and not lowest <= when.year <= 9999:
         raise ValueError(f"year {when.year} is off the calendar")
     return when
@@ -156,7 +156,9 @@ def _shifted(spec: Spec, ref: Reference) -> When:
         # Counted on the story's year: "A year earlier" after "the winter of 1701" is 1700,
         # whatever day the winter began; BC years count down.
         years = _YEARS[spec.unit] * spec.offset
-        if prev.bc:
+        if prev.bc:  # "December of that year" after "218 BC" is BC0218-12
+            if spec.when is not None:
+                return replace(spec.when, year=prev.year - years, bc=True)
             return When(gran if gran in _YEARS else "year", prev.year - years, bc=True)
         if gran in _YEARS and spec.when is None and not (
                 spec.follow_quarter and prev.gran == "quarter"):

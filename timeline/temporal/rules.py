@@ -148,6 +148,12 @@ def b_dotted(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", when=When("day", y, mo, d)) if valid_day(y, mo, d) else None
 
 
+# After an ordinal these make it a unit's number, not a day: "August the 6th Army".
+_MILITARY_UNIT = re.compile(r"[ \t]+(?-i:Army|Armies|Division|Corps|Fleet|Regiment|Brigade"
+                            r"|Battalion|Panzer|Infantry|Cavalry|Squadron|Airborne|Armou?red"
+                            r"|Marines?|Guards|Mountain|Rifles|Light|Air|Parachute|SS)\b")
+
+
 def b_month_day(m: re.Match, text: str) -> Spec | None:
     mo = lx.month_number(m["mon"])
     d = int(re.match(r"\d+", m["d"]).group())
@@ -161,6 +167,9 @@ def b_month_day(m: re.Match, text: str) -> Spec | None:
     if (year is None and not _g(m, "wd") and m["mon"].lower() in lx.tables()["month_abbr"]
             and _capitalised_name(text, m.start(), m.end())):
         return None  # "Lester Koh Jia Jun 2": a name
+    if year is None and not m["d"].isdigit() and m.end("d") == m.end() and \
+            _MILITARY_UNIT.match(text, m.end()):
+        return None  # "by late August the 6th Army had reached the Volga"
     spec = Spec("DATE", when=When("day", year or _named_day_year(mo, d, text, m.end()), mo, d))
     weekday = _g(m, "wd") or _g(m, "wd_after")
     if weekday and year is None:
@@ -221,7 +230,10 @@ def b_month_year(m: re.Match, text: str) -> Spec | None:
     mo = lx.month_number(m["mon"])
     if _g(m, "by"):  # "April 480 BC"
         return Spec("DATE", when=When("month", int(m["by"]), mo, bc=True), mod=premod_code(m))
-    return Spec("DATE", when=When("month", year_of(m["y"]), mo), mod=premod_code(m))
+    if _g(m, "y3") and text[m.end("mon"):m.start("y3")] != " ":
+        return None  # "September, 213", "May        169.00"
+    year = int(m["y3"]) if _g(m, "y3") else year_of(m["y"])  # "in October 732, Charles ..."
+    return Spec("DATE", when=When("month", year, mo), mod=premod_code(m))
 
 
 MONTH_CONTEXT = {"in", "since", "by", "until", "till", "from", "through", "of", "during",
@@ -250,6 +262,10 @@ def b_month(m: re.Match, text: str) -> Spec | None:
         return None
     if re.match(r"\s+[A-Z][a-z]", after) and before not in MONTH_CONTEXT and not rel:
         return None  # "August Wilson", "June Carter"
+    if rel == "that" and m["rel"][0] == "T" and \
+            text[max(0, m.start() - 12):m.start()].rstrip(" \t\"“(")[-1:].isalnum():
+        return None  # a capital "That" opens its sentence ("That December, ..."), or it is a
+        # headline's conjunction
     if name == "august" and not rel and (before not in MONTH_CONTEXT or before in (
             "that", "of", "and", "or", "each", "every", "-")):
         return None  # "an august institution", "that august body"
@@ -262,6 +278,8 @@ def b_month(m: re.Match, text: str) -> Spec | None:
     if rel in ("the previous", "the preceding", "the following", "the next"):
         # "the previous April": the last April before the story's date
         spec.direction = -1 if rel in ("the previous", "the preceding") else 1
+        spec.anchor = ANAPHORIC
+    if rel == "that":  # "that December": the story's
         spec.anchor = ANAPHORIC
     return spec
 
@@ -976,8 +994,8 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
             r"\s+(?!later|ago|earlier|before|after|or|and|to)[a-z]", after):
         return None  # "a second opinion"
     if raw_n in ("a", "an", "per") and code in ("D", "W", "M", "Y", "H") and re.search(
-            r"(?:\d|million|billion|thousand|hundred|percent|%|[a-z]s)\s+$",
-            text[max(0, m.start() - 20):m.start()]):
+            r"(?:\d|million|billion|thousand|hundred|percent|%|(?<![\w'’])(?!" + _S_VERBS
+            + r"\s)[a-z]+s)\s+$", text[max(0, m.start() - 20):m.start()]):
         # "$2 million a year", "500 cars a day": a rate
         return Spec("SET", value=_duration_value(1, code))
     if m.group().lower() == "one day" and preceding_word(text, m.start()) in _FUTURE_MODALS:
@@ -986,6 +1004,8 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
     return Spec("DURATION", value=_duration_value(n, code), mod=mod)
 
 
+# Verbs in -s before "an hour", which is then how long, not a rate: "it takes an hour".
+_S_VERBS = r"(?:is|was|has|does|takes|lasts|runs|spans|needs|requires|seems|feels|looks)"
 _FUTURE_MODALS = {"will", "would", "could", "may", "might", "can", "shall", "should", "must",
                   "'ll"}
 
@@ -1317,6 +1337,8 @@ def b_year_end(m: re.Match, text: str) -> Spec | None:
 # --------------------------------------------------------------------------- the rules
 _PART = r"(?P<part>morning|afternoon|evening|night|nite)"
 _BC_YEAR = r"(?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?!\w)"  # "44 BC" after a month or a season
+# The feast a weekday before a date may name: "Easter Monday, 24 April 1916".
+_FEAST = r"(?:(?-i:Easter|Whit|Good|Ash|Palm|Holy|Shrove|Maundy) )?"
 _HHMM = r"(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)"  # "2250", "1030hrs": a 24-hour clock
 # A time zone after a clock, kept in its extent: "7:15 p.m. EST", "11:38 a.m. ET", "4.30am
 # AEST", "11:59 p.m. Eastern Time" (not "local time", which TempEval-3's gold leaves out).
@@ -1349,7 +1371,7 @@ RULES: list[Rule] = [
     Rule("dotted_date", r"(?P<d>[0-3]\d)\.(?P<mo>[01]\d)\.(?P<y>\d{4}|\d\d)(?!\d|\.\d)", b_dotted,
          ("27.03.15", "05.11.2014")),
     Rule("month_day_year",
-         r"(?:(?P<wd>{weekday}),? )?(?P<mon>{month}) (?:the )?(?P<d>{day_of_month})"
+         r"(?:" + _FEAST + r"(?P<wd>{weekday}),? )?(?P<mon>{month}) (?:the )?(?P<d>{day_of_month})"
          r"(?:,? (?P<y>{year4})|, " + _BC_YEAR + ")?",
          b_month_day, ("September 13, 2023", "Sept. 13", "Wednesday, Sept. 13", "May 31",
                        "Aug 24 2023", "March 3rd")),
@@ -1376,23 +1398,26 @@ RULES: list[Rule] = [
          r"(?:,? (?P<y>{year4}))?",
          b_month_day, ("of 14/15 April",)),
     Rule("day_month_year",
-         r"(?:(?P<wd>{weekday}),? )?(?:the )?(?P<d>{day_of_month}) (?:of )?(?P<mon>{month})"
+         r"(?:" + _FEAST + r"(?P<wd>{weekday}),? )?(?:the )?(?P<d>{day_of_month}) (?:of )?(?P<mon>{month})"
          r"(?:,? (?P<y>{year4})|,? " + _BC_YEAR + r")?"
          r"(?:,? (?P<wd_after>{weekday_name})(?![\w'’]))?",
          b_month_day, ("13 September 2023", "the 13th of September", "Wednesday 13 Sept.",
                        "14th December Friday")),
     Rule("month_year",
          OPT_PREMOD + r"(?P<mon>{month}),? (?:of )?(?:(?P<y>{year4}|'\d\d|{spelled_year})"
-         r"|" + _BC_YEAR + ")",
+         r"|" + _BC_YEAR + r"|(?P<y3>[1-9]\d\d)(?:(?-i: AD| A\.D\.| CE)|(?=[,;:)]|\.(?!\d)|\s*$)))",
          b_month_year, ("May 2013", "early June 1998", "February of 1940", "Sept. 1999",
                         "the end of March 1941", "January nineteen ninety-seven",
-                        "April 480 BC")),
+                        "April 480 BC", "October 732")),
     Rule("month",
          OPT_PREMOD + r"(?:(?P<rel>this past|this coming|this|last|next|coming|the month of"
-         r"|the previous|the preceding|the following|the next) )?"
+         r"|the previous|the preceding|the following|the next|(?-i:That)"
+         # "in that December", "stalled that December.": not "said that December sales rose"
+         r"|(?=that\b)(?:(?<=\bin\x20)|(?<=\bby\x20)|(?<=\buntil\x20)|(?<=\bduring\x20)"
+         r"|(?<=\bsince\x20)|(?=that (?:{month_name})\s*(?:[,.;:)]|$)))that) )?"
          r"(?P<mon>{month_name}|{month_name_lower})",
          b_month, ("in May", "last November", "mid-August", "the end of March", "early April",
-                   "the month of April"),
+                   "the month of April", "that December"),
          priority=-1),
     Rule("month_abbr",
          r"(?P<mon>(?-i:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)",
@@ -1582,11 +1607,12 @@ RULES: list[Rule] = [
     Rule("ago",
          r"(?:" + APPROX + r" )?(?P<half_of>half )?(?P<n>{anumber}|{vague_quantity})(?P<plus>\+)?"
          r"(?P<half> and (?:a )?half)?(?: more| full)?(?: |(?<=\d))(?P<unit>{unit})(?: or so)?"
-         r" (?P<dir>ago|earlier|later|from now|hence"
+         r" (?P<dir>ago|earlier|later|afterwards?|thereafter|from now|hence"
          r"|back|before(?=\s*[,.;:)]|\s*$)|after(?=\s*[,.;:)]|\s*$)|previously|prior"
          r"(?=\s*[,.;:)]))",
          b_ago, ("two weeks ago", "three days later", "a decade ago", "a year earlier",
-                 "about two years ago", "several years ago", "1+ hr ago")),
+                 "about two years ago", "several years ago", "1+ hr ago",
+                 "two years afterwards")),
     Rule("vague_ago", r"(?:days|weeks|months|years|decades|centuries) ago",
          lambda m, t: Spec("DATE", value="PAST_REF"), ("years ago", "months ago")),
     Rule("year_earlier", r"year-(?:earlier|ago)", b_year_earlier, ("year-earlier", "year-ago")),
@@ -1736,7 +1762,8 @@ def _core_classes() -> dict[str, frozenset[str]]:
         "earlier": frozenset({"earlier", "ago", "prior"}),  # "year-earlier", "prior-year"
         # what follows "two weeks": "ago", "later", "from now", "before," ...
         "direction": frozenset({"ago", "earlier", "later", "now", "hence", "back", "before",
-                                "after", "previously", "prior"}),
+                                "after", "previously", "prior", "afterwards", "afterward",
+                                "thereafter"}),
         "season": frozenset(t["season"]),
         "part": frozenset([*t["part_of_day"], "noon", "midnight"]),
         "holiday": frozenset(longest_word(h) for h in t["holiday"]),
