@@ -116,7 +116,8 @@ _NOT_BASE_PAST_AFTER = _PASSIVE_AUX | _BE | {
 _CLAUSE_OPENERS = {"that", "which", "who", "whom", "whose", "saying", "because", "whether",
                    "when", "while", "if", "where", "although", "though", "unless"}
 _BREAKS = {";", ":", "—", "--", "!", "?"}
-# Past forms that are never participles: "a message that was read Wednesday night".
+# Past forms that are never participles: "a message that was read Wednesday night". After
+# "that" no past form is, in news: "Talks that began Monday", "the bridge that collapsed".
 _FINITE_PASTS = {"was", "were", "did", "had"}
 
 
@@ -182,7 +183,7 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
     if cue[0] == PAST and before[-2:] == ["to", "be"] and not {"was", "were", "had"} & {
             x.lower() for x in words[max(0, i - 5):i - 2]}:
         return FUTURE, False  # "the elections to be held in April", not "was due to be held"
-    if cue[0] == PAST and before and w not in _FINITE_PASTS and (
+    if cue[0] == PAST and before and w not in _FINITE_PASTS and before[-1] != "that" and (
             before[-1] in _PASSIVE_AUX or before[-1] in _COPULAS or before[-1] in _DETERMINERS
             or (before[-1].endswith("ly") and before[-2:-1] and before[-2] in _DETERMINERS)):
         return None  # "will be held"; "the newly launched classes": a participle, not a tense
@@ -277,9 +278,15 @@ def _scan(words, indices, leftward: bool = False
     infinitive = False
     for i in indices:
         if _is_break(words[i]) or words[i].lower() in _CLAUSE_OPENERS:
+            if leftward and guess and words[i].lower() in ("which", "who"):
+                # "The court, which ruled against the government on Friday, will hear": the
+                # relative clause's own verb, not the main clause's
+                return guess, guess, i
             break
         if leftward and words[i].lower() == "to" and 0 < i < len(words) - 1 and (
                 words[i - 1].lower() in _INTENDING
+                or (_DAY_WORD.fullmatch(words[i - 1])
+                    and any(w.lower() in _INTENDING for w in words[max(0, i - 3):i - 1]))
                 or any(w.lower() in _DIRECTING for w in words[max(0, i - 4):i - 1])) and \
                 words[i + 1].isalpha() and \
                 words[i + 1] not in _NOT_VERBS_AFTER_TO and words[i + 1] not in _DETERMINERS:
@@ -294,6 +301,14 @@ def _scan(words, indices, leftward: bool = False
             # deciding; not "is scheduled to close Monday"
             return (FUTURE, False), guess, i
         if cue == (PAST, False) and words[i].lower() not in _cues().past:
+            if leftward and (i == len(words) - 1 or (
+                    i == len(words) - 2 and words[-1].lower() == "on")) and \
+                    not _TEMPORAL_CLAUSE & {w.lower() for w in words[max(0, i - 4):i]}:
+                # right before the date, it is the date's verb, whatever the main clause's:
+                # "The man charged Monday with arson will appear in court Friday"; not in a
+                # clause of time, whose tense follows the main one ("likely to buy its stock
+                # as soon as trading opened Monday")
+                return (PAST, True), guess, i
             guess = guess or cue
             continue
         if leftward and guess and any(w.lower() in ("who", "which")
@@ -305,6 +320,9 @@ def _scan(words, indices, leftward: bool = False
     return None, guess, -1
 
 
+_TEMPORAL_CLAUSE = {"soon", "once", "until", "till", "after", "before", "if", "unless"}
+# A day between the intending and its "to": "decided on Thursday to close all schools".
+_DAY_WORD = re.compile(r"(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday)")
 # "decided to admit", "hoped to stand": what is intended comes after the intending.
 # "ordered the defendant to appear": what is ordered comes after the ordering.
 # Not "asked", "told", "forced": "Sharon asked Katsav to dissolve parliament on Monday" is
