@@ -592,9 +592,11 @@ def b_season(m: re.Match, text: str) -> Spec | None:
     before = preceding_word(text, m.start())
     if det == "the" and word == "fall" and re.match(r"\s+of\s+(?!\d)", text[m.end():]):
         return None  # "the fall of the old regime"
-    if not det and m["s"][0].isupper() and _capitalised_name(text, m.start(), m.end()) or \
-            _names_a_thing(m, text, "s"):
-        return None  # "Donna Summer", "the Winter Olympics"
+    if m["s"][0].isupper() and (
+            not det and _capitalised_name(text, m.start(), m.end())
+            or det == "the" and _capitalised_name(text, m.start("s"), m.end("s"), after_only=True)
+    ) or _names_a_thing(m, text, "s"):
+        return None  # "Donna Summer", "the Winter Olympics", "The Winter Park city commission"
     year = _g(m, "y") or _g(m, "by")
     if not det and not year and re.match(r"\s+(?:in|at|on|over|near)\b", text[m.end():]):
         return None  # "birds winter in Mexico": the verb
@@ -850,7 +852,7 @@ DURATION_CONTEXT = {"for", "during", "over", "throughout", "within", "in", "thro
 
 def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
     rel = _ws(m["rel"])
-    unit = _ws(m["unit"]).removeprefix("fiscal ")
+    unit = _ws(m["unit"]).removeprefix("fiscal ").removeprefix("holiday ").removeprefix("long ")
     unit = {"yr": "year", "wk": "week", "mth": "month", "wkend": "weekend",
             "wknd": "weekend"}.get(unit, unit)
     if rel in ("the latest", "the full") and unit != "year":
@@ -1259,8 +1261,9 @@ def b_day_described(m: re.Match, text: str) -> Spec | None:
 
 def b_bare_part(m: re.Match, text: str) -> Spec | None:
     the = _ws(_g(m, "the"))
-    if _names_a_thing(m, text, "p"):
-        return None  # "Good Morning America", "The Morning Star"
+    if _names_a_thing(m, text, "p") or the == "the" and _capitalised_name(
+            text, m.start("p"), m.end("p"), after_only=True):
+        return None  # "Good Morning America", "The Morning Star", "The Morning Call"
     part = lx.part_code(m["p"])
     if the == "every":
         return Spec("SET", value=f"XXXX-XX-XXT{part}")
@@ -1540,7 +1543,8 @@ RULES: list[Rule] = [
                     "early spring", "the winter of nineteen ninety-four", "autumn of 481 BC",
                     "the summer of last year", "the winter of 1941-42")),
     Rule("holiday",
-         r"(?:(?P<rel>this past|this coming|this|last|next) )?(?P<h>{holiday})(?:,? (?P<y>{year4}))?"
+         r"(?:(?P<rel>this past|this coming|this|last|next|the(?= (?:{holiday}) [Ww]eek)) )?"
+         r"(?P<h>{holiday})(?:,? (?P<y>{year4}))?"
          r"(?: " + _PART + r"| (?P<wk>[Ww]eek(?P<we>end)?)\b)?",
          b_holiday, ("Christmas", "Christmas Day 2012", "Thanksgiving", "New Year's Eve",
                      "last Christmas", "Xmas evening", "Thanksgiving weekend")),
@@ -1597,8 +1601,8 @@ RULES: list[Rule] = [
          r"|the previous|the preceding"
          r"|the prior|the coming|the upcoming|the current|the same|that same|the past|the last"
          r"|the latest|the full|this|last|next|nxt|current|coming|upcoming|past|that|the)"
-         r" (?P<unit>week|weekend|month|(?:fiscal )?year|yr|decade|century|fortnight|wk|mth"
-         r"|wkend|wknd)",
+         r" (?P<unit>week|(?:holiday |long )?weekend|month|(?:fiscal )?year|yr|decade|century"
+         r"|fortnight|wk|mth|wkend|wknd)",
          b_deictic_unit, ("this week", "last month", "next year", "the following year",
                           "earlier this year", "the end of the year", "late last year",
                           "the past year", "the weekend", "this weekend", "the year",
