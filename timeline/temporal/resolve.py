@@ -274,6 +274,11 @@ def _weekday(spec: Spec, ref: Reference) -> When:
             delta = -((day.weekday() - wd) % 7)
     elif direction == 0:
         delta = wd - day.weekday()
+        if spec.anchor != ANAPHORIC and ref.tense_is_certain and (
+                (ref.tense == FUTURE and delta < 0) or (ref.tense == PAST and delta > 0)):
+            # "This Monday the court will hear the case", written on a Saturday: the coming
+            # Monday, not the one of the week that is ending
+            delta += 7 if delta < 0 else -7
     elif direction > 0:
         delta = (wd - day.weekday()) % 7 or 7
     else:

@@ -980,6 +980,8 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
         return None  # "1030hrs", "at 1500 hours": a 24-hour clock, as armies write it
     if code == "D" and m["unit"].lower().startswith("night") and not raw_n:
         return None
+    if text.startswith(("-time", "-long"), m.end()) and raw_n in ("a", "an"):
+        return None  # "under a night-time curfew", "a day-long strike" (units_long)
     if raw_n in ("a", "an") and (m["unit"].lower().endswith("s") or text.startswith(
             "-long", m.end())) and not _g(m, "half") and not _g(m, "half2"):
         return None  # "a months-long siege", "a year-long strike": the rule "units_long"
@@ -1561,6 +1563,11 @@ RULES: list[Rule] = [
          r"(?:(?P<rel>this|next|last|coming|nxt) )?"
          r"(?P<wd>mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:(?:['’]s)? " + _PART + r")?",
          b_weekday_short, ("this Sat", "next wed", "on sat", "nxt fri")),
+    Rule("time_of_day_adjective",  # "a night-time curfew", "daytime temperatures": any day's
+         r"(?P<p>night|day)-?time(?![\w-])",
+         lambda m, t: Spec("TIME", value="XXXX-XX-XXT" + ("NI" if m["p"].lower() == "night"
+                                                            else "DT")),
+         ("night-time", "daytime", "nighttime")),
     Rule("bare_part_of_day",
          r"(?:(?P<the>the|this|that|one|every) |(?<=\bin\x20)|(?<=\bat\x20)|(?<=\bsince\x20)"
          r"|(?<=\bby\x20)|(?<=\bgood\x20))(?P<p>morning|afternoon|evening|night)",
@@ -1793,6 +1800,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
         "ampm": frozenset({"am", "pm", "m"}),  # "10am", "9:43 PM", "10 a.m."
         "era": frozenset({"bc", "bce", "ad", "ce", "c", "d"}),  # "B.C." -> "b" + "c"
         "year_word": frozenset({"year"}),  # "the year 793"
+        "daytime": frozenset({"night", "day", "nighttime", "daytime"}),
     }
 
 
@@ -1800,7 +1808,7 @@ _RULE_CORES = {
     "iso_date": "#4", "numeric_date": "#/", "nine_eleven": "#/", "month_slash_day": "#/", "dotted_date": "#.", "spelled_year": "spelled_year",
     "bc_year": "era", "ad_year": "era year_word", "year": "#4", "year_period": "#4", "fiscal_short": "fy",
     "q_quarter": "q", "fiscal_shorthand": "q h", "month_quarter": "quarter", "clock": "ampm", "clock_24": "#: #.", "clock_hhmm": "#4",
-    "clock_words": "clock part",
+    "clock_words": "clock part", "time_of_day_adjective": "daytime",
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#a",
     "month_day_lower": "month", "night_day_pair": "month", "day_month_lower": "month",
     "month_year_lower": "month",
