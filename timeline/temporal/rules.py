@@ -852,7 +852,7 @@ DURATION_CONTEXT = {"for", "during", "over", "throughout", "within", "in", "thro
 
 def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
     rel = _ws(m["rel"])
-    unit = _ws(m["unit"]).removeprefix("fiscal ").removeprefix("holiday ").removeprefix("long ")
+    unit = _ws(m["unit"]).removeprefix("fiscal ").removeprefix("holiday ")
     unit = {"yr": "year", "wk": "week", "mth": "month", "wkend": "weekend",
             "wknd": "weekend"}.get(unit, unit)
     if rel in ("the latest", "the full") and unit != "year":
@@ -1608,7 +1608,7 @@ RULES: list[Rule] = [
          r"|the previous|the preceding"
          r"|the prior|the coming|the upcoming|the current|the same|that same|the past|the last"
          r"|the latest|the full|this|last|next|nxt|current|coming|upcoming|past|that|the)"
-         r" (?P<unit>week|(?:holiday |long )?weekend|month|(?:fiscal )?year|yr|decade|century"
+         r" (?P<unit>week|(?:holiday )?weekend|month|(?:fiscal )?year|yr|decade|century"
          r"|fortnight|wk|mth|wkend|wknd)",
          b_deictic_unit, ("this week", "last month", "next year", "the following year",
                           "earlier this year", "the end of the year", "late last year",
