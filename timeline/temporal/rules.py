@@ -585,6 +585,12 @@ def _bare_season(word: str, before: str, after: str) -> bool:
     return word != "autumn" or before in SEASON_CONTEXT
 
 
+# What happens in a season keeps it, in a name too: "the Spring Offensive" (1918-SP, as the
+# WikiWars gold has it), "the Autumn Harvest Uprising", "the Spring Festival".
+_SEASON_EVENT = re.compile(r"[ \t]+(?-i:Offensive|Harvest|Uprising|Campaign|Revolution|Revolt"
+                           r"|Rising|Festival|Session|Term|Semester|Break|Storm)\b")
+
+
 def b_season(m: re.Match, text: str) -> Spec | None:
     s = lx.season_code(m["s"])
     det = _ws(_g(m, "det"))
@@ -595,7 +601,7 @@ def b_season(m: re.Match, text: str) -> Spec | None:
     if m["s"][0].isupper() and (
             not det and _capitalised_name(text, m.start(), m.end())
             or det == "the" and _capitalised_name(text, m.start("s"), m.end("s"), after_only=True)
-    ) or _names_a_thing(m, text, "s"):
+    ) and not _SEASON_EVENT.match(text, m.end()) or _names_a_thing(m, text, "s"):
         return None  # "Donna Summer", "the Winter Olympics", "The Winter Park city commission"
     year = _g(m, "y") or _g(m, "by")
     if not det and not year and re.match(r"\s+(?:in|at|on|over|near)\b", text[m.end():]):
@@ -1536,7 +1542,9 @@ RULES: list[Rule] = [
          b_half, ("the first half of 1998", "the second half", "the first half of this year",
                   "the last half of 1989", "the first two quarters of 1990")),
     Rule("season",
-         OPT_PREMOD + r"(?:(?P<det>the following|the next|the previous|the"
+         OPT_PREMOD + r"(?:(?P<det>the following|the next|the previous"
+         # "the Spring Offensive": the article is the name's
+         r"|the(?! (?-i:Spring|Summer|Autumn|Fall|Winter)" + _SEASON_EVENT.pattern + r")"
          r"|this past|this coming|this|last|next|past|coming|that) )?(?P<s>{season})"
          r"(?:,? (?:of )?(?:(?P<y>{year4}|{spelled_year})(?:[-–/](?P<y2>\d\d(?:\d\d)?)(?![\d/-]))?"
          r"|" + _BC_YEAR + ")"
