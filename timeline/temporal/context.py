@@ -320,6 +320,7 @@ def _scan(words, indices, leftward: bool = False
     return None, guess, -1
 
 
+# Words that open a clause of time or condition, whose tense follows the main clause's.
 _TEMPORAL_CLAUSE = {"soon", "once", "until", "till", "after", "before", "if", "unless"}
 # A day between the intending and its "to": "decided on Thursday to close all schools".
 _DAY_WORD = re.compile(r"(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday)")

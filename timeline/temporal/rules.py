@@ -986,11 +986,10 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
         return None  # "1030hrs", "at 1500 hours": a 24-hour clock, as armies write it
     if code == "D" and m["unit"].lower().startswith("night") and not raw_n:
         return None
-    if text.startswith(("-time", "-long"), m.end()) and raw_n in ("a", "an"):
-        return None  # "under a night-time curfew", "a day-long strike" (units_long)
     if raw_n in ("a", "an") and (m["unit"].lower().endswith("s") or text.startswith(
-            "-long", m.end())) and not _g(m, "half") and not _g(m, "half2"):
-        return None  # "a months-long siege", "a year-long strike": the rule "units_long"
+            ("-long", "-time"), m.end())) and not _g(m, "half") and not _g(m, "half2"):
+        return None  # "a months-long siege", "a year-long strike": the rule "units_long";
+        # "under a night-time curfew": "time_of_day_adjective"
     if re.search(r":\d\d$", text[max(0, m.start() - 3):m.start("unit")]):
         return None  # "03:00hrs" is a clock
     after = text[m.end():m.end() + 20]
