@@ -285,7 +285,8 @@ def _scan(words, indices, leftward: bool = False
             break
         if leftward and words[i].lower() == "to" and 0 < i < len(words) - 1 and (
                 words[i - 1].lower() in _INTENDING
-                or (_DAY_WORD.fullmatch(words[i - 1])
+                or ((words[i - 1].lower() in tables()["weekday"]
+                     or words[i - 1].lower() in ("today", "yesterday"))
                     and any(w.lower() in _INTENDING for w in words[max(0, i - 3):i - 1]))
                 or any(w.lower() in _DIRECTING for w in words[max(0, i - 4):i - 1])) and \
                 words[i + 1].isalpha() and \
@@ -322,9 +323,8 @@ def _scan(words, indices, leftward: bool = False
 
 # Words that open a clause of time or condition, whose tense follows the main clause's.
 _TEMPORAL_CLAUSE = {"soon", "once", "until", "till", "after", "before", "if", "unless"}
-# A day between the intending and its "to": "decided on Thursday to close all schools".
-_DAY_WORD = re.compile(r"(?i:(?:mon|tues|wednes|thurs|fri|satur|sun)day|today|yesterday)")
-# "decided to admit", "hoped to stand": what is intended comes after the intending.
+# "decided to admit", "hoped to stand": what is intended comes after the intending, also with
+# a day between them ("decided on Thursday to close all schools").
 # "ordered the defendant to appear": what is ordered comes after the ordering.
 # Not "asked", "told", "forced": "Sharon asked Katsav to dissolve parliament on Monday" is
 # when he asked.
@@ -363,11 +363,10 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
     # Words near the expression only: the whole sentence each time costs the square of its
     # length when it lists many dates.
     reach = 100 * window
-    before = _WORD.findall(text, max(s0, start - reach), start)
-    left = _last_words(before, window)
     # the scan reads up to three words more before the first one, to know what that one is
     # ("is to be discussed by European heads of state during a summit on December 15")
-    wider = _last_words(before, window + 3)
+    wider = _last_words(_WORD.findall(text, max(s0, start - reach), start), window + 3)
+    left = _last_words(wider, window)
     skipped = len(wider) - len(left)
     right = _first_words(_WORD.findall(text, end, min(s1, end + reach)), window)
     scans = [(wider, range(len(wider) - 1, skipped - 1, -1)), (right, range(len(right)))]

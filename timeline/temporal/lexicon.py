@@ -81,6 +81,10 @@ def _fragments() -> dict[str, str]:
         "season": _alternation(t["season"]),
         "part_of_day": _alternation(t["part_of_day"]),
         "holiday": _alternation(t["holiday"]),
+        # The first words of the feasts named with their weekday ("Easter Monday", "Good
+        # Friday"), capitalised: what may stand before a weekday that opens a date.
+        "feast": _alternation([n.rsplit(" ", 1)[0].title() for n in t["holiday"]
+                               if " " in n and n.rsplit(" ", 1)[1] in weekdays], flags="-i"),
         "frequency_adverb": _alternation(t["frequency_adverb"]),
         "day_of_month": r"(?:3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?(?!\d|:\d)",
         "year4": r"(?:1\d{3}|20\d{2})(?![\d,]\d)",

@@ -113,6 +113,17 @@ def preceding_word(text: str, start: int) -> str:
     return hit.group(1).lower() if hit else ""
 
 
+def _opens_sentence(text: str, start: int) -> bool:
+    """Whether no word stands right before ``start`` (past spaces, quotes, brackets)."""
+    return not text[max(0, start - 12):start].rstrip(" \t\"“(")[-1:].isalnum()
+
+
+def _after(*words: str) -> str:
+    """A look-behind for one of ``words`` and a space before the match (the rules' own spaces
+    match runs of white space, which a look-behind cannot)."""
+    return "(?:" + "|".join(rf"(?<=\b{w}\x20)" for w in words) + ")"
+
+
 def following_text(text: str, end: int, n: int = 30) -> str:
     return text[end:end + n]
 
@@ -262,8 +273,7 @@ def b_month(m: re.Match, text: str) -> Spec | None:
         return None
     if re.match(r"\s+[A-Z][a-z]", after) and before not in MONTH_CONTEXT and not rel:
         return None  # "August Wilson", "June Carter"
-    if rel == "that" and m["rel"][0] == "T" and \
-            text[max(0, m.start() - 12):m.start()].rstrip(" \t\"“(")[-1:].isalnum():
+    if rel == "that" and m["rel"][0] == "T" and not _opens_sentence(text, m.start()):
         return None  # a capital "That" opens its sentence ("That December, ..."), or it is a
         # headline's conjunction
     if name == "august" and not rel and (before not in MONTH_CONTEXT or before in (
@@ -724,7 +734,7 @@ def b_weekday(m: re.Match, text: str) -> Spec | None:
     # The pattern takes a lower-case "that" only after "on", "by" ...; a capital one must open
     # its sentence ("That Friday, he resigned"), or it is the conjunction of a headline
     if rel == "that" and m["rel"][0] == "T" and preceding_word(text, m.start()) not in \
-            _LEADS_TO_DAY and text[max(0, m.start() - 12):m.start()].rstrip(" \t\"“(")[-1:].isalnum():
+            _LEADS_TO_DAY and not _opens_sentence(text, m.start()):
         return None
     context = rel or preceding_word(text, m.start()) in ("on", "by")
     if word[0].islower() and word.lower() not in lx.tables()["weekday"] and not context:
@@ -1348,7 +1358,7 @@ def b_year_end(m: re.Match, text: str) -> Spec | None:
 _PART = r"(?P<part>morning|afternoon|evening|night|nite)"
 _BC_YEAR = r"(?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?!\w)"  # "44 BC" after a month or a season
 # The feast a weekday before a date may name: "Easter Monday, 24 April 1916".
-_FEAST = r"(?:(?-i:Easter|Whit|Good|Ash|Palm|Holy|Shrove|Maundy) )?"
+_FEAST = r"(?:{feast} )?"
 _HHMM = r"(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)"  # "2250", "1030hrs": a 24-hour clock
 # A time zone after a clock, kept in its extent: "7:15 p.m. EST", "11:38 a.m. ET", "4.30am
 # AEST", "11:59 p.m. Eastern Time" (not "local time", which TempEval-3's gold leaves out).
@@ -1423,8 +1433,8 @@ RULES: list[Rule] = [
          OPT_PREMOD + r"(?:(?P<rel>this past|this coming|this|last|next|coming|the month of"
          r"|the previous|the preceding|the following|the next|(?-i:That)"
          # "in that December", "stalled that December.": not "said that December sales rose"
-         r"|(?=that\b)(?:(?<=\bin\x20)|(?<=\bby\x20)|(?<=\buntil\x20)|(?<=\bduring\x20)"
-         r"|(?<=\bsince\x20)|(?=that (?:{month_name})\s*(?:[,.;:)]|$)))that) )?"
+         r"|(?=that\b)(?:" + _after("in", "by", "until", "during", "since")
+         + r"|(?=that (?:{month_name})\s*(?:[,.;:)]|$)))that) )?"
          r"(?P<mon>{month_name}|{month_name_lower})",
          b_month, ("in May", "last November", "mid-August", "the end of March", "early April",
                    "the month of April", "that December"),
@@ -1543,7 +1553,7 @@ RULES: list[Rule] = [
     Rule("season",
          OPT_PREMOD + r"(?:(?P<det>the following|the next|the previous"
          # "the Spring Offensive": the article is the name's
-         r"|the(?! (?-i:Spring|Summer|Autumn|Fall|Winter)" + _SEASON_EVENT.pattern + r")"
+         r"|the(?! (?:{season})" + _SEASON_EVENT.pattern + r")"
          r"|this past|this coming|this|last|next|past|coming|that) )?(?P<s>{season})"
          r"(?:,? (?:of )?(?:(?P<y>{year4}|{spelled_year})(?:[-–/](?P<y2>\d\d(?:\d\d)?)(?![\d/-]))?"
          r"|" + _BC_YEAR + ")"
@@ -1560,7 +1570,7 @@ RULES: list[Rule] = [
     Rule("weekday",
          r"(?:(?P<premod>early|late) )?(?:(?P<rel>this past|this coming|last|next|this|coming|past"
          r"|previous|the following|the next|the previous|the preceding|(?-i:That)"
-         r"|(?=that\b)(?:(?<=\bon\x20)|(?<=\bby\x20)|(?<=\buntil\x20)|(?<=\bsince\x20))that) )?"
+         r"|(?=that\b)" + _after("on", "by", "until", "since") + r"that) )?"
          # "Friday the 13th": the weekday decides the day; the 13th is not checked against it
          r"(?P<wd>{weekday})(?:(?:['’]s)? " + _PART + r"| the {day_of_month})?"
          r"(?: of (?P<wrel>last|next|this) week(?![\w-]))?",
