@@ -655,6 +655,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     resolved: list[tuple[_Candidate, When | None]] = []  # what each of ``out`` came from
     named_years = [_named_year(c) for c in cands]
     told: tuple[tuple[int, int], str] | None = None  # the last tense found, in its sentence
+    # the last past day of a sentence, and where it ends: "said on Wednesday that ..."
+    said_day: tuple[tuple[int, int], When, int] | None = None
     for index, c in enumerate(cands):
         sentence = sentence_of(starts, text, c.start)
         parsed = tense_of(c.start, c.end) if tense_of is not None else None
@@ -726,6 +728,12 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             ref_previous = day_in_sentence[1]
         named_day = day_in_sentence[1] if day_in_sentence and day_in_sentence[0] == sentence \
             else None
+        if not narrative and tense == FUTURE and spec.weekday is not None and \
+                spec.direction is None and spec.unit is None and said_day is not None and \
+                said_day[0] == sentence and _seen_from_then(text, said_day[2], c.start):
+            # "He said on Wednesday that he would announce his decision on Friday", in a
+            # Saturday paper: the Friday after the saying, which has passed
+            spec, ref_previous = replace(spec, anchor=ANAPHORIC, direction=1), said_day[1]
         if named_day is None and not narrative and story_day is not None and _is_clock(c) and \
                 c.spec.anchor != ANAPHORIC and \
                 _next_sentence(starts, story_day[0][0], c.start) and \
@@ -778,6 +786,9 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 text, c.start) in ("since", "the"))
         if w is not None and w.day is not None and w.year is not None:
             day_in_sentence = (sentence, w)
+            if dct is not None and clause_tense == PAST and (d := w.first_day()) is not None \
+                    and d < dct and w.gran == "day":
+                said_day = (sentence, w, c.end)
             if (story_day is None or story_day[0] != sentence) and \
                     not text.startswith(("'s", "’s"), c.end) and \
                     preceding_word(text, c.start) not in DEADLINE_WORDS and \
@@ -793,6 +804,23 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     _order_clock_ranges(text, out, resolved)
     _quarters_ended(text, out, resolved)
     return out
+
+
+# Between a past day and a later weekday, the future of that past: "said Monday that the
+# chairman would step down on Wednesday", "voted on Monday to release the report on Wednesday",
+# "said on Friday it expected the convoy to cross on Sunday"; not "will", "is due to", which
+# count from the publication. The past day's own verb may intend: "voted on Monday to".
+_THEN_FUTURE = re.compile(r"\b(?:would|was|were)\b|'d\b|\A\s+to\s+[a-z]+\b"
+                          r"|\b[a-z]+ed\b(?:\s+[\w'-]+){0,4}?\s+to\s+[a-z]+\b", re.I)
+_NOW_FUTURE = re.compile(r"\b(?:will|shall|is|are|am|has|have)\b|'ll\b|'s\b", re.I)
+
+
+def _seen_from_then(text: str, said_end: int, start: int) -> bool:
+    """Whether the clause between a past day (ending at ``said_end``) and a weekday at
+    ``start`` speaks of a future seen from that day."""
+    between = text[said_end:start]
+    return len(between) < 150 and _THEN_FUTURE.search(between) is not None and \
+        _NOW_FUTURE.search(between) is None
 
 
 _SAID_ON = re.compile(r"\b(?:said|says|told|announced|reported|stated|added)(?:\s+on)?\s+$", re.I)
