@@ -166,8 +166,12 @@ def _shifted(spec: Spec, ref: Reference) -> When:
     if spec.when is not None:  # "this year's third quarter", "the first half of next year"
         if day is None:
             return spec.when
-        year = shift(day, spec.unit, spec.offset).year
-        return spec.when.with_year(year)
+        moved = shift(day, spec.unit, spec.offset)
+        if spec.when.month is None and spec.when.day is not None:  # "the 28th of last month"
+            d = spec.when.day
+            return When("day", moved.year, moved.month,
+                        d if valid_day(moved.year, moved.month, d) else None)
+        return spec.when.with_year(moved.year)
     if day is None and spec.unit == "day" and spec.offset == 0 and prev is not None \
             and prev.bc and prev.month is not None:
         return When("day", prev.year, prev.month, prev.day, bc=True)  # "that same day": its day

@@ -315,6 +315,17 @@ def b_month_rel_year(m: re.Match, text: str) -> Spec | None:
                 news_cue=True, mod=None if day else premod_code(m))
 
 
+def b_day_of_rel_month(m: re.Match, text: str) -> Spec | None:
+    """ "the 28th of last month", "the 5th of next month", "the 3rd of the following month"."""
+    rel = _ws(m["rel"]).lower()
+    offset = REL_STEP.get(rel, {"the following": 1, "the next": 1, "the previous": -1,
+                                "the preceding": -1}.get(rel, 0))
+    anchor = DEICTIC if rel in REL_STEP else ANAPHORIC
+    when = When("day", None, None, int(re.match(r"\d+", m["d"]).group()))
+    return Spec("DATE", when=when, unit="month", offset=offset, gran="day", anchor=anchor,
+                news_cue=anchor == DEICTIC)
+
+
 def b_month_of_that_year(m: re.Match, text: str) -> Spec | None:
     offset = {"that": 0, "the same": 0, "the following": 1, "the next": 1, "the previous": -1,
               "the preceding": -1}[_ws(m["rel"])]
@@ -1447,6 +1458,11 @@ RULES: list[Rule] = [
          r" (?P<rel>that|the same|the following|the next|the previous|the preceding) year",
          b_month_of_that_year, ("July of that year", "July 25 of that year",
                                 "8 November of that year")),
+    Rule("day_of_rel_month",
+         r"the (?P<d>{day_of_month}) of (?P<rel>this|last|next|that|the same|the following"
+         r"|the next|the previous|the preceding) month",
+         b_day_of_rel_month, ("the 28th of last month", "the 5th of next month",
+                              "the 3rd of the following month")),
     Rule("month_rel_year",
          OPT_PREMOD + r"(?P<mon>{month})(?: (?P<d>{day_of_month}))?(?:,| of)? (?P<rel>this|last"
          r"|next) year(?!['’]s)",
@@ -1831,6 +1847,7 @@ _RULE_CORES = {
     "month_year_lower": "month",
     "week_of": "month", "week_of_month": "month", "month_year": "month",
     "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
+    "day_of_rel_month": "unit",
     "decade": "#a decade", "century": "century", "quarter": "quarter",
     "month_range_quarter": "quarter", "rel_quarter": "quarter",
     "comparable_period": "earlier", "period_year_back": "quarter period", "latest_period": "unit", "vague_plural": "units", "half": "half quarter", "season": "season", "holiday": "holiday",
