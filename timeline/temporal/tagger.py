@@ -712,6 +712,14 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 tense = None  # "Friday's purchases is far below": the clause's tense, not the day's
             elif tense == FUTURE and _names_done(text, c.end + 2):
                 tense, certain = PAST, False  # "they will appeal Wednesday's ruling"
+        if c.spec.weekday is not None and c.spec.direction is None and c.spec.unit is None \
+                and dct is not None and not narrative and \
+                _PLAN_UNDONE.search(text, max(0, c.start - 50), c.start):
+            # "originally planned for Saturday, was postponed", "had planned to leave the
+            # country Monday but was stopped": a plan whose day may have passed or not; the
+            # nearest such day
+            back, ahead = (dct.weekday() - c.spec.weekday) % 7, (c.spec.weekday - dct.weekday()) % 7
+            tense, certain = (PAST if back <= ahead else FUTURE), True
         spec, ref_previous = c.spec, previous
         if narrative and moved == index - 1 and spec.anchor == ANAPHORIC and spec.offset and \
                 spec.unit in ("year", "month", "week", "day") and \
@@ -806,6 +814,9 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     return out
 
 
+# A plan that was changed or foiled: "originally scheduled for", "had planned to leave".
+_PLAN_UNDONE = re.compile(r"\b(?:had(?: been)?|originally|initially|first)\s+(?:planned|scheduled"
+                          r"|set|slated|due|expected|intended|meant|hoped)\b[^.;:!?]{0,40}$", re.I)
 # Between a past day and a later weekday, the future of that past: "said Monday that the
 # chairman would step down on Wednesday", "voted on Monday to release the report on Wednesday",
 # "said on Friday it expected the convoy to cross on Sunday"; not "will", "is due to", which
