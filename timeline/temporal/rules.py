@@ -107,9 +107,12 @@ def _g(m: re.Match, name: str) -> str | None:
     return m.groupdict().get(name)
 
 
+_LAST_WORD = re.compile(r"([\w$#%'’.-]+)\s*$")
+
+
 def preceding_word(text: str, start: int) -> str:
     """The lower-cased word before offset ``start`` (empty at the start of the text)."""
-    hit = re.search(r"([\w$#%'’.-]+)\s*$", text[max(0, start - 40):start])
+    hit = _LAST_WORD.search(text, max(0, start - 40), start)
     return hit.group(1).lower() if hit else ""
 
 
