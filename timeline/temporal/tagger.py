@@ -92,6 +92,10 @@ class _Candidate:
     end: int
     rule: Rule
     spec: Spec
+    # A clock and the day after its "on", resolved as one ("until midnight on Thursday") and
+    # written as two, as TimeML does: the day's start and its own meaning.
+    day_at: int | None = None
+    day_spec: Spec | None = None
 
 
 # How far a match may reach before its first core word and after its last one, in characters:
@@ -418,6 +422,7 @@ def _sum_durations(first: Spec, second: Spec) -> str | None:
 
 
 _JOIN = re.compile(r"\s*,?\s*(?:on\s+)?$")
+_ON = re.compile(r"\bon\s+$")
 _PART_OF = re.compile(r"(?:early in )?the (?:early |late )?(?P<p>morning|afternoon|evening|night)"
                       r"(?: hours)? of\s+$", re.I)
 _PART_CODES = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
@@ -481,7 +486,9 @@ def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate
                 # "7pm tonight", "Friday night, 10pm"; not "at noon, Tuesday night"
                 spec = replace(day.spec, type="TIME", hour=hour,
                                minute=clock.spec.minute or 0, part=None, mod=clock.spec.mod)
-                out[-1] = _Candidate(prev.start, c.end, day.rule, spec)
+                on = clock is prev and _ON.search(gap) is not None
+                out[-1] = _Candidate(prev.start, c.end, day.rule, spec,
+                                     c.start if on else None, c.spec if on else None)
                 continue
         out.append(c)
     for i, c in enumerate(out):  # "At 5:34 AM Baghdad time on March 20, 2003": its day
@@ -811,7 +818,33 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     _order_weekday_ranges(text, out, resolved)
     _order_clock_ranges(text, out, resolved)
     _quarters_ended(text, out, resolved)
+    if any(c.day_at is not None for c, _ in resolved):
+        out = _split_clock_on_day(text, out, resolved)
     return out
+
+
+def _split_clock_on_day(text: str, out: list[Timex],
+                        resolved: list[tuple[_Candidate, When | None]]) -> list[Timex]:
+    """ "at 10 a.m. on Tuesday" -> "10 a.m." (TIME, that Tuesday's hour) and "Tuesday" (its
+    DATE): two expressions, the preposition outside both, as the TempEval-3 data write them."""
+    split: list[Timex] = []
+    for t, (c, _) in zip(out, resolved, strict=True):
+        if c.day_at is None or t.start != c.start or t.type != "TIME" or c.day_spec is None:
+            split.append(t)
+            continue
+        clock_end = c.start + len(_ON_GAP.sub("", text[c.start:c.day_at]))
+        day = t.value.split("T")[0]
+        part = c.day_spec.part
+        split.append(replace(t, end=clock_end, text=text[t.start:clock_end]))
+        split.append(Timex(start=c.day_at, end=t.end, text=text[c.day_at:t.end],
+                           type="TIME" if part else "DATE",
+                           value=f"{day}T{part}" if part else day, mod=c.day_spec.mod,
+                           first_day=t.first_day, last_day=t.last_day,
+                           granularity="part" if part else "day"))
+    return split
+
+
+_ON_GAP = re.compile(r"\s*,?\s*on\s*$")
 
 
 # A plan that was changed or foiled: "originally scheduled for", "had planned to leave".
