@@ -880,6 +880,10 @@ DURATION_CONTEXT = {"for", "during", "over", "throughout", "within", "in", "thro
                     "entire", "whole", "full"}
 
 
+_PERIOD_ENDED = re.compile(r"\s+(?:ended|ending|ends|to|through|until|that|which|before|after)\b",
+                          re.I)
+
+
 def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
     rel = _ws(m["rel"])
     unit = _ws(m["unit"]).removeprefix("fiscal ").removeprefix("holiday ")
@@ -908,7 +912,10 @@ def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
     if rel == "the" and mod is None and unit != "weekend":
         # "for the year" is a duration; "the year" and "the month" alone are the current ones;
         # "the week", "the decade" alone are too vague to place.
-        if before in DURATION_CONTEXT:
+        if before in DURATION_CONTEXT and not (
+                unit == "year" and before == "for" and not _PERIOD_ENDED.match(text, m.end())):
+            # "for the year ended Sept. 30" is a year's length; "a high for the year", "For
+            # the year, volume rose" is the year spoken of
             return Spec("DURATION", value=_duration_value(1, lx.unit_code(unit)))
         if unit in ("week", "decade", "century"):
             return None
