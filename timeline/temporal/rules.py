@@ -753,6 +753,9 @@ def b_weekday(m: re.Match, text: str) -> Spec | None:
     context = rel or preceding_word(text, m.start()) in ("on", "by")
     if word[0].islower() and word.lower() not in lx.tables()["weekday"] and not context:
         return None  # "wed", "sat" alone are words
+    if not context and word.lower().startswith("sun") and word.lower() != "sunday" and \
+            _NAMED_SUN.search(text, max(0, m.start() - 30), m.start()):
+        return None  # "the surface of the Sun.", "the Baltimore Sun."
     shared = _SHARED_PARTS.match(text, m.end())
     if shared and not rel:  # "on Monday and Tuesday nights": every Monday night too
         day = lx.tables()["weekday"].get(word.lower())
@@ -761,6 +764,7 @@ def b_weekday(m: re.Match, text: str) -> Spec | None:
     return _weekday_spec(m, text)
 
 
+_NAMED_SUN = re.compile(r"(?:\bthe|\b[A-Z][a-z]+)\s+$")
 _SHARED_PARTS = re.compile(r",? (?:and|or|&) (?:mon|tues|wednes|thurs|fri|satur|sun)day"
                            r" (?P<p>mornings|afternoons|evenings|nights)\b", re.I)
 
