@@ -297,6 +297,9 @@ def b_month(m: re.Match, text: str) -> Spec | None:
     return spec
 
 
+_NAME_OR_DIGIT_AFTER = re.compile(r"[ \t]+[A-Z][a-z]|[ \t]*\d")
+
+
 def b_month_abbr(m: re.Match, text: str) -> Spec | None:
     """ "in Jun", "July and Aug.": an abbreviated month alone, after a preposition or another
     month, and not before a name ("in Jan Smith's house")."""
@@ -304,7 +307,7 @@ def b_month_abbr(m: re.Match, text: str) -> Spec | None:
     if not (preceding_word(text, m.start()) in ("in", "for", "since", "until", "till")
             or re.search(lx.FRAGMENTS["month"] + r"\s*(?:,|and|or|&|/|-|to)\s*$", before)):
         return None
-    if re.match(r"[ \t]+[A-Z][a-z]", text[m.end():]) or re.match(r"[ \t]*\d", text[m.end():]):
+    if _NAME_OR_DIGIT_AFTER.match(text, m.end()):
         return None  # "in Jan Smith's", "Jun 2" (another rule's)
     return Spec("DATE", when=When("month", None, lx.month_number(m["mon"])))
 
@@ -575,10 +578,13 @@ _REPORTED = (r"(?:(?:net|operating|pre-?tax|core|adjusted|group) )?(?:profits?|r
              r"|shipments|deliveries|orders|margins?)\b")
 
 
+_OF_AFTER = re.compile(r"\s+of\b")
+
+
 def b_half(m: re.Match, text: str) -> Spec | None:
     word = (_g(m, "ord") or _g(m, "late") or _g(m, "two")).lower()
     n = 1 if word in ("first", "1st") else 2
-    if (_g(m, "late") or _g(m, "two") or re.match(r"\s+of\b", text[m.end():])) and \
+    if (_g(m, "late") or _g(m, "two") or _OF_AFTER.match(text, m.end())) and \
             not (_g(m, "y") or _g(m, "rel")):
         return None  # "the last half of the game", "the first half of September"
     if _g(m, "y"):
@@ -597,7 +603,10 @@ SEASON_CONTEXT = {"in", "this", "last", "next", "during", "since", "until", "by"
                   "late", "through", "for"}
 
 
-def _bare_season(word: str, before: str, after: str) -> bool:
+_SPRING_VERB = re.compile(r"\s+(?:up|back|into|from|to|of)\b", re.I)
+
+
+def _bare_season(word: str, before: str, text: str, end: int) -> bool:
     """Whether a lower-case season word with no determiner is the season. "fall" is a verb
     too, and so is "spring" except after "by", "in" ... ("by spring", not "spring up"); a bare
     "autumn" wants a preposition in front."""
@@ -605,7 +614,7 @@ def _bare_season(word: str, before: str, after: str) -> bool:
         return False
     if word == "spring":
         return before in ("by", "in", "until", "till", "since", "late", "early", "mid") and \
-            not re.match(r"\s+(?:up|back|into|from|to|of)\b", after)
+            not _SPRING_VERB.match(text, end)
     return word != "autumn" or before in SEASON_CONTEXT
 
 
@@ -615,12 +624,16 @@ _SEASON_EVENT = re.compile(r"[ \t]+(?-i:Offensive|Harvest|Uprising|Campaign|Revo
                            r"|Rising|Festival|Session|Term|Semester|Break|Storm)\b")
 
 
+_FALL_OF = re.compile(r"\s+of\s+(?!\d)")
+_SEASON_VERB = re.compile(r"\s+(?:in|at|on|over|near)\b")
+
+
 def b_season(m: re.Match, text: str) -> Spec | None:
     s = lx.season_code(m["s"])
     det = _ws(_g(m, "det"))
     word = m["s"].lower()
     before = preceding_word(text, m.start())
-    if det == "the" and word == "fall" and re.match(r"\s+of\s+(?!\d)", text[m.end():]):
+    if det == "the" and word == "fall" and _FALL_OF.match(text, m.end()):
         return None  # "the fall of the old regime"
     if m["s"][0].isupper() and (
             not det and _capitalised_name(text, m.start(), m.end())
@@ -628,13 +641,13 @@ def b_season(m: re.Match, text: str) -> Spec | None:
     ) and not _SEASON_EVENT.match(text, m.end()) or _names_a_thing(m, text, "s"):
         return None  # "Donna Summer", "the Winter Olympics", "The Winter Park city commission"
     year = _g(m, "y") or _g(m, "by")
-    if not det and not year and re.match(r"\s+(?:in|at|on|over|near)\b", text[m.end():]):
+    if not det and not year and _SEASON_VERB.match(text, m.end()):
         return None  # "birds winter in Mexico": the verb
     # A headline in capitals reads as lower case: "STOCKS FALL AS SPRING RALLY FADES"
     shouted = m["s"].isupper() and not re.search(
         r"[a-z]", text[max(0, m.start() - 20):m.end() + 20])
     bare = not det and not year and not _g(m, "premod") and (m["s"].islower() or shouted)
-    if bare and not _bare_season(word, before, text[m.end():].lower()):
+    if bare and not _bare_season(word, before, text, m.end()):
         return None
     if _g(m, "by"):  # "autumn of 481 BC"
         when = When("season", int(m["by"]), n=SEASONS.index(s), bc=True)
@@ -1140,6 +1153,9 @@ def b_clock_words(m: re.Match, text: str) -> Spec | None:
                 mod=approx_code(m))
 
 
+_NOT_CLOCK_AFTER = re.compile(r"\s+(?:[A-Z]|(?:pence|cents|levels?)\b)")
+
+
 def b_clock_24(m: re.Match, text: str) -> Spec | None:
     """ "21:43 GMT", "at 21:43"; with a stop ("14.05 BST", "19.45hrs") only before a zone or
     "hrs": "closed at 19.45" is a price."""
@@ -1177,7 +1193,7 @@ def b_clock_hhmm(m: re.Match, text: str) -> Spec | None:
     if not zoned and not _HHMM_BEFORE.search(text, max(0, m.start() - 12), m.start()):
         return None
     if not _g(m, "tz") and (1900 <= int(m["h"] + m["mi"]) <= 2099 or NOT_YEAR_AFTER.match(
-            text, m.end()) or re.match(r"\s+(?:[A-Z]|(?:pence|cents|levels?)\b)", text[m.end():])):
+            text, m.end()) or _NOT_CLOCK_AFTER.match(text, m.end())):
         return None  # "at 1999", "closed at 1250 points", "at 1600 Elm Street"
     return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=int(m["h"]),
                 minute=int(m["mi"]))
@@ -1280,6 +1296,10 @@ _DESCRIBED = re.compile(r"(?:^|[^\w'’-])(?:(?:an?|my|one|such an?) )?(?:(?:ver
 _GREETING = re.compile(r"(?:^|[^\w'’-])(?:good|gd|goo+d|gud) $", re.I)
 
 
+_DAY_FOR = re.compile(r"\s+for\s+(?!the\s+(?:day|week)\b)")
+_NAME_AFTER = re.compile(r"[ \t]+[A-Z][a-z]")
+
+
 def b_day_described(m: re.Match, text: str) -> Spec | None:
     """ "a long [day]", "the whole day", "another day": one day or week lived through, a
     DURATION; "a rainy [afternoon]", "Good [morning]": that part of today, a TIME. The words
@@ -1290,10 +1310,9 @@ def b_day_described(m: re.Match, text: str) -> Spec | None:
         greeting = unit in ("morning", "afternoon", "evening") and _GREETING.search(before)
         if not (greeting or _DESCRIBED.search(before)):
             return None
-        if re.match(r"\s+for\s+(?!the\s+(?:day|week)\b)", text[m.end():]):
+        if _DAY_FOR.match(text, m.end()):
             return None  # "a great day for Poland": the day of an event, not one lived through
-        if m["w"][0].isupper() and not m["w"].isupper() and re.match(r"[ \t]+[A-Z][a-z]",
-                                                                    text[m.end():]):
+        if m["w"][0].isupper() and not m["w"].isupper() and _NAME_AFTER.match(text, m.end()):
             return None  # "Good Morning America"
     if unit in ("day", "week", "month"):
         return Spec("DURATION", value=_duration_value(1, lx.unit_code(unit)))

@@ -200,15 +200,12 @@ def _select(cands: list[_Candidate]) -> list[_Candidate]:
     """Longest first, then rule priority; keep those that overlap nothing already kept."""
     cands.sort(key=lambda c: (-(c.end - c.start), -c.rule.priority, c.start))
     taken: list[_Candidate] = []
-    starts: list[int] = []  # of the spans taken, in text order; they never overlap
-    ends: list[int] = []
+    covered = bytearray(max((c.end for c in cands), default=0))  # 1 where a kept span is
     for c in cands:
-        i = bisect.bisect_right(starts, c.start)
-        if (i > 0 and ends[i - 1] > c.start) or (i < len(starts) and starts[i] < c.end):
+        if covered.find(1, c.start, c.end) >= 0:
             continue
         taken.append(c)
-        starts.insert(i, c.start)
-        ends.insert(i, c.end)
+        covered[c.start:c.end] = b"\x01" * (c.end - c.start)
     taken.sort(key=lambda c: c.start)
     return taken
 
