@@ -446,6 +446,10 @@ _NOT_A_DECADE = re.compile(r"\b(?:temperatures?|degrees?|highs?|lows?|scores?|pe
 
 
 def b_decade(m: re.Match, text: str) -> Spec | None:
+    if _g(m, "bc"):  # "the 430s BC": 439 to 430 BC, BC043; "the 400s BC" is the century, BC04
+        n = int(m["bc"])
+        gran = "century" if n % 100 == 0 else "decade"
+        return Spec("DATE", when=When(gran, n, bc=True), mod=premod_code(m))
     if _g(m, "full") and m["full"].endswith("00") and m["full"] != "2000":
         # "the 1800s" is the century, 1800-1899 ("the 2000s" is mostly the decade)
         return Spec("DATE", when=When("century", int(m["full"])), mod=premod_code(m))
@@ -1528,8 +1532,10 @@ RULES: list[Rule] = [
     Rule("decade",
          OPT_PREMOD + r"(?:(?:the )?(?:(?P<full>1\d\d0|20\d0)['’]?s"
          r"|['’](?P<short>\d)0['’]?s|(?P<word>twenties|thirties|forties|fifties|sixties"
-         r"|seventies|eighties|nineties))|the (?P<bare>[2-9])0['’]?s(?![\w'’-]))",
-         b_decade, ("the 1990s", "the '80s", "the mid-1990s", "the early 1960s", "the sixties")),
+         r"|seventies|eighties|nineties))|(?:the )?(?P<bc>[1-9]\d{0,2}0)['’]?s (?:BC|B\.C\.|BCE)(?!\w)"
+         r"|the (?P<bare>[2-9])0['’]?s(?![\w'’-]))",
+         b_decade, ("the 1990s", "the '80s", "the mid-1990s", "the early 1960s", "the sixties",
+                    "the 430s BC")),
     Rule("century",
          OPT_PREMOD + r"(?:the )?(?P<ord>{ordinal}|\d{1,2}(?:st|nd|rd|th))"
          r" century(?P<era> BC| B\.C\.| BCE)?",
