@@ -135,8 +135,9 @@ def _day_of_month(day: int, ref: Reference) -> When:
     if prev is not None and prev.year is not None and prev.month is not None and not prev.bc:
         year, month = prev.year, prev.month
     elif ref.dct is not None and not ref.narrative:
+        # a present is a plan, as for a weekday: "The vote is on the 4th", written on the 13th
         step = (-1 if ref.tense == PAST and day > ref.dct.day
-                else 1 if ref.tense == FUTURE and day < ref.dct.day else 0)
+                else 1 if ref.tense in (FUTURE, PRESENT) and day < ref.dct.day else 0)
         first = add_months(ref.dct.replace(day=1), step)
         year, month = first.year, first.month
     else:

@@ -1357,15 +1357,17 @@ def b_anaphoric_day(m: re.Match, text: str) -> Spec | None:
 
 
 _ORDINAL_DAY_BEFORE = {"on", "from", "until", "till", "by", "since", "before", "after", "to",
-                       "through", "and", "for"}
+                       "through", "and", "for",
+                       # a schedule's verb: "The festival begins the 4th"
+                       "begins", "starts", "ends", "opens", "closes", "expires"}
 # Before a month/day with no year, a word that makes it a day: "on 3/15", "by 12/25"; not
 # "went 3/10 from the field", "a 1/4 share".
-_SLASH_DAY_BEFORE = (_ORDINAL_DAY_BEFORE - {"and", "for"}) | {
+_SLASH_DAY_BEFORE = (_ORDINAL_DAY_BEFORE - {"and", "for", "opens", "closes"}) | {  # "closes 1/4 up"
     "til", "thru", "starting", "sale", "due", "dated", "ends", "begins"}
 # What may follow "the 20th" when it is a day: punctuation, or a word that is not its noun
 # ("the 20th century", "the 20th anniversary", "the 20th floor").
 _ORDINAL_DAY_AFTER = re.compile(r"\s*(?:[,.;:)!?]|$|(?:and|or|to|was|were|when|at|in|with|but"
-                                r"|he|she|they|it|the|a|is|will|had|has)\b)")
+                                r"|he|she|they|it|the|a|is|are|will|had|has)\b)")
 
 
 # "On the 15th Lincoln called for volunteers": a subject and its verb after the day; not "on the
