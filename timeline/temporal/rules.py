@@ -675,7 +675,7 @@ def b_season(m: re.Match, text: str) -> Spec | None:
         spec.direction = 1
     elif det == "this":
         pass  # "this winter": the nearest one, the tense deciding between two
-    elif det == "that":
+    elif det in ("that", "that same", "the same"):  # "that same spring": the story's
         spec.anchor = ANAPHORIC
     elif det in ("the following", "the next", "the previous"):
         spec.unit, spec.gran, spec.anchor = "year", "year", ANAPHORIC
@@ -1160,14 +1160,23 @@ def b_clock_words(m: re.Match, text: str) -> Spec | None:
 _NOT_CLOCK_AFTER = re.compile(r"\s+(?:[A-Z]|(?:pence|cents|levels?)\b)")
 
 
+# "(19:00-03:00hrs)", "09:00-17:30": a range of two-digit clocks (not "John 3:16-3:18")
+_CLOCK_RANGE = re.compile(r"[-–](?:[01]\d|2[0-3]):[0-5]\d(?!\d)")
+_CLOCK_RANGE_BEFORE = re.compile(r"(?<!\d)(?:[01]\d|2[0-3]):[0-5]\d[-–]$")
+
+
 def b_clock_24(m: re.Match, text: str) -> Spec | None:
-    """ "21:43 GMT", "at 21:43"; with a stop ("14.05 BST", "19.45hrs") only before a zone or
-    "hrs": "closed at 19.45" is a price."""
+    """ "21:43 GMT", "at 21:43", "05:30hrs", "09:00-17:30"; with a stop ("14.05 BST",
+    "19.45hrs") only before a zone or "hrs": "closed at 19.45" is a price."""
     if _g(m, "mi_dot"):
         return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=int(m["h"]),
                     minute=int(m["mi_dot"]))
-    if not (_g(m, "tz") or preceding_word(text, m.start()) in ("at", "by", "until", "around",
-                                                                 "about", "from", "since")):
+    in_range = len(m["h"]) == 2 and (
+        _CLOCK_RANGE.match(text, m.end())
+        or _CLOCK_RANGE_BEFORE.search(text, max(0, m.start() - 7), m.start()))
+    if not (_g(m, "tz") or _g(m, "hrs") or in_range
+            or preceding_word(text, m.start()) in ("at", "by", "until", "around", "about",
+                                                   "from", "since")):
         return None
     return b_clock(m, text)
 
@@ -1400,6 +1409,13 @@ def b_first_last_day(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", unit="day", offset=0, gran="day", anchor=DEICTIC)
 
 
+def b_unit_end(m: re.Match, text: str) -> Spec | None:
+    """ "by year's end", "At month's end": the end of the current one (of the story's, in a
+    history), as "the end of the month" is."""
+    unit = m["unit"].lower()
+    return Spec("DATE", unit=unit, offset=0, gran=unit, anchor=DEICTIC, mod="END")
+
+
 def b_year_end(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", unit="year", offset=0, gran="year", anchor=DEICTIC, mod="END")
 
@@ -1611,7 +1627,7 @@ RULES: list[Rule] = [
          OPT_PREMOD + r"(?:(?P<det>the following|the next|the previous"
          # "the Spring Offensive": the article is the name's
          r"|the(?! (?:{season})" + _SEASON_EVENT.pattern + r")"
-         r"|this past|this coming|this|last|next|past|coming|that) )?(?P<s>{season})"
+         r"|this past|this coming|this|last|next|past|coming|that same|the same|that) )?(?P<s>{season})"
          r"(?:,? (?:of )?(?:(?P<y>{year4}|{spelled_year})(?:[-–/](?P<y2>\d\d(?:\d\d)?)(?![\d/-]))?"
          r"|" + _BC_YEAR + ")"
          r"| of (?P<rel>this|last|next) year(?!['’]s))?",
@@ -1708,6 +1724,8 @@ RULES: list[Rule] = [
          r"|the previous|the preceding|the prior) day",
          b_anaphoric_day, ("the next day", "that day", "the same day", "later that day")),
     Rule("year_end", r"year-end|year end", b_year_end, ("year-end",)),
+    Rule("unit_end", r"(?:the )?(?P<unit>year|month|week)['’]s end", b_unit_end,
+         ("year's end", "the month's end")),
     Rule("first_last_day", r"(?:(?:2nd|second) )?(?:first|1st|last|final) day", b_first_last_day,
          ("Last day", "my first day", "2nd last day")),
     Rule("duration",
@@ -1761,7 +1779,7 @@ RULES: list[Rule] = [
          b_clock, ("9:43 PM", "10 a.m.", "7:15 p.m. EST", "around 7:15 p.m.", "430pm", "7.30am",
                    "5+am")),
     Rule("clock_24",
-         r"(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d)(?: " + _tz() + ")?"
+         r"(?P<h>[01]?\d|2[0-3])(?::(?P<mi>[0-5]\d)(?: " + _tz() + r"|(?P<hrs>hrs|h)(?!\w))?"
          r"|\.(?P<mi_dot>[0-5]\d)(?: " + _tz(None) + "|hrs|h))",
          b_clock_24, ("21:43 GMT", "14.05 BST", "19.45hrs")),
     Rule("clock_hhmm",
@@ -1898,7 +1916,7 @@ _RULE_CORES = {
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "direction",
     "vague_ago": "units", "ordinal_day": "#a",
     "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_day": "day",
-    "year_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "quarter_unit": "quarter", "bare_units": "units", "units_long": "long",
+    "year_end": "end", "unit_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "quarter_unit": "quarter", "bare_units": "units", "units_long": "long",
     "vague": "vague", "set": "every", "set_times": "times", "set_every_n": "every", "frequency": "frequency",
 }
 
