@@ -118,7 +118,10 @@ def _resolve_when(spec: Spec, ref: Reference) -> When:
         return _shifted(spec, ref)
     when = spec.when
     if when.year is None:
-        when = _choose_year(when, spec, ref)
+        chosen = _choose_year(when, spec, ref)
+        if spec.weekday is not None and when.day is not None and _follows_story(spec, ref):
+            chosen = _weekday_year(chosen, when, spec, ref)
+        when = chosen
     if when.gran == "quarter" and not when.n and spec.follow_quarter:
         # "the 1988 quarter": the quarter reported on, in 1988
         quarter = ref.quarter or (_latest_quarter(ref.dct)
@@ -126,6 +129,30 @@ def _resolve_when(spec: Spec, ref: Reference) -> When:
         if quarter is not None and quarter.n:
             when = replace(when, n=quarter.n)
     return when
+
+
+def _follows_story(spec: Spec, ref: Reference) -> bool:
+    """Whether a date with no year takes the story's (the last one mentioned)."""
+    prev = ref.previous
+    return prev is not None and prev.year is not None and (
+        ref.narrative or spec.anchor == ANAPHORIC)
+
+
+def _weekday_year(chosen: When, when: When, spec: Spec, ref: Reference) -> When:
+    """ "On Sunday, May 3" after "the winter of 1941": a year in which May 3 is a Sunday. When
+    the story's year does not fit the weekday, the year after or before it, or else the
+    publication's reading ("Born in 1931, she taught until 1990. She died on Sunday, March 2"),
+    that does."""
+    def fits(w: When) -> bool:
+        return w.year is not None and not w.bc and w.month is not None and \
+            w.day is not None and valid_day(w.year, w.month, w.day) and \
+            dt.date(w.year, w.month, w.day).weekday() == spec.weekday
+    if chosen.year is None or chosen.bc or fits(chosen):
+        return chosen
+    options = [chosen.with_year(chosen.year + 1), chosen.with_year(chosen.year - 1)]
+    if ref.dct is not None:
+        options.append(_choose_year(when, spec, replace(ref, previous=None, narrative=False)))
+    return next((w for w in options if fits(w)), chosen)
 
 
 def _day_of_month(day: int, ref: Reference) -> When:
