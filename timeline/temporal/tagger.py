@@ -760,7 +760,13 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             spec, ref_previous = replace(spec, anchor=ANAPHORIC), named_day
             if spec.weekday is not None:
                 spec.direction = 0  # in that day's week
-        res = resolve(spec, Reference(dct, ref_previous, tense, narrative, certain, quarter))
+        if spec.when is not None and spec.when.year is None and spec.unit is None and \
+                spec.weekday is None and not spec.holiday and clause_tense != PAST and \
+                _HABIT.search(text, max(sentence[0], c.start - 60), c.start):
+            # "Flu season usually peaks in February": any year's February, XXXX-02
+            res = resolve(spec, Reference(None))
+        else:
+            res = resolve(spec, Reference(dct, ref_previous, tense, narrative, certain, quarter))
         w, start, value, mod = res.when, c.start, res.value, res.mod
         counted = _counted_from(text, c, res)
         if counted is not None:  # "the day before last Tuesday", "two weeks after May 5"
@@ -845,6 +851,11 @@ _ON_GAP = re.compile(r"\s*,?\s*on\s*$")
 
 
 # A plan that was changed or foiled: "originally scheduled for", "had planned to leave".
+# A habit, in the same clause before a month or day with no year: "typically begins in late
+# May", "is always held in June"; not across a comma ("usually peak in December, but this year
+# in October").
+_HABIT = re.compile(r"\b(?:typically|usually|normally|generally|traditionally|customarily"
+                    r"|routinely|always|often|tends? to)\s[^.;:!?,]*$", re.I)
 _PLAN_UNDONE = re.compile(r"\b(?:had(?: been)?|originally|initially|first)\s+(?:planned|scheduled"
                           r"|set|slated|due|expected|intended|meant|hoped)\b[^.;:!?]{0,40}$", re.I)
 # Between a past day and a later weekday, the future of that past: "said Monday that the
