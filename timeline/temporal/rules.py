@@ -522,9 +522,10 @@ def b_quarter(m: re.Match, text: str) -> Spec | None:
 
 def b_fiscal_shorthand(m: re.Match, text: str) -> Spec | None:
     year = year_of(m["yy"]) if _g(m, "yy") else int(m["y"])
+    mod = premod_code(m)  # "early 4Q13"
     if _g(m, "qn") or _g(m, "qn2"):
-        return Spec("DATE", when=When("quarter", year, n=int(_g(m, "qn") or m["qn2"])))
-    return Spec("DATE", when=When("half", year, n=int(_g(m, "hn") or m["hn2"])))
+        return Spec("DATE", when=When("quarter", year, n=int(_g(m, "qn") or m["qn2"])), mod=mod)
+    return Spec("DATE", when=When("half", year, n=int(_g(m, "hn") or m["hn2"])), mod=mod)
 
 
 def b_month_range_quarter(m: re.Match, text: str) -> Spec | None:
@@ -614,6 +615,9 @@ def _bare_season(word: str, before: str, text: str, end: int) -> bool:
     """Whether a lower-case season word with no determiner is the season. "fall" is a verb
     too, and so is "spring" except after "by", "in" ... ("by spring", not "spring up"); a bare
     "autumn" wants a preposition in front."""
+    if before in ("the", "a", "its", "their", "our", "his", "her", "my", "your", "this",
+                  "next", "last") and _SEASON_NOUN_AFTER.match(text, end):
+        return True  # "the spring semester", "a fall lecture series": the season's kind of noun
     if word == "fall":
         return False
     if word == "spring":
@@ -628,6 +632,20 @@ _SEASON_EVENT = re.compile(r"[ \t]+(?-i:Offensive|Harvest|Uprising|Campaign|Revo
                            r"|Rising|Festival|Session|Term|Semester|Break|Storm)\b")
 
 
+# A noun a season names the kind of ("the spring semester", "the summer promotion"): "the" is the
+# noun's, and the season alone is tagged, as the gold tags "winter coat".
+_SEASON_NOUN = (r"[ \t]+(?:semesters?|terms?|sessions?|breaks?|holidays?|vacations?|sales?"
+                r"|collections?|months|hours|schedules?|promotions?|programs?|programmes?"
+                r"|series|festivals?|olympics|games|camps?|classes|courses?|storms?|weather"
+                r"|fashions?|menus?|tours?|meetings?|recess|exhibitions?|exhibits?|issues?"
+                r"|editions?|catalogs?|catalogues?|lines?|lineups?|concerts?|leagues?|transfer"
+                r"|solstice|equinox|season|offensive|campaign|harvest|crops?|intake"
+                r"|internships?|jobs?|travel|reading|clothes|coats?|tires?|tyres?|lectures?"
+                r"|fairs?|markets?|party|parties|events?|school|music|films?|movies?|calendar"
+                r"|conferences?|workshops?|retreats?|clearance|trips?|getaways?|visitors"
+                r"|tourists|tourism|lull|slump|slowdown|rains|monsoon|floods|drought|planting"
+                r"|elections?|primary|primaries|budget|quarter|show|play|musical|training)\b")
+_SEASON_NOUN_AFTER = re.compile(_SEASON_NOUN, re.I)
 _FALL_OF = re.compile(r"\s+of\s+(?!\d)")
 _SEASON_VERB = re.compile(r"\s+(?:in|at|on|over|near)\b")
 
@@ -1102,6 +1120,8 @@ def b_vague(m: re.Match, text: str) -> Spec | None:
         return None  # "future plans", "the company's future growth": an adjective
     if word.startswith("recent "):  # "in recent years": some years up to now, as TimeML has it
         return Spec("DURATION", value=f"PX{word[7].upper()}")
+    if word.endswith((" ago", " from now")):  # "a generation ago", "two generations from now"
+        return Spec("DATE", value="PAST_REF" if word.endswith("ago") else "FUTURE_REF")
     return Spec("DATE", value=lx.tables()["vague_reference"][word])
 
 
@@ -1260,7 +1280,15 @@ def b_frequency(m: re.Match, text: str) -> Spec | None:
     if re.match(r"\s+(?:[A-Z][a-z]|[A-Z]{2})", text[m.end():m.end() + 3]) and \
             m["w"].lower() in _PAPER_FREQUENCIES:
         return None  # "the Communist Party daily Granma": a newspaper
+    if m["w"].lower() == "quarterly" and not _ADVERB_AFTER.match(text, m.end()):
+        return None  # "quarterly earnings", "a quarterly dividend": the adjective
     return Spec("SET", value=lx.tables()["frequency_adverb"][m["w"].lower()])
+
+
+# What follows an adverb of frequency, not a noun it modifies: "billed quarterly, not monthly",
+# "meets quarterly in Geneva"
+_ADVERB_AFTER = re.compile(r"\s*(?:[,.;:)!?]|$|(?:and|or|rather|than|in|on|at|by|from|to|with"
+                           r"|for|instead|since|until|through|as|but|because|if)\b)")
 
 
 def b_weekend(m: re.Match, text: str) -> Spec | None:
@@ -1559,6 +1587,11 @@ RULES: list[Rule] = [
          r" century(?P<era> BC| B\.C\.| BCE)?",
          b_century, ("the 19th century", "the twentieth century", "the end of the 19th century",
                      "the 4th century BC")),
+    Rule("mid_century",
+         r"(?:the )?mid-?century(?![\w-]| (?:modern|design|furniture|architecture|style|homes?"
+         r"|houses?|décor|decor|chairs?|pieces?)\b)",
+         lambda m, t: Spec("DATE", unit="century", offset=0, gran="century", anchor=DEICTIC,
+                           mod="MID"), ("mid-century", "midcentury")),
     Rule("month_range_quarter",
          r"(?:the )?(?P<m1>{month})[-–](?P<m2>{month}) (?:fiscal )?quarter"
          r"(?: of (?P<y>{year4}))?",
@@ -1575,11 +1608,11 @@ RULES: list[Rule] = [
          b_quarter, ("the third quarter", "third-quarter", "the fourth quarter of 2012",
                      "1998's first quarter", "this year's third quarter",
                      "the first quarter of next year")),
-    Rule("q_quarter", r"(?-i:Q(?P<q>[1-4]))(?: |-|')?(?P<y>{year4})?",
+    Rule("q_quarter", OPT_PREMOD + r"(?-i:Q(?P<q>[1-4]))(?: |-|')?(?P<y>{year4})?",
          lambda m, t: None if _capitalised_name(t, m.start(), m.end()) else b_quarter(m, t),
          ("Q3 2013", "Q4")),
     Rule("fiscal_shorthand",  # earnings copy: "4Q13", "1H14", "H1 2014", "2H 2016", "Q4'13"
-         r"(?-i:(?P<qn>[1-4])Q|(?P<hn>[12])H|H(?P<hn2>[12])|Q(?P<qn2>[1-4]))"
+         OPT_PREMOD + r"(?-i:(?P<qn>[1-4])Q|(?P<hn>[12])H|H(?P<hn2>[12])|Q(?P<qn2>[1-4]))"
          r"(?:[ -]?['’]?(?P<yy>\d\d)|[ -]?(?P<y>{year4}))(?![\w-])",
          b_fiscal_shorthand, ("4Q13", "1H14", "H1 2014", "2H 2016", "Q4'13")),
     Rule("month_quarter",  # "the December quarter": the quarter that ends in December
@@ -1626,7 +1659,7 @@ RULES: list[Rule] = [
     Rule("season",
          OPT_PREMOD + r"(?:(?P<det>the following|the next|the previous"
          # "the Spring Offensive": the article is the name's
-         r"|the(?! (?:{season})" + _SEASON_EVENT.pattern + r")"
+         r"|the(?! (?:{season})" + _SEASON_EVENT.pattern + r")(?! (?:{season})" + _SEASON_NOUN + ")"
          r"|this past|this coming|this|last|next|past|coming|that same|the same|that) )?(?P<s>{season})"
          r"(?:,? (?:of )?(?:(?P<y>{year4}|{spelled_year})(?:[-–/](?P<y2>\d\d(?:\d\d)?)(?![\d/-]))?"
          r"|" + _BC_YEAR + ")"
@@ -1766,7 +1799,10 @@ RULES: list[Rule] = [
          b_bare_units, ("for years", "within decades"), priority=-4),
     Rule("vague",
          r"(?P<w>right now|just now|these days|the present day|the present|present day|at present"
-         r"|the near future|the future|the past|nowadays|currently|now|recently"
+         # not "the foreseeable future", which TimeBank's and TE3 silver's gold leave out
+         r"|the (?:near|distant|indefinite) future|the (?:distant|recent) past"
+         r"|(?:a|two|three|several|many|a few) generations? (?:ago|from now)|a lifetime ago"
+         r"|the future|the past|nowadays|currently|now|recently"
          r"|the (?:near|short|long) term(?![- ]\w)|a (?:later|future) date"
          r"|lately|formerly|someday|recent years|recent months"
          r"|recent weeks|recent days|future)",
@@ -1853,7 +1889,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
         "units": frozenset(u for u in units if u.endswith("s") or u == "centuries"),
         "day": frozenset({"day"}),
         "lived": frozenset({"day", "week", "month", "morning", "afternoon", "evening", "night"}),
-        "century": frozenset({"century", "centuries"}),
+        "century": frozenset({"century", "centuries", "midcentury"}),
         "quarter": frozenset({"quarter", "quarters", "qtr"}),
         "weekend": frozenset({"weekend", "weekends"}),
         "times": frozenset({"once", "twice", "thrice", "times"}),
@@ -1873,7 +1909,8 @@ def _core_classes() -> dict[str, frozenset[str]]:
         "frequency": frozenset(t["frequency_adverb"]),
         "vague": frozenset({"now", "present", "future", "past", "nowadays", "currently", "term",
                             "date",
-                            "recently", "recent", "lately", "formerly", "someday", "these"}),
+                            "recently", "recent", "lately", "formerly", "someday", "these",
+                            "generation", "generations", "lifetime"}),
         "deictic": frozenset({"today", "yesterday", "tomorrow", "tonight", "tonite", "nite",
                               "tmrw", "tmr", "tmw", "moro", "morrow", "tomorow", "tomolo",
                               "tomo", "trmw", "yday", "tdy", "ytd",
@@ -1907,7 +1944,7 @@ _RULE_CORES = {
     "week_of": "month", "week_of_month": "month", "month_year": "month",
     "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "day_of_rel_month": "unit",
-    "decade": "#a decade", "century": "century", "quarter": "quarter",
+    "decade": "#a decade", "century": "century", "mid_century": "century", "quarter": "quarter",
     "month_range_quarter": "quarter", "rel_quarter": "quarter",
     "comparable_period": "earlier", "period_year_back": "quarter period", "latest_period": "unit", "vague_plural": "units", "half": "half quarter", "season": "season", "holiday": "holiday",
     "weekday": "weekday", "weekday_short": "weekday_abbr", "weekday_plural": "weekdays",
