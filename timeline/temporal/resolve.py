@@ -425,6 +425,15 @@ def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
     if spec.direction == 1:  # "next May": the first one wholly after the reference
         return candidate.with_year(day.year + 1) if first <= day else candidate
     if spec.direction == 0:
+        # "this November" is this year's, whatever the tense of a clause near it; only a month
+        # most of a year away moves with a certain tense ("This January sales will rise",
+        # written in December)
+        if when.month is not None and ref.tense_is_certain:
+            gap = when.month - day.month
+            if ref.tense == FUTURE and gap <= -9:
+                return candidate.with_year(day.year + 1)
+            if ref.tense == PAST and gap >= 9:
+                return candidate.with_year(day.year - 1)
         return candidate
     if when.gran == "quarter":  # earnings news reports on quarters already under way
         if first > day and ref.tense != FUTURE:

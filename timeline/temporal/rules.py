@@ -294,6 +294,8 @@ def b_month(m: re.Match, text: str) -> Spec | None:
         spec.anchor = ANAPHORIC
     if rel == "that":  # "that December": the story's
         spec.anchor = ANAPHORIC
+    if rel == "this":  # "This November, they insist they have learned": this year's
+        spec.direction = 0
     return spec
 
 
