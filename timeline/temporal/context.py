@@ -411,11 +411,14 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
         # another clause ("Researchers will present the full results at a conference in
         # Barcelona on Friday"): only "will" counts from that far ("invited the leaders to a
         # ceremony in Independence, Mo., on March 12" is not when they were invited)
-        far = _last_words(_WORD.findall(text, max(s0, start - 3 * reach), start), 3 * window)
-        cue, _, at = _scan(far, range(len(far) - 1, -1, -1), True)
-        if cue == (FUTURE, True) and far[at].lower() in ("will", "shall") and \
-                not _TEMPORAL_CLAUSE & {w.lower() for w in far[at:]}:
-            return cue  # not "would", nor in a clause of time ("after losing X in the summer")
+        lo = max(s0, start - 3 * reach)
+        span = text[lo:start].lower()
+        if "will" in span or "shall" in span:  # the words are tokenized only when one is there
+            far = _last_words(_WORD.findall(text, lo, start), 3 * window)
+            cue, _, at = _scan(far, range(len(far) - 1, -1, -1), True)
+            if cue == (FUTURE, True) and far[at].lower() in ("will", "shall") and \
+                    not _TEMPORAL_CLAUSE & {w.lower() for w in far[at:]}:
+                return cue  # not "would", nor in a clause of time ("after losing X in the summer")
     if found is None and _progressive(left, window):
         return PRESENT, False  # "@ishneak flying out on sunday": a plan, its "am" dropped
     if found is None and _INVITATION.match(text, s0):

@@ -118,10 +118,7 @@ def _resolve_when(spec: Spec, ref: Reference) -> When:
         return _shifted(spec, ref)
     when = spec.when
     if when.year is None:
-        chosen = _choose_year(when, spec, ref)
-        if spec.weekday is not None and when.day is not None and _follows_story(spec, ref):
-            chosen = _weekday_year(chosen, when, spec, ref)
-        when = chosen
+        when = _choose_year(when, spec, ref)
     if when.gran == "quarter" and not when.n and spec.follow_quarter:
         # "the 1988 quarter": the quarter reported on, in 1988
         quarter = ref.quarter or (_latest_quarter(ref.dct)
@@ -131,11 +128,10 @@ def _resolve_when(spec: Spec, ref: Reference) -> When:
     return when
 
 
-def _follows_story(spec: Spec, ref: Reference) -> bool:
-    """Whether a date with no year takes the story's (the last one mentioned)."""
-    prev = ref.previous
-    return prev is not None and prev.year is not None and (
-        ref.narrative or spec.anchor == ANAPHORIC)
+def _fits_weekday(w: When, spec: Spec) -> bool:
+    """Whether the day ``w`` falls on the weekday the text gives with it ("Saturday, April 25")."""
+    d = w.first_day() if w.gran == "day" else None
+    return d is not None and d.weekday() == spec.weekday
 
 
 def _weekday_year(chosen: When, when: When, spec: Spec, ref: Reference) -> When:
@@ -143,16 +139,12 @@ def _weekday_year(chosen: When, when: When, spec: Spec, ref: Reference) -> When:
     the story's year does not fit the weekday, the year after or before it, or else the
     publication's reading ("Born in 1931, she taught until 1990. She died on Sunday, March 2"),
     that does."""
-    def fits(w: When) -> bool:
-        return w.year is not None and not w.bc and w.month is not None and \
-            w.day is not None and valid_day(w.year, w.month, w.day) and \
-            dt.date(w.year, w.month, w.day).weekday() == spec.weekday
-    if chosen.year is None or chosen.bc or fits(chosen):
+    if chosen.year is None or chosen.bc or _fits_weekday(chosen, spec):
         return chosen
     options = [chosen.with_year(chosen.year + 1), chosen.with_year(chosen.year - 1)]
     if ref.dct is not None:
         options.append(_choose_year(when, spec, replace(ref, previous=None, narrative=False)))
-    return next((w for w in options if fits(w)), chosen)
+    return next((w for w in options if _fits_weekday(w, spec)), chosen)
 
 
 def _day_of_month(day: int, ref: Reference) -> When:
@@ -363,43 +355,52 @@ def _holiday(spec: Spec, ref: Reference) -> When:
 NEW_YEAR_GAP = 8
 
 
+def _story_year(when: When, spec: Spec, ref: Reference, prev: When) -> When:
+    """The year of a date with no year in a story: the story's (``prev``, its last date, which
+    has a year), or the one before or after it as the months and seasons run."""
+    if when.month == 2 and when.day == 29 and not prev.bc:  # the leap year nearest the story's
+        return replace(when, year=min(range(prev.year - 3, prev.year + 4), key=lambda y: (
+            not isleap(y), abs(y - prev.year), y)))
+    if spec.direction and when.month is not None and prev.month is not None and not prev.bc:
+        # "the previous April", "the following March": before / after the story's month
+        ahead = (when.month, when.day or 0) > (prev.month, prev.day or 0)
+        if spec.direction < 0:
+            return replace(when, year=prev.year if not ahead and when.month != prev.month
+                           else prev.year - 1)
+        return replace(when, year=prev.year if ahead else prev.year + 1)
+    story_day = _previous_day(ref)
+    if spec.direction and when.month is None and story_day is not None and \
+            (bounds := when.with_year(prev.year).bounds()) is not None:
+        # "next summer" after "September 10, 2007" is 2008's; "this past spring" before it
+        if spec.direction > 0:
+            return when.with_year(prev.year + 1 if bounds[0] <= story_day else prev.year)
+        return when.with_year(prev.year - 1 if bounds[1] >= story_day else prev.year)
+    if (when.month is not None and prev.month is not None and not prev.bc and ref.narrative
+            and prev.month - when.month >= NEW_YEAR_GAP):
+        # A history moves on: "In January" after "in November 1941" is January 1942.
+        return replace(when, year=prev.year + 1)
+    if when.is_winter:
+        # The winter after a story's spring, autumn or year is the one its next January
+        # names: "they passed the winter" after "the autumn of 481 BC" is BC0480-WI
+        next_year = (not prev.is_winter if prev.gran == "season"
+                     else prev.month is None or prev.month >= 3)
+    else:
+        # "Early in spring" after "the autumn of 481 BC" is the next year's
+        next_year = (when.gran == "season" and prev.gran == "season" and not prev.is_winter
+                     and spec.direction is None and when.n < prev.n)
+    if next_year:
+        return replace(when, year=prev.year - 1 if prev.bc else prev.year + 1, bc=prev.bc)
+    return replace(when, year=prev.year, bc=prev.bc)
+
+
 def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
     """A year for "May 31", "November", "the third quarter" ..., from the reference and tense."""
     prev = ref.previous
     if prev is not None and prev.year is not None and (ref.narrative or spec.anchor == ANAPHORIC):
-        if when.month == 2 and when.day == 29 and not prev.bc:  # the leap year nearest the story's
-            return replace(when, year=min(range(prev.year - 3, prev.year + 4), key=lambda y: (
-                not isleap(y), abs(y - prev.year), y)))
-        if spec.direction and when.month is not None and prev.month is not None and not prev.bc:
-            # "the previous April", "the following March": before / after the story's month
-            ahead = (when.month, when.day or 0) > (prev.month, prev.day or 0)
-            if spec.direction < 0:
-                return replace(when, year=prev.year if not ahead and when.month != prev.month
-                               else prev.year - 1)
-            return replace(when, year=prev.year if ahead else prev.year + 1)
-        story_day = _previous_day(ref)
-        if spec.direction and when.month is None and story_day is not None and \
-                (bounds := when.with_year(prev.year).bounds()) is not None:
-            # "next summer" after "September 10, 2007" is 2008's; "this past spring" before it
-            if spec.direction > 0:
-                return when.with_year(prev.year + 1 if bounds[0] <= story_day else prev.year)
-            return when.with_year(prev.year - 1 if bounds[1] >= story_day else prev.year)
-        if (when.month is not None and prev.month is not None and not prev.bc and ref.narrative
-                and prev.month - when.month >= NEW_YEAR_GAP):
-            # A history moves on: "In January" after "in November 1941" is January 1942.
-            return replace(when, year=prev.year + 1)
-        if when.is_winter:
-            # The winter after a story's spring, autumn or year is the one its next January
-            # names: "they passed the winter" after "the autumn of 481 BC" is BC0480-WI
-            next_year = (not prev.is_winter if prev.gran == "season"
-                         else prev.month is None or prev.month >= 3)
-        else:
-            # "Early in spring" after "the autumn of 481 BC" is the next year's
-            next_year = (when.gran == "season" and prev.gran == "season" and not prev.is_winter
-                         and spec.direction is None and when.n < prev.n)
-        if next_year:
-            return replace(when, year=prev.year - 1 if prev.bc else prev.year + 1, bc=prev.bc)
-        return replace(when, year=prev.year, bc=prev.bc)
+        story = _story_year(when, spec, ref, prev)
+        if spec.weekday is not None and when.day is not None:
+            return _weekday_year(story, when, spec, ref)
+        return story
     day = ref.dct if not ref.narrative else (_previous_day(ref) or ref.dct)
     if day is None:
         return when
@@ -441,8 +442,7 @@ def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
         return candidate
     candidates = [when.with_year(y) for y in (day.year - 1, day.year, day.year + 1)]
     if spec.weekday is not None:  # "Saturday, April 25": the year whose April 25 is a Saturday
-        agreeing = [c for c in candidates
-                    if (d := c.first_day()) is not None and d.weekday() == spec.weekday]
+        agreeing = [c for c in candidates if _fits_weekday(c, spec)]
         candidates = agreeing or candidates
     return min(candidates, key=lambda c: _distance(c, day, ref))
 

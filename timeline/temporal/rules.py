@@ -617,8 +617,8 @@ def _bare_season(word: str, before: str, text: str, end: int) -> bool:
     """Whether a lower-case season word with no determiner is the season. "fall" is a verb
     too, and so is "spring" except after "by", "in" ... ("by spring", not "spring up"); a bare
     "autumn" wants a preposition in front."""
-    if before in ("the", "a", "its", "their", "our", "his", "her", "my", "your", "this",
-                  "next", "last") and _SEASON_NOUN_AFTER.match(text, end):
+    if before in ("the", "a", "its", "their", "our", "his", "her", "my", "your") and \
+            _SEASON_NOUN_AFTER.match(text, end):
         return True  # "the spring semester", "a fall lecture series": the season's kind of noun
     if word == "fall":
         return False
@@ -1276,6 +1276,12 @@ def b_set(m: re.Match, text: str) -> Spec | None:
 _PAPER_FREQUENCIES = {"daily", "weekly", "monthly", "quarterly"}
 
 
+# What follows an adverb of frequency, not a noun it modifies: "billed quarterly, not monthly",
+# "meets quarterly in Geneva"
+_ADVERB_AFTER = re.compile(r"\s*(?:[,.;:)!?]|$|(?:and|or|rather|than|in|on|at|by|from|to|with"
+                           r"|for|instead|since|until|through|as|but|because|if)\b)")
+
+
 def b_frequency(m: re.Match, text: str) -> Spec | None:
     if m["w"][0].isupper() and _capitalised_name(text, m.start(), m.end()):
         return None  # "the Daily Telegraph", "Entertainment Weekly"
@@ -1285,12 +1291,6 @@ def b_frequency(m: re.Match, text: str) -> Spec | None:
     if m["w"].lower() == "quarterly" and not _ADVERB_AFTER.match(text, m.end()):
         return None  # "quarterly earnings", "a quarterly dividend": the adjective
     return Spec("SET", value=lx.tables()["frequency_adverb"][m["w"].lower()])
-
-
-# What follows an adverb of frequency, not a noun it modifies: "billed quarterly, not monthly",
-# "meets quarterly in Geneva"
-_ADVERB_AFTER = re.compile(r"\s*(?:[,.;:)!?]|$|(?:and|or|rather|than|in|on|at|by|from|to|with"
-                           r"|for|instead|since|until|through|as|but|because|if)\b)")
 
 
 def b_weekend(m: re.Match, text: str) -> Spec | None:
@@ -1440,14 +1440,10 @@ def b_first_last_day(m: re.Match, text: str) -> Spec | None:
 
 
 def b_unit_end(m: re.Match, text: str) -> Spec | None:
-    """ "by year's end", "At month's end": the end of the current one (of the story's, in a
-    history), as "the end of the month" is."""
-    unit = m["unit"].lower()
+    """ "year-end", "by year's end", "At month's end": the end of the current one (of the
+    story's, in a history), as "the end of the month" is."""
+    unit = (_g(m, "unit") or "year").lower()
     return Spec("DATE", unit=unit, offset=0, gran=unit, anchor=DEICTIC, mod="END")
-
-
-def b_year_end(m: re.Match, text: str) -> Spec | None:
-    return Spec("DATE", unit="year", offset=0, gran="year", anchor=DEICTIC, mod="END")
 
 
 # --------------------------------------------------------------------------- the rules
@@ -1758,7 +1754,7 @@ RULES: list[Rule] = [
          r"(?:(?:earlier|later) (?:on )?)?(?P<rel>that same|the same|that|the next|the following"
          r"|the previous|the preceding|the prior) day",
          b_anaphoric_day, ("the next day", "that day", "the same day", "later that day")),
-    Rule("year_end", r"year-end|year end", b_year_end, ("year-end",)),
+    Rule("year_end", r"year-end|year end", b_unit_end, ("year-end",)),
     Rule("unit_end", r"(?:the )?(?P<unit>year|month|week)['’]s end", b_unit_end,
          ("year's end", "the month's end")),
     Rule("first_last_day", r"(?:(?:2nd|second) )?(?:first|1st|last|final) day", b_first_last_day,

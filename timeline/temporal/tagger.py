@@ -850,12 +850,12 @@ def _split_clock_on_day(text: str, out: list[Timex],
 _ON_GAP = re.compile(r"\s*,?\s*on\s*$")
 
 
-# A plan that was changed or foiled: "originally scheduled for", "had planned to leave".
 # A habit, in the same clause before a month or day with no year: "typically begins in late
 # May", "is always held in June"; not across a comma ("usually peak in December, but this year
 # in October").
 _HABIT = re.compile(r"\b(?:typically|usually|normally|generally|traditionally|customarily"
                     r"|routinely|always|often|tends? to)\s[^.;:!?,]*$", re.I)
+# A plan that was changed or foiled: "originally scheduled for", "had planned to leave".
 _PLAN_UNDONE = re.compile(r"\b(?:had(?: been)?|originally|initially|first)\s+(?:planned|scheduled"
                           r"|set|slated|due|expected|intended|meant|hoped)\b[^.;:!?]{0,40}$", re.I)
 # Between a past day and a later weekday, the future of that past: "said Monday that the
