@@ -1155,6 +1155,10 @@ def b_clock(m: re.Match, text: str) -> Spec | None:
 
 
 _CLOCK_PART = r"in the morning|in the afternoon|in the evening|at night"  # "4 in the morning"
+# a part of a named day after a bare hour: "at 9 tonight", "at 7.45 this evening", "by 10
+# tomorrow morning", "at 8 Tuesday night"; the clock and the day are then joined as one TIME
+_DAY_PART_AFTER = (r"(?:tonight|(?:this|tomorrow|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)"
+                   r"day) (?:morning|afternoon|evening|night))(?![\w-])")
 _CLOCK_WORDS_AFTER = {"at", "by", "until", "till", "around", "about", "from", "to", "before",
                       "after", "since", "was", "is", "past"}
 
@@ -1168,9 +1172,11 @@ def b_clock_words(m: re.Match, text: str) -> Spec | None:
     if not 1 <= hh <= 12 or mi > 59:
         return None
     part = _ws(_g(m, "part") or _g(m, "part2"))
-    if not _g(m, "oc") and preceding_word(text, m.start()) not in _CLOCK_WORDS_AFTER \
-            and not _g(m, "approx"):
+    before = preceding_word(text, m.start())
+    if not _g(m, "oc") and before not in _CLOCK_WORDS_AFTER and not _g(m, "approx"):
         return None
+    if not (part or _g(m, "oc")) and before in ("was", "is", "past"):
+        return None  # "the score was 3 Tuesday night"
     if part == "in the morning":
         hh %= 12
     elif part in ("in the afternoon", "in the evening") or (part == "at night" and hh >= 6):
@@ -1822,9 +1828,9 @@ RULES: list[Rule] = [
     Rule("clock_words",
          r"(?:" + APPROX + r" )?(?P<h>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
          r"|eleven|twelve)(?:[:.](?P<mi>[0-5]\d))?(?:(?P<oc> o['’]clock)(?: (?P<part>"
-         + _CLOCK_PART + r"))?| (?P<part2>" + _CLOCK_PART + r"))",
+         + _CLOCK_PART + r"))?| (?P<part2>" + _CLOCK_PART + r")|(?= " + _DAY_PART_AFTER + r"))",
          b_clock_words, ("four o'clock", "at 4 in the morning", "at 10.30 at night",
-                         "three o'clock in the afternoon")),
+                         "three o'clock in the afternoon", "at 9 tonight")),
     Rule("named_time", r"(?P<w>noon|midday|midnight)", b_named_time, ("noon", "midnight")),
     Rule("set",
          r"(?:every|each|per)(?P<other> other)?(?: single)? (?P<u>{weekday_name}|{season}|{month_name}"
@@ -1935,7 +1941,7 @@ _RULE_CORES = {
     "iso_date": "#4", "numeric_date": "#/", "nine_eleven": "#/", "month_slash_day": "#/", "dotted_date": "#.", "spelled_year": "spelled_year",
     "bc_year": "era", "ad_year": "era year_word", "year": "#4", "year_period": "#4", "fiscal_short": "fy",
     "q_quarter": "q", "fiscal_shorthand": "q h", "month_quarter": "quarter", "clock": "ampm", "clock_24": "#: #.", "clock_hhmm": "#4",
-    "clock_words": "clock part", "time_of_day_adjective": "daytime",
+    "clock_words": "clock part deictic weekday", "time_of_day_adjective": "daytime",
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#a",
     "month_day_lower": "month", "night_day_pair": "month", "day_month_lower": "month",
     "month_year_lower": "month",
