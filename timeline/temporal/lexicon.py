@@ -101,7 +101,7 @@ def compile_pattern(pattern: str) -> re.Pattern:
     the names inside ``(?-i:...)`` groups. Matches start and end on word boundaries."""
     spaced = pattern.replace(" ?", r"\s*").replace(" ", r"\s+")
     expanded = re.sub(r"\{([a-z_][a-z_0-9]*)\}", lambda m: FRAGMENTS[m.group(1)], spaced)
-    return re.compile(rf"(?<![\w'’])(?:{expanded})(?![\w’]|'(?!s\b)\w)", re.IGNORECASE)
+    return re.compile(rf"(?<!\w)(?<!\w['’])(?:{expanded})(?![\w’]|'(?!s\b)\w)", re.IGNORECASE)
 
 
 def month_number(word: str) -> int:

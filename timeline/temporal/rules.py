@@ -1830,7 +1830,7 @@ RULES: list[Rule] = [
          r"|eleven|twelve)(?:[:.](?P<mi>[0-5]\d))?(?:(?P<oc> o['’]clock)(?: (?P<part>"
          + _CLOCK_PART + r"))?| (?P<part2>" + _CLOCK_PART + r")|(?= " + _DAY_PART_AFTER + r"))",
          b_clock_words, ("four o'clock", "at 4 in the morning", "at 10.30 at night",
-                         "three o'clock in the afternoon", "at 9 tonight")),
+                         "three o'clock in the afternoon")),
     Rule("named_time", r"(?P<w>noon|midday|midnight)", b_named_time, ("noon", "midnight")),
     Rule("set",
          r"(?:every|each|per)(?P<other> other)?(?: single)? (?P<u>{weekday_name}|{season}|{month_name}"
