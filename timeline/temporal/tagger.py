@@ -1146,7 +1146,7 @@ def _names_weekday_of(text: str, c: _Candidate) -> bool:
             and re.search(r"\d\s*\([^()]{0,20}$", text[max(0, c.start - 21):c.start]) is not None)
 
 
-_OPEN_QUOTES, _CLOSE_QUOTES = ('"', "“", "``"), ('"', "”", "''")
+_OPEN_QUOTES, _CLOSE_QUOTES = ('"', "“", "``", "''", "‘"), ('"', "”", "''", "’")
 _TITLE_SMALL_WORDS = {"of", "the", "a", "an", "and", "in", "on", "at", "to", "for", "with", "&"}
 
 
