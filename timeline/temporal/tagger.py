@@ -1146,18 +1146,28 @@ def _names_weekday_of(text: str, c: _Candidate) -> bool:
             and re.search(r"\d\s*\([^()]{0,20}$", text[max(0, c.start - 21):c.start]) is not None)
 
 
-_OPEN_QUOTES, _CLOSE_QUOTES = ('"', "“", "``", "''", "‘"), ('"', "”", "''", "’")
+# (the text's curly single quotes are straight ones by now: see _APOSTROPHES)
+_OPEN_QUOTES, _CLOSE_QUOTES = ('"', "“", "``", "''"), ('"', "”", "''")
+_SINGLE_OPEN = re.compile(r"(?:^|(?<=[\s(]))'(?=\w)")
+_SINGLE_CLOSE = re.compile(r"(?<=[\w.,!?])'(?!\w)")
 _TITLE_SMALL_WORDS = {"of", "the", "a", "an", "and", "in", "on", "at", "to", "for", "with", "&"}
 
 
 def _in_quoted_title(text: str, start: int, end: int) -> bool:
     """Whether the expression is part of a quoted title of two to six capitalised words: ABC's
-    "This Week", the film "High Noon", ``Good Morning America''. A title is a name."""
+    "This Week", the film "High Noon" or 'High Noon', ``Good Morning America''. A title is a
+    name."""
     before, after = text[max(0, start - 50):start], text[end:end + 50]
     opened = max((before.rfind(q) + len(q) for q in _OPEN_QUOTES if q in before), default=-1)
+    lo = max(0, start - 50)
+    singles = [m.end() - lo for m in _SINGLE_OPEN.finditer(text, lo, start + 1)]
+    opened = max(opened, singles[-1] if singles else -1)
     if opened == -1 or "\n" in before[opened:]:
         return False
     closes = [i for i in (after.find(q) for q in _CLOSE_QUOTES) if i != -1]
+    single_close = _SINGLE_CLOSE.search(text, end - 1, end + 50)
+    if single_close:
+        closes.append(single_close.start() - end)
     if not closes or "\n" in after[:min(closes)]:
         return False
     title = (before[opened:] + text[start:end] + after[:min(closes)]).rstrip(",.!?")
