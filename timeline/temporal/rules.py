@@ -464,8 +464,13 @@ def b_decade(m: re.Match, text: str) -> Spec | None:
             return None  # "temperatures in the 90s", "in the 80s percent range"
         y = 1900 + int(m["bare"]) * 10
     else:
+        if preceding_word(text, m.start()) in _POSSESSIVES:
+            return None  # "in his early twenties", "in their forties": an age
         y = 1900 + DECADE_WORDS[m["word"].lower()] * 10
     return Spec("DATE", when=When("decade", y), mod=premod_code(m))
+
+
+_POSSESSIVES = {"his", "her", "their", "my", "your", "our", "its", "one's"}
 
 
 def b_century(m: re.Match, text: str) -> Spec | None:
