@@ -1011,13 +1011,18 @@ def _quantity(m: re.Match) -> float | None:
 
 
 def b_ago(m: re.Match, text: str) -> Spec | None:
+    if _g(m, "half2") and _ws(m["dir"]) != "ago":
+        return None  # "a minute and a half later": TimeBank tags the duration alone
     n = _quantity(m)
     code = lx.unit_code(m["unit"])
     word = _ws(m["dir"])
     sign = -1 if word in ("ago", "earlier", "before", "back", "previously", "prior") else 1
     anchor = DEICTIC if word in ("ago", "from now", "hence", "back") else ANAPHORIC
-    if code == "H" and n is not None and not float(n).is_integer() and (n * 60).is_integer():
-        code, n = "TM", n * 60  # "half an hour later", "two and a half hours ago": minutes
+    if n is not None and not float(n).is_integer() and code in _SMALLER \
+            and float(n * _SMALLER[code][1]).is_integer():
+        # "half an hour later", "two and a half years ago", "half a century later": counted in
+        # the next smaller unit (minutes, months, years)
+        code, n = _SMALLER[code][0], n * _SMALLER[code][1]
     if n is None or not float(n).is_integer():
         return Spec("DATE", value="PAST_REF" if sign < 0 else "FUTURE_REF", mod=approx_code(m))
     n = int(n)
@@ -1749,13 +1754,13 @@ RULES: list[Rule] = [
          priority=-1),
     Rule("ago",
          r"(?:" + APPROX + r" )?(?P<half_of>half )?(?P<n>{anumber}|{vague_quantity})(?P<plus>\+)?"
-         r"(?P<half> and (?:a )?half)?(?: more| full)?(?: |(?<=\d))(?P<unit>{unit})(?: or so)?"
-         r" (?P<dir>ago|earlier|later|afterwards?|thereafter|from now|hence"
+         r"(?P<half> and (?:a )?half)?(?: more| full)?(?: |(?<=\d))(?P<unit>{unit})"
+         r"(?P<half2> and a half)?(?: or so)? (?P<dir>ago|earlier|later|afterwards?|thereafter|from now|hence"
          r"|back|before(?=\s*[,.;:)]|\s*$)|after(?=\s*[,.;:)]|\s*$)|previously|prior"
          r"(?=\s*[,.;:)]))",
          b_ago, ("two weeks ago", "three days later", "a decade ago", "a year earlier",
                  "about two years ago", "several years ago", "1+ hr ago",
-                 "two years afterwards")),
+                 "two years afterwards", "a year and a half ago", "half a century later")),
     Rule("vague_ago", r"(?:days|weeks|months|years|decades|centuries) ago",
          lambda m, t: Spec("DATE", value="PAST_REF"), ("years ago", "months ago")),
     Rule("year_earlier", r"year-(?:earlier|ago)", b_year_earlier, ("year-earlier", "year-ago")),
