@@ -738,6 +738,17 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             # day ...": in news, a day counted from a day, the last one named, not from a year
             # in the background (a history's year or month is its story's time)
             ref_previous = day_in_sentence[1]
+        from_now = dct is not None and tense == FUTURE and certain and (
+            narrative or (spec.anchor == ANAPHORIC and spec.offset > 0
+                          and spec.unit in _COUNTED_UNITS)) and ref_previous is not None \
+            and (b := ref_previous.bounds()) is not None and b[1] < dct and \
+            _WILL.search(text, max(sentence[0], c.start - 80), min(sentence[1], c.end + 40)) \
+            is not None
+        if from_now:
+            # "The rules, written in the 1990s, will be overhauled over the next decade", "...
+            # her last Giselle in 1989. Next spring she will stage her first opera": a plan is
+            # seen from now, not from a past date named before
+            spec, ref_previous = replace(spec, anchor=DEICTIC), None
         named_day = day_in_sentence[1] if day_in_sentence and day_in_sentence[0] == sentence \
             else None
         if not narrative and tense == FUTURE and spec.weekday is not None and \
@@ -766,7 +777,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             # "Flu season usually peaks in February": any year's February, XXXX-02
             res = resolve(spec, Reference(None))
         else:
-            res = resolve(spec, Reference(dct, ref_previous, tense, narrative, certain, quarter))
+            res = resolve(spec, Reference(dct, ref_previous, tense, narrative and not from_now,
+                                          certain, quarter))
         w, start, value, mod = res.when, c.start, res.value, res.mod
         counted = _counted_from(text, c, res)
         if counted is not None:  # "the day before last Tuesday", "two weeks after May 5"
@@ -894,6 +906,8 @@ def _fits_tense(day: When, dct: dt.date | None, tense: str | None) -> bool:
 
 
 _DAY_UNITS = frozenset({"day", "hour", "minute", "second"})
+_COUNTED_UNITS = frozenset({"week", "month", "quarter", "year", "decade", "century"})
+_WILL = re.compile(r"\b(?:will|shall)\b|\w'll\b", re.I)
 
 _APPOSED = re.compile(r",[ \t]*")
 _ENDS_CLAUSE = re.compile(r"\s*(?:[.;!?]|,?\s+and\b|$)")
