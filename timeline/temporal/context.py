@@ -172,7 +172,9 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
         if w in _cues().schedule_base:
             # leftward, tense_at gives the words before the first one it scans, so no word
             # before it means it opens the sentence
-            return _base_schedule(before) if before or leftward else None
+            if (not before and not leftward) or words[i + 1:i + 2] == ["of"]:
+                return None  # "Alarcon, head of the assembly": a noun
+            return _base_schedule(before, words, i)
         if w == "wait" and before and before[-1] in ("can't", "cant", "cannot"):
             return FUTURE, False  # "can't wait for Friday"
         return _base_past(words, i, before) if w in _BASE_PASTS else None
@@ -233,18 +235,43 @@ def _base_past(words: list[str], i: int, before: list[str]) -> tuple[str, bool] 
     return PAST, True
 
 
-def _base_schedule(before: list[str]) -> tuple[str, bool] | None:
+def _base_schedule(before: list[str], words: list[str], i: int) -> tuple[str, bool] | None:
     """ "Lawmakers return Monday", "we meet Friday", "talks resume in March", "I start
-    Monday": a present that schedules, after a plural subject, "I" or none; not "did not
-    return", "to meet", "the open"."""
+    Monday", "Celtic begin their season on Saturday": a present that schedules, after a plural
+    subject, "I", a name (British English takes a team's or a body's verb in the plural) or
+    none; not "did not return", "to meet", "the open"."""
     if not before or _is_break(before[-1]):  # a verb opening its clause: "start wednesday"
         return FUTURE, False
     b = before[-1]
     if b in ("we", "they", "you", "i") or (len(b) > 3 and b.endswith("s") and b.isalpha()
                                        and b not in _NOT_PLURAL_SUBJECTS):
         return FUTURE, False
+    if words[i].islower() and _named_subject(words, i):
+        return FUTURE, False
     return None
 
+
+def _named_subject(words: list[str], i: int) -> bool:
+    """Whether a name stands right before ``words[i]`` as its subject: "Celtic begin", "England
+    face Wales"; not "Did John return", "the Knesset vote", "his Masters Cup debut"."""
+    j = i
+    while j > 0 and words[j - 1][:1].isupper() and words[j - 1].isalpha():
+        j -= 1
+    # the name opens its clause: the words carry no commas, so "On Wednesday, Ricardo Alarcon,
+    # head of ..." must not read as a subject and its verb
+    return 0 < i - j <= 3 and (j == 0 or _is_break(words[j - 1])) and not any(
+        w.lower() in _NOT_NAMES or w.lower() in _NOT_NAME_WORDS for w in words[j:i])
+
+
+# Capitalised words before a verb's base form that are no name: "Please return on Monday".
+_NOT_NAMES = {"please", "then", "and", "but", "so", "also", "just", "always", "never", "now",
+              "i", "to", "not", "only", "still", "will", "would", "can", "could", "should",
+              "must", "may", "might", "did", "do", "does", "why", "when", "where", "how", "let"}
+
+_NOT_NAME_WORDS = {"on", "in", "at", "by", "for", "from", "with", "after", "before", "since",
+                   "the", "a", "an", "his", "her", "their", "its", "our", "my", "your", "this",
+                   "that", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                   "sunday", "today", "yesterday", "tomorrow", "he", "she", "it", "we", "they"}
 
 # Words in -s before a verb's base form that are no plural subject: "he always returns".
 _NOT_PLURAL_SUBJECTS = {"this", "thus", "does", "was", "has", "his", "its", "hers", "ours",
