@@ -54,6 +54,8 @@ def resolve(spec: Spec, ref: Reference) -> Resolved:
         when = _unknown(spec.gran or (spec.when.gran if spec.when else "day"))
     if spec.gran == "week" and spec.unit is None and when.gran == "day" and when.first_day():
         when = When.of_date(when.first_day(), "week")  # "the week of March 6"
+    if spec.gran == "year" and spec.holiday and when.year is not None:
+        when = When("year", when.year, bc=when.bc)  # "in the new year"
     if spec.gran == "weekend" and spec.holiday and (d := when.first_day()) is not None:
         # "Thanksgiving weekend": the weekend after a Thursday; "Labor Day weekend": the one
         # before a Monday
@@ -305,6 +307,8 @@ def _weekday(spec: Spec, ref: Reference) -> When:
             delta += 7 if delta < 0 else -7
     elif direction > 0:
         delta = (wd - day.weekday()) % 7 or 7
+        if spec.unit == "weeks_on":  # "Monday week": a week after the coming Monday
+            delta += 7 * spec.offset
     else:
         delta = -((day.weekday() - wd) % 7 or 7)
     return When.of_date(day + dt.timedelta(days=delta))
@@ -347,7 +351,8 @@ def _holiday(spec: Spec, ref: Reference) -> When:
         d = _holiday_date(spec.holiday, day.year + 1)
     elif spec.direction is None:
         d = min((_holiday_date(spec.holiday, y) for y in (day.year - 1, day.year, day.year + 1)),
-                key=lambda c: _distance(When.of_date(c, spec.gran or "day"), day, ref))
+                key=lambda c: _distance(When.of_date(c, spec.gran if spec.gran in (
+                    "week", "weekend") else "day"), day, ref))
     return When.of_date(d)
 
 

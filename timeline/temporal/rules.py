@@ -316,7 +316,10 @@ def b_month_abbr(m: re.Match, text: str) -> Spec | None:
 
 def b_month_rel_year(m: re.Match, text: str) -> Spec | None:
     mo = lx.month_number(m["mon"])
-    day = int(re.match(r"\d+", m["d"]).group()) if _g(m, "d") else None
+    if _g(m, "dm") and _g(m, "d"):
+        return None  # "3 March 4 next year": no date
+    d = _g(m, "dm") or _g(m, "d")
+    day = int(re.match(r"\d+", d).group()) if d else None
     when = When("day" if day else "month", None, mo, day)
     offset = REL_STEP[m["rel"].lower()]
     return Spec("DATE", when=when, unit="year", offset=offset, gran="year", anchor=DEICTIC,
@@ -350,7 +353,8 @@ def b_month_of_that_year(m: re.Match, text: str) -> Spec | None:
 _MEASURED = r"%|percent|per cent|[-–]?(?:odd|strong|member|page|acre|mile|ton|foot|meter)"
 _UNIT_NOUNS = (r"miles|kilometers|km|feet|meters|metres|tons|tonnes|dollars|yen|marks|francs"
                r"|pounds|euros|points|pages|words|acres|barrels|times|hours|minutes|days|years"
-               r"|calories|yards|rpm|cc|horsepower|ft|lbs?|kg|mm|cm")
+               r"|calories|yards|rpm|cc|horsepower|ft|lbs?|kg|mm|cm|crores?|lakhs?|million(?!-)"
+               r"|billion(?!-)|rupees|yuan|pesos|rand|ringgit|baht")
 _COUNT_NOUNS = (r"people|persons|troops|soldiers|workers|jobs|employees|protesters|demonstrators"
                 r"|passengers|patients|visitors|tourists|infections|civilians|rebels|fighters"
                 r"|militants|policemen|officers|doctors|nurses|teachers|lawmakers|inmates"
@@ -372,7 +376,8 @@ _UNIT_AFTER = re.compile(rf"\s*(?:{_MEASURED}|\s(?:{_UNIT_NOUNS})\b)", re.I)
 _NOT_YEAR_BEFORE = {"no.", "nos.", "number", "no", "page", "pages", "p.", "route", "flight", "room",
                     "rule", "version", "model", "boeing", "airbus", "windows", "office", "article",
                     "section", "chapter", "resolution", "bill", "h.r.", "s.", "lot", "car", "unit",
-                    "form", "forms", "interstate", "highway", "gate", "platform", "suite", "apt."}
+                    "form", "forms", "interstate", "highway", "gate", "platform", "suite", "apt.",
+                    "rs", "rs.", "inr", "usd", "eur", "gbp", "aud", "cad", "rmb", "sgd"}
 
 
 def b_year(m: re.Match, text: str) -> Spec | None:
@@ -389,7 +394,7 @@ def b_year(m: re.Match, text: str) -> Spec | None:
                 r"|Lane|Drive|Way|Place|Broadway)\b", text[m.end():m.end() + 40]):
             return None
         if re.match(r"[.,]\d", text[m.end():m.end() + 2]) or text[m.start() - 1:m.start()] in (
-                ".", ",", "$", "/", ":"):
+                ".", ",", "$", "/", ":", "£", "€", "¥", "₹"):
             return None
         if not 1000 <= y <= 2099 or re.search(r"(?<!\d)\d{1,3}-$", text[max(0, m.start() - 6):m.start()]):
             return None
@@ -438,7 +443,7 @@ def b_spelled_year(m: re.Match, text: str) -> Spec | None:
 
 
 DECADE_WORDS = {"twenties": 2, "thirties": 3, "forties": 4, "fifties": 5, "sixties": 6,
-                "seventies": 7, "eighties": 8, "nineties": 9}
+                "seventies": 7, "eighties": 8, "nineties": 9, "noughties": 10, "naughties": 10}
 
 
 # "the 90s" is a decade unless it counts degrees, scores or percentages.
@@ -458,7 +463,7 @@ def b_decade(m: re.Match, text: str) -> Spec | None:
     if _g(m, "full"):
         y = int(m["full"][:3]) * 10
     elif _g(m, "short"):
-        y = 1900 + int(m["short"]) * 10
+        y = 1900 + int(m["short"]) * 10 if m["short"] != "0" else 2000  # "the '00s"
     elif _g(m, "bare"):
         if _NOT_A_DECADE.search(text, max(0, m.start() - 40), m.start()):
             return None  # "temperatures in the 90s", "in the 80s percent range"
@@ -846,6 +851,16 @@ def _weekday_spec(m: re.Match, text: str) -> Spec | None:
     return spec
 
 
+def b_weekday_week(m: re.Match, text: str) -> Spec | None:
+    weeks = 1
+    if _g(m, "u"):
+        weeks = (2 if m["u"].lower() == "fortnight" else 1) * (2 if m["n"].lower() == "two" else 1)
+        if m["u"].lower() == "weeks" and m["n"].lower() != "two":
+            return None  # "a weeks on Monday"
+    return Spec("DATE", weekday=lx.weekday_number(m["wd"]), direction=1, unit="weeks_on",
+                offset=weeks, news_cue=True)
+
+
 _WEEKDAY_WORD = r"(?:mon|tues?|wed|thu|thurs?|fri|sat|sun)(?:day|nesday|rsday|urday)?\.?"
 _LIST_JOIN = r"\s*(?:,|&|/|-|–|\band\b|\bor\b|\bto\b|\btill\b)\s*"
 # "Mon and tues", "friday night or sat", "Sat-Sun", "wed, thur": next to another weekday.
@@ -950,6 +965,10 @@ def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
             return None
         code = lx.unit_code(unit)
         return Spec("DURATION", value=_duration_value(1, code))
+    if unit == "fortnight" and offset and not mod:
+        # "the next fortnight", "last fortnight": two weeks from or up to now, which no
+        # calendar week can be
+        return Spec("DURATION", value="P2W")
     if rel in ("the next", "the following") and mod is None and unit != "weekend" and \
             (before in ("spent", "throughout") or _OPENING_FOR.search(text, max(0, m.start() - 8),
                                                                       m.start())):
@@ -1068,6 +1087,9 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
         return None  # "1030hrs", "at 1500 hours": a 24-hour clock, as armies write it
     if code == "D" and m["unit"].lower().startswith("night") and not raw_n:
         return None
+    if raw_n in ("a", "an", "one") and m["unit"].lower() in ("day", "night") \
+            and text[m.start("unit") - 1] == " " and part_as_modifier(text, m.end()):
+        return None  # "a night club", "a day trip"
     if raw_n in ("a", "an") and (m["unit"].lower().endswith("s") or text.startswith(
             ("-long", "-time"), m.end())) and not _g(m, "half") and not _g(m, "half2"):
         return None  # "a months-long siege", "a year-long strike": the rule "units_long";
@@ -1096,7 +1118,9 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
 
 
 # Verbs in -s before "an hour", which is then how long, not a rate: "it takes an hour".
-_S_VERBS = r"(?:is|was|has|does|takes|lasts|runs|spans|needs|requires|seems|feels|looks)"
+_S_VERBS = (r"(?:is|was|has|does|takes|lasts|runs|spans|needs|requires|seems|feels|looks|ends"
+            r"|begins|starts|expires|opens|closes|arrives|leaves|comes|goes|finishes|resumes"
+            r"|returns)")
 _FUTURE_MODALS = {"will", "would", "could", "may", "might", "can", "shall", "should", "must",
                   "'ll"}
 
@@ -1187,6 +1211,39 @@ def b_clock_words(m: re.Match, text: str) -> Spec | None:
         return None
     if not (part or _g(m, "oc")) and before in ("was", "is", "past"):
         return None  # "the score was 3 Tuesday night"
+    if part == "in the morning":
+        hh %= 12
+    elif part in ("in the afternoon", "in the evening") or (part == "at night" and hh >= 6):
+        hh = hh % 12 + 12
+    return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=hh, minute=mi,
+                mod=approx_code(m))
+
+
+_HOUR_WORD = (r"1[0-2]|0?[1-9]|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+              r"|noon|midnight")
+
+
+def b_clock_past(m: re.Match, text: str) -> Spec | None:
+    """ "half past six", "a quarter to nine", "ten past eleven", "at half six" (British for
+    half past): an hour and minutes told by words. A count of minutes needs a word that leads
+    to a time or "o'clock" ("at ten past six"; not "won ten past two defenders")."""
+    hour_word = m["h"].lower()
+    hh = {"noon": 12, "midnight": 0}.get(hour_word) or int(lx.number_value(hour_word) or 0)
+    if _g(m, "mn"):
+        mi = int(lx.number_value(m["mn"].replace("-", " ")) or 0)
+        if not (_g(m, "oc") or _g(m, "part") or preceding_word(text, m.start())
+                in _CLOCK_WORDS_AFTER) or not 1 <= mi <= 30:
+            return None
+    else:
+        mi = 30 if (_g(m, "q") or "half").lower() == "half" else 15
+    if (_ws(_g(m, "dir"))) == "to":
+        mi = 60 - mi
+        hh = (hh - 1) % 24
+        if hour_word not in ("noon", "midnight") and hh == 0:
+            hh = 12  # "a quarter to one": 12:45
+    if hour_word == "midnight" and hh == 0 and _ws(_g(m, "dir")) == "to":
+        hh = 23
+    part = _ws(_g(m, "part"))
     if part == "in the morning":
         hh %= 12
     elif part in ("in the afternoon", "in the evening") or (part == "at night" and hh >= 6):
@@ -1379,8 +1436,24 @@ def b_day_described(m: re.Match, text: str) -> Spec | None:
                 part=lx.part_code(unit))
 
 
+# Nouns a part of the day or "day" only describes: "the night shift", "a night club", "the
+# morning paper", "a day trip" name no time.
+_PART_AS_MODIFIER = re.compile(
+    r"[ \t]+(?:shifts?|clubs?|sky|school|owls?|trains?|bus|buses|flights?|watch"
+    r"|watchman|life|lights?|vision|terrors|nurses?|porters?|guards?|staff|workers?|duty"
+    r"|gowns?|dress|wear|papers?|editions?|sickness|glory|classes|commuters?|person|people"
+    r"|trips?|care|jobs?|pass|passes|labou?rers?|students?|games?|baseball|racing|raids?"
+    r"|fighters?|patrols?|bombers?|sorties?|curfew|skies|star|stars)\b(?![-'’])")
+
+
+def part_as_modifier(text: str, end: int) -> bool:
+    return bool(_PART_AS_MODIFIER.match(text, end))
+
+
 def b_bare_part(m: re.Match, text: str) -> Spec | None:
     the = _ws(_g(m, "the"))
+    if part_as_modifier(text, m.end()):
+        return None
     if _names_a_thing(m, text, "p") or the == "the" and _capitalised_name(
             text, m.start("p"), m.end("p"), after_only=True):
         return None  # "Good Morning America", "The Morning Star", "The Morning Call"
@@ -1561,10 +1634,11 @@ RULES: list[Rule] = [
          b_day_of_rel_month, ("the 28th of last month", "the 5th of next month",
                               "the 3rd of the following month")),
     Rule("month_rel_year",
-         OPT_PREMOD + r"(?P<mon>{month})(?: (?P<d>{day_of_month}))?(?:,| of)? (?P<rel>this|last"
-         r"|next) year(?!['’]s)",
+         OPT_PREMOD + r"(?:(?:the )?(?P<dm>{day_of_month}) (?:of )?)?(?P<mon>{month})"
+         r"(?: (?P<d>{day_of_month}))?(?:,| of)? (?P<rel>this|last|next) year(?!['’]s)",
          b_month_rel_year, ("January this year", "June last year", "March 3 next year",
-                            "mid-March next year", "March of next year")),
+                            "mid-March next year", "March of next year", "1 April this year",
+                            "the 3rd of March last year")),
     Rule("anaphoric_unit",
          r"the (?:(?P<unit>day|week|month|year)|(?P<p>morning|afternoon|evening|night))"
          r" (?P<dir>before|after)(?=\s*[,.;:)]|\s*$)",
@@ -1592,10 +1666,10 @@ RULES: list[Rule] = [
     Rule("decade",
          OPT_PREMOD + r"(?:(?:the )?(?:(?P<full>1\d\d0|20\d0)['’]?s"
          r"|['’](?P<short>\d)0['’]?s|(?P<word>twenties|thirties|forties|fifties|sixties"
-         r"|seventies|eighties|nineties))|(?:the )?(?P<bc>[1-9]\d{0,2}0)['’]?s (?:BC|B\.C\.|BCE)(?!\w)"
+         r"|seventies|eighties|nineties|(?:(?<=the\x20)|(?<=early\x20)|(?<=late\x20)|(?<=mid-))n[ao]ughties))|(?:the )?(?P<bc>[1-9]\d{0,2}0)['’]?s (?:BC|B\.C\.|BCE)(?!\w)"
          r"|the (?P<bare>[2-9])0['’]?s(?![\w'’-]))",
          b_decade, ("the 1990s", "the '80s", "the mid-1990s", "the early 1960s", "the sixties",
-                    "the 430s BC")),
+                    "the 430s BC", "the noughties")),
     Rule("century",
          OPT_PREMOD + r"(?:the )?(?P<ord>{ordinal}|\d{1,2}(?:st|nd|rd|th))"
          r" century(?P<era> BC| B\.C\.| BCE)?",
@@ -1687,6 +1761,11 @@ RULES: list[Rule] = [
          r"(?: " + _PART + r"| (?P<wk>[Ww]eek(?P<we>end)?)\b)?",
          b_holiday, ("Christmas", "Christmas Day 2012", "Thanksgiving", "New Year's Eve",
                      "last Christmas", "Xmas evening", "Thanksgiving weekend")),
+    # "in the new year", "since the New Year": the year a New Year's Day begins, the nearest
+    # one the tense allows
+    Rule("new_year", OPT_PREMOD + r"the new year(?![\w-])",
+         lambda m, t: Spec("DATE", holiday="01-01", gran="year", mod=premod_code(m)),
+         ("the new year", "early in the new year")),
     Rule("weekday",
          r"(?:(?P<premod>early|late) )?(?:(?P<rel>this past|this coming|last|next|this|coming|past"
          r"|previous|the following|the next|the previous|the preceding|(?-i:That)"
@@ -1696,6 +1775,12 @@ RULES: list[Rule] = [
          r"(?: of (?P<wrel>last|next|this) week(?![\w-]))?",
          b_weekday, ("Tuesday", "last Friday", "next Monday", "Tuesday night",
                      "Friday morning", "Wed.", "Friday the 13th", "Monday of last week")),
+    # British: "Monday week" is the Monday after next Monday; "a week on Tuesday", "a fortnight
+    # on Thursday" a week or two after the coming one.
+    Rule("weekday_week", r"(?P<wd>{weekday}) (?-i:week)(?![\w-])", b_weekday_week,
+         ("Monday week", "Tuesday week")),
+    Rule("weeks_on_weekday", r"(?P<n>an?|one|two) (?P<u>weeks?|fortnight) on (?P<wd>{weekday})",
+         b_weekday_week, ("a week on Tuesday", "a fortnight on Thursday", "two weeks on Friday")),
     Rule("weekday_short",
          r"(?:(?P<rel>this|next|last|coming|nxt) )?"
          r"(?P<wd>mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:(?:['’]s)? " + _PART + r")?",
@@ -1841,7 +1926,20 @@ RULES: list[Rule] = [
          + _CLOCK_PART + r"))?| (?P<part2>" + _CLOCK_PART + r")|(?= " + _DAY_PART_AFTER + r"))",
          b_clock_words, ("four o'clock", "at 4 in the morning", "at 10.30 at night",
                          "three o'clock in the afternoon")),
-    Rule("named_time", r"(?P<w>noon|midday|midnight)", b_named_time, ("noon", "midnight")),
+    Rule("clock_past",
+         r"(?:" + APPROX + r" )?(?:(?P<q>half|(?:a )?quarter) (?P<dir>past|to|after)"
+         r"|(?P<mn>\d{1,2}|five|ten|twenty|twenty-five)(?: minutes)? (?P<dir2>past|after)) "
+         r"(?P<h>" + _HOUR_WORD + r")(?P<oc> o['’]clock)?(?: (?P<part>" + _CLOCK_PART + r"))?"
+         r"(?![\w-]|[:.]\d|\s*(?:%|percent|per\b))",
+         b_clock_past, ("half past six", "a quarter to nine", "ten past eleven at night",
+                        "20 minutes past 4 in the afternoon")),
+    # British: "at half six" is half past six
+    Rule("clock_half",
+         _after("at", "by", "until", "till", "from", "around", "about", "before", "after")
+         + r"half (?P<h>" + _HOUR_WORD + r")(?![\w-]|[:.]\d|\s*(?:%|percent|per\b|of\b))",
+         b_clock_past, ("at half six", "by half 7")),
+    Rule("named_time", r"(?P<w>noon|midday|midnight)(?: " + _tz() + ")?", b_named_time,
+         ("noon", "midnight", "midnight AEST", "noon Eastern time")),
     Rule("set",
          r"(?:every|each|per)(?P<other> other)?(?: single)? (?P<u>{weekday_name}|{season}|{month_name}"
          r"|second|minute|hour|day|night|week|weekend|month|quarter|year|decade|season|morning"
@@ -1930,11 +2028,13 @@ def _core_classes() -> dict[str, frozenset[str]]:
                               "tomo", "trmw", "yday", "tdy", "ytd",
                               "day"}),  # "2day" -> "2" + "day"
         "half": frozenset({"half"}),
+        "new_year": frozenset({"new"}),
+        "past": frozenset({"past", "after"}),  # "ten past six"
         "spelled_year": frozenset({"eleven", "twelve", "thirteen", "fourteen", "fifteen",
                                    "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
                                    "thousand"}),
         "decade": frozenset({"twenties", "thirties", "forties", "fifties", "sixties",
-                             "seventies", "eighties", "nineties"}),
+                             "seventies", "eighties", "nineties", "noughties", "naughties"}),
         "clock": frozenset({"clock"}),  # "o'clock" -> "o" + "clock"
         "q": frozenset({"q"}),  # "Q3", "4Q13"
         "fy": frozenset({"fy"}),  # "FY13" -> "fy" + "13"
@@ -1951,7 +2051,8 @@ _RULE_CORES = {
     "iso_date": "#4", "numeric_date": "#/", "nine_eleven": "#/", "month_slash_day": "#/", "dotted_date": "#.", "spelled_year": "spelled_year",
     "bc_year": "era", "ad_year": "era year_word", "year": "#4", "year_period": "#4", "fiscal_short": "fy",
     "q_quarter": "q", "fiscal_shorthand": "q h", "month_quarter": "quarter", "clock": "ampm", "clock_24": "#: #.", "clock_hhmm": "#4",
-    "clock_words": "clock part deictic weekday", "time_of_day_adjective": "daytime",
+    "clock_words": "clock part deictic weekday", "clock_past": "half quarter past",
+    "clock_half": "half", "new_year": "new_year", "time_of_day_adjective": "daytime",
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#a",
     "month_day_lower": "month", "night_day_pair": "month", "day_month_lower": "month",
     "month_year_lower": "month",
@@ -1961,7 +2062,7 @@ _RULE_CORES = {
     "decade": "#a decade", "century": "century", "mid_century": "century", "quarter": "quarter",
     "month_range_quarter": "quarter", "rel_quarter": "quarter",
     "comparable_period": "earlier", "period_year_back": "quarter period", "latest_period": "unit", "vague_plural": "units", "half": "half quarter", "season": "season", "holiday": "holiday",
-    "weekday": "weekday", "weekday_short": "weekday_abbr", "weekday_plural": "weekdays",
+    "weekday": "weekday", "weekday_week": "weekday", "weeks_on_weekday": "weekday", "weekday_short": "weekday_abbr", "weekday_plural": "weekdays",
     "bare_part_of_day": "part", "mid_part": "part mid", "part_of_day": "part", "named_time": "part",
     "day_described": "lived",
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "direction",

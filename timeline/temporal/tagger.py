@@ -661,6 +661,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     told: tuple[tuple[int, int], str] | None = None  # the last tense found, in its sentence
     # the last past day of a sentence, and where it ends: "said on Wednesday that ..."
     said_day: tuple[tuple[int, int], When, int] | None = None
+    # a date of a plan in a history, kept out of its story, and its sentence
+    plan: tuple[tuple[int, int], When, int] | None = None
     for index, c in enumerate(cands):
         sentence = sentence_of(starts, text, c.start)
         parsed = tense_of(c.start, c.end) if tense_of is not None else None
@@ -738,6 +740,11 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             # day ...": in news, a day counted from a day, the last one named, not from a year
             # in the background (a history's year or month is its story's time)
             ref_previous = day_in_sentence[1]
+        if narrative and plan is not None and plan[0] == sentence and plan[2] > moved and \
+                tense == FUTURE and spec.anchor == ANAPHORIC:
+            # "He will retire in 2030 and move abroad the following year": counted from the
+            # plan's date, which the story does not move to
+            ref_previous = plan[1]
         from_now = dct is not None and tense == FUTURE and certain and (
             narrative or (spec.anchor == ANAPHORIC and spec.offset > 0
                           and spec.unit in _COUNTED_UNITS)) and ref_previous is not None \
@@ -803,6 +810,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                            # "by next summer": a plan, not the story; "the following June" is
                            or (c.spec.direction == 1 and c.spec.anchor != ANAPHORIC)
                            or _flash(cands, named_years, index, previous)))
+        if aside and clause_tense == FUTURE and w is not None and w.year is not None:
+            plan = (sentence, w, index)
         # A winter the text gives no year spans two: it says nothing of the story's year
         # ("Over the winter ... at the end of the year", "in the winter break ... in the summer").
         unnamed_winter = w is not None and w.is_winter and (
@@ -1060,6 +1069,8 @@ def _counted_from(text: str, c: _Candidate, res: Resolved) -> tuple[int, When] |
     m = _COUNTED_FROM.search(text, max(0, c.start - 40), c.start)
     if m is None:
         return None
+    if c.spec.holiday and c.spec.gran == "year":  # "eight days before the new year": its day
+        w = When.of_date(dt.date(w.year, 1, 1))
     unit = m["unit"].lower().removesuffix("s")
     if m["n"]:
         n = number_value(m["n"])
