@@ -378,6 +378,12 @@ def _first_words(words: list[str], n: int) -> list[str]:
     return words[:k]
 
 
+_AND = {"and", "but", "yet"}
+_OPENING_PREPOSITIONS = {"on", "by", "in", "at", "from", "until", "since", "after", "before",
+                         "during", "till"}
+_SUBJECTS = {"he", "she", "they", "we", "i", "you", "it"}
+
+
 def _last_words(words: list[str], n: int) -> list[str]:
     return _first_words(words[::-1], n)[::-1]
 
@@ -397,6 +403,14 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
     skipped = len(wider) - len(left)
     right = _first_words(_WORD.findall(text, end, min(s1, end + reach)), window)
     scans = [(wider, range(len(wider) - 1, skipped - 1, -1)), (right, range(len(right)))]
+    opener = [w.lower() for w in left[-2:]]
+    if right[:1] and right[0].lower() in _SUBJECTS and opener and (opener[-1] in _AND or (
+            len(opener) == 2 and opener[0] in _AND and opener[1] in _OPENING_PREPOSITIONS)):
+        # "She taught there for forty years, and on Friday she will ring the bell": the date
+        # opens a clause of its own, whose subject and verb follow
+        cue, _, _ = _scan(right, range(min(len(right), 3)))
+        if cue is not None:
+            return cue
     if left and left[-1].lower() in _DETERMINERS:
         scans.reverse()  # "the Aug. 7 blasts killed": the date modifies a noun; its verb follows
     guesses = []
