@@ -74,8 +74,10 @@ def resolve(spec: Spec, ref: Reference) -> Resolved:
 def _after_late_clock(when: When, spec: Spec, previous: When | None) -> bool:
     """Whether a clock in the small hours follows a late-evening clock of the same day (not
     the publication's day, which a clock only falls on for want of another)."""
-    return previous is not None and previous.gran == "minute" and previous.hour is not None \
-        and previous.hour >= 20 and spec.hour < 6 and not previous.bc and \
+    late = previous is not None and (
+        (previous.gran == "minute" and previous.hour is not None and previous.hour >= 20)
+        or (previous.gran == "part" and previous.part in ("EV", "NI")))  # "the evening of"
+    return late and spec.hour < 6 and not previous.bc and \
         when.gran == "day" and not when.bc and when.year is not None and \
         (when.year, when.month, when.day) == (previous.year, previous.month, previous.day)
 

@@ -380,10 +380,24 @@ _NOT_YEAR_BEFORE = {"no.", "nos.", "number", "no", "page", "pages", "p.", "route
                     "rs", "rs.", "inr", "usd", "eur", "gbp", "aud", "cad", "rmb", "sgd"}
 
 
+# Before a year of the next century these make it one ("by 2100", "beyond 2150"); alone,
+# such a number is more often a count or a level ("the index hit 2150").
+_FAR_YEAR_BEFORE = {"by", "in", "until", "till", "before", "after", "through", "beyond",
+                    "since", "from", "of", "year", "circa"}
+
+
 def b_year(m: re.Match, text: str) -> Spec | None:
     y = int(m["y"])
     before = preceding_word(text, m.start())
     strong = _g(m, "premod") or _g(m, "fiscal") or _g(m, "fy")
+    if _g(m, "about"):
+        if _UNIT_AFTER.match(text, m.end()) or NOT_YEAR_AFTER.match(text, m.end()) or \
+                re.match(r"\s*(?:[A-Z]{2,4}\b|A\.D\.|hrs\b|h\b)", text[m.end():m.end() + 8]):
+            return None  # "about 1500 feet", "around 1115 GMT", "about 1200 AD"
+        if before in ("for", "of", "to", "than", "at") or not 1000 <= y <= 2099:
+            return None  # "sold for about 1500", "a total of around 2000"
+    if y >= 2100 and preceding_word(text, m.start("y")) not in _FAR_YEAR_BEFORE:
+        return None
     if not strong:
         if before.endswith(("$", "#", "+")) or before in _NOT_YEAR_BEFORE:
             return None  # "US$1500", "flight 1549"; not "well into 1941"
@@ -393,10 +407,11 @@ def b_year(m: re.Match, text: str) -> Spec | None:
                 r"\s+(?:[A-Z][a-z]+\s+)?(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd"
                 r"|Lane|Drive|Way|Place|Broadway)\b", text[m.end():m.end() + 40]):
             return None
-        if re.match(r"[.,]\d", text[m.end():m.end() + 2]) or text[m.start() - 1:m.start()] in (
+        y0 = m.start("y")
+        if re.match(r"[.,]\d", text[m.end():m.end() + 2]) or text[y0 - 1:y0] in (
                 ".", ",", "$", "/", ":", "£", "€", "¥", "₹"):
             return None
-        if not 1000 <= y <= 2099 or re.search(r"(?<!\d)\d{1,3}-$", text[max(0, m.start() - 6):m.start()]):
+        if not 1000 <= y <= 2199 or re.search(r"(?<!\d)\d{1,3}-$", text[max(0, y0 - 6):y0]):
             return None
     if _g(m, "era"):
         return None
@@ -411,7 +426,7 @@ def b_ad_year(m: re.Match, text: str) -> Spec | None:
 
 
 def _year_mod(m: re.Match) -> str | None:
-    return premod_code(m) or ("APPROX" if _g(m, "circa") else None)
+    return premod_code(m) or ("APPROX" if _g(m, "circa") or _g(m, "about") else None)
 
 
 def b_bc_year(m: re.Match, text: str) -> Spec | None:
@@ -1147,7 +1162,8 @@ def b_vague(m: re.Match, text: str) -> Spec | None:
     if word == "current" and re.match(r"\s+(?:account|affairs|events|flows?|of|and|ly)\b",
                                       after):
         return None
-    if word in ("future", "recent") and re.match(r"\s+(?:years|months|weeks|days)\b", after):
+    if word in ("future", "recent") and re.match(
+            r"\s+(?:years|months|weeks|days|decades|centuries)\b", after):
         return None
     if word == "future" and not (
             preceding_word(text, m.start()) in _FUTURE_OWNERS
@@ -1155,7 +1171,9 @@ def b_vague(m: re.Match, text: str) -> Spec | None:
                          after, re.I)):
         return None  # "future plans", "the company's future growth": an adjective
     if word.startswith("recent "):  # "in recent years": some years up to now, as TimeML has it
-        return Spec("DURATION", value=f"PX{word[7].upper()}")
+        unit = word[7:]
+        return Spec("DURATION", value="PX" + {"decades": "DE", "centuries": "CE"}.get(
+            unit, unit[0].upper()))
     if word.endswith((" ago", " from now")):  # "a generation ago", "two generations from now"
         return Spec("DATE", value="PAST_REF" if word.endswith("ago") else "FUTURE_REF")
     return Spec("DATE", value=lx.tables()["vague_reference"][word])
@@ -1650,8 +1668,10 @@ RULES: list[Rule] = [
          CIRCA + OPT_PREMOD + r"(?:(?-i:AD|A\.D\.)|the year) (?P<y>\d{1,4})(?![\d\w]|[.,]\d)",
          b_ad_year, ("AD 476", "A.D. 43", "the year 793")),
     Rule("year",
-         CIRCA + OPT_PREMOD + r"(?:(?P<fiscal>fiscal(?: year)?|the (?:fiscal |calendar )?year"
-         r"|calendar(?: year)?) |(?P<fy>(?-i:FY)) ?)?(?P<y>{year4})(?P<era> BC| B\.C\.| BCE)?",
+         r"(?:(?P<about>around|about|approximately|roughly) )?"
+         + CIRCA + OPT_PREMOD + r"(?:(?P<fiscal>fiscal(?: year)?|the (?:fiscal |calendar )?year"
+         r"|calendar(?: year)?) |(?P<fy>(?-i:FY)) ?)?(?P<y>{year4}|21\d\d(?![\d,]\d))"
+         r"(?P<era> BC| B\.C\.| BCE)?",
          b_year, ("1998", "fiscal 1999", "early 2013", "the end of 1990", "the year 2000",
                   "FY2013", "FY 1999"),
          priority=-2),
@@ -1904,7 +1924,7 @@ RULES: list[Rule] = [
          r"|the future|the past|nowadays|currently|now|recently"
          r"|the (?:near|short|long) term(?![- ]\w)|a (?:later|future) date"
          r"|lately|formerly|someday|recent years|recent months"
-         r"|recent weeks|recent days|future)",
+         r"|recent weeks|recent days|recent decades|recent centuries|future)",
          b_vague, ("now", "currently", "recently", "the past", "the future", "recent years",
                    "in future"),
          priority=-5),
