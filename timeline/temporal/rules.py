@@ -36,8 +36,15 @@ class Rule:
 # --------------------------------------------------------------------------- shared fragments
 # "the end of", "the very beginning of": a part of a whole period.
 WHOLE_OF = r"(?:the )?(?:very )?(?:beginning|start|end|middle|close|turn) of"
+# "run one day late next week", "is running late this year": "late" is the verb's, not the
+# week's
+_LATE = "".join(rf"(?<!\b{w}\x20)" for w in (
+    "day", "days", "hour", "hours", "minute", "minutes", "week", "weeks", "month", "months",
+    "year", "years", "run", "runs", "running", "ran", "arrive", "arrives", "arrived", "arriving",
+    "paid", "pay", "pays", "filed", "file", "files", "started", "start", "starts", "came",
+    "come", "comes", "finish", "finished", "finishes", "too", "very", "so")) + "late"
 PREMOD = (
-    r"(?P<premod>(?:early|late) in|(?:the )?(?:early|late|mid-|mid)"
+    r"(?P<premod>(?:early|" + _LATE + r") in|(?:the )?(?:early|" + _LATE + r"|mid-|mid)"
     r"|" + WHOLE_OF +
     r"|the (?:early|late|latter) part of|(?:the )?(?:early|late) part of|around the end of"
     r"|the (?:first|opening|early|last|final|closing|dying) (?:few )?(?:days|weeks|months) of)"
@@ -1845,8 +1852,9 @@ RULES: list[Rule] = [
          b_part_of_day, ("this morning", "last night", "that evening", "last nite")),
     Rule("deictic_unit",
          OPT_PREMOD + r"(?P<rel>this past|this coming|earlier this|later this|earlier that"
-         r"|later that|early this|late this|early last|late last|early next|late next"
-         r"|later in the|earlier in the|late in the|early in the|the following|the next"
+         r"|later that|early this|" + _LATE + r" this|early last|" + _LATE + r" last|early next|"
+         + _LATE + r" next|later in the|earlier in the|" + _LATE + r" in the|early in the"
+         r"|the following|the next"
          r"|the previous|the preceding"
          r"|the prior|the coming|the upcoming|the current|the same|that same|the past|the last"
          r"|the latest|the full|this|last|next|nxt|current|coming|upcoming|past|that|the)"
