@@ -378,6 +378,8 @@ def _first_words(words: list[str], n: int) -> list[str]:
     return words[:k]
 
 
+# Before "to", these look ahead from as far as "will" does.
+_FAR_FUTURE = {"expected", "due", "scheduled", "set", "forecast", "slated"}
 _AND = {"and", "but", "yet"}
 _OPENING_PREPOSITIONS = {"on", "by", "in", "at", "from", "until", "since", "after", "before",
                          "during", "till"}
@@ -454,12 +456,20 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
         # ceremony in Independence, Mo., on March 12" is not when they were invited)
         lo = max(s0, start - 3 * reach)
         span = text[lo:start].lower()
-        if "will" in span or "shall" in span:  # the words are tokenized only when one is there
+        # the words are tokenized only when one is there
+        if "will" in span or "shall" in span or any(f"{w} to " in span for w in _FAR_FUTURE):
             far = _last_words(_WORD.findall(text, lo, start), 3 * window)
             cue, _, at = _scan(far, range(len(far) - 1, -1, -1), True)
-            if cue == (FUTURE, True) and far[at].lower() in ("will", "shall") and \
-                    not _TEMPORAL_CLAUSE & {w.lower() for w in far[at:]}:
-                return cue  # not "would", nor in a clause of time ("after losing X in the summer")
+            if cue is not None and cue[0] == FUTURE and not _TEMPORAL_CLAUSE & {
+                    w.lower() for w in far[at:]}:
+                # not "would", nor in a clause of time ("after losing X in the summer")
+                if cue[1] and far[at].lower() in ("will", "shall"):
+                    return cue
+                if far[at].lower() in _FAR_FUTURE and far[at + 1:at + 2] == ["to"] and \
+                        not (at and far[at - 1].lower() in ("was", "were", "had", "been")):
+                    # "Storm Arwen is expected to bring heavy snow to parts of northern England
+                    # and Scotland tonight and into Saturday morning"
+                    return FUTURE, False
     if found is None and _progressive(left, window):
         return PRESENT, False  # "@ishneak flying out on sunday": a plan, its "am" dropped
     if found is None and _INVITATION.match(text, s0):

@@ -1846,6 +1846,13 @@ RULES: list[Rule] = [
                            offset={"yesterday": -1, "tomorrow": 1}.get(_ws(_g(m, "d")), 0),
                            part=lx.part_code(m["p"]), mod="MID"),
          ("mid-afternoon yesterday", "mid afternoon", "midmorning")),
+    # "Snow fell overnight": the night before, in news; "gusts are expected overnight" tonight
+    Rule("overnight",
+         r"(?<!\ban\x20)(?<!\bthe\x20)(?<!\ba\x20)overnight(?![\w-]|\s+(?:success|sensation"
+         r"|stars?|celebrity|fame|hit|bags?|oats|delivery|shipping|rates?|index|lending|repo"
+         r"|markets?|loans?|funds?|interest)\b)",
+         lambda m, t: Spec("TIME", unit="night_by_tense", gran="day", anchor=DEICTIC, part="NI"),
+         ("overnight",)),
     Rule("part_of_day",
          r"(?P<rel>this|last|that|the same|the next|the following|the previous|early this"
          r"|late last|late this) (?P<p>morning|afternoon|evening|night|nite)",
@@ -2057,6 +2064,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
                               "day"}),  # "2day" -> "2" + "day"
         "half": frozenset({"half"}),
         "new_year": frozenset({"new"}),
+        "overnight": frozenset({"overnight"}),
         "past": frozenset({"past", "after"}),  # "ten past six"
         "spelled_year": frozenset({"eleven", "twelve", "thirteen", "fourteen", "fifteen",
                                    "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
@@ -2080,7 +2088,7 @@ _RULE_CORES = {
     "bc_year": "era", "ad_year": "era year_word", "year": "#4", "year_period": "#4", "fiscal_short": "fy",
     "q_quarter": "q", "fiscal_shorthand": "q h", "month_quarter": "quarter", "clock": "ampm", "clock_24": "#: #.", "clock_hhmm": "#4",
     "clock_words": "clock part deictic weekday", "clock_past": "half quarter past",
-    "clock_half": "half", "new_year": "new_year", "time_of_day_adjective": "daytime",
+    "clock_half": "half", "new_year": "new_year", "overnight": "overnight", "time_of_day_adjective": "daytime",
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#a",
     "month_day_lower": "month", "night_day_pair": "month", "day_month_lower": "month",
     "month_year_lower": "month",

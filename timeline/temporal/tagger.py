@@ -718,6 +718,11 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 tense = None  # "Friday's purchases is far below": the clause's tense, not the day's
             elif tense == FUTURE and _names_done(text, c.end + 2):
                 tense, certain = PAST, False  # "they will appeal Wednesday's ruling"
+        if c.spec.weekday is not None and c.spec.direction is None and tense == PRESENT and \
+                not certain and _done_before(text, max(sentence[0], c.start - 90), c.start):
+            # "Detectives are appealing for witnesses to a stabbing outside a nightclub on
+            # Friday night": what is over once it happened, in the present of its aftermath
+            tense = PAST
         if c.spec.weekday is not None and c.spec.direction is None and c.spec.unit is None \
                 and dct is not None and not narrative and \
                 _PLAN_UNDONE.search(text, max(0, c.start - 50), c.start):
@@ -803,7 +808,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         ))
         resolved.append((c, w if counted is None else None))
         # Comparisons ("a year earlier", "the previous day") do not move the story on.
-        looks_back = c.spec.offset < 0 and (c.spec.follow_quarter or c.spec.anchor == ANAPHORIC)
+        looks_back = c.spec.offset < 0 and (c.spec.follow_quarter or c.spec.anchor == ANAPHORIC) \
+            or c.spec.unit == "night_by_tense"  # "overnight" tells no story's day
         aside = _in_parentheses(text, c.start, c.end) or (
             narrative and (_far_aside(text, sentence, c, w, previous, named_years, index)
                            or clause_tense == FUTURE
@@ -952,6 +958,28 @@ def _names_done(text: str, at: int) -> bool:
     ("'s ruling", "'s court ruling", "'s deadly attack")."""
     m = _NOUN_AFTER.match(text, at)
     return m is not None and any(w.lower() in _done_nouns() for w in m.group().split())
+
+
+_ARTICLE_NOUN = re.compile(r"\b(?:a|an|the|last)\s+([\w-]+)(?:\s+([\w-]+))?", re.I)
+
+
+# What may follow such a noun ("a stabbing outside a nightclub"); not another noun ("a fire
+# safety day").
+_AFTER_DONE = {"on", "in", "at", "outside", "near", "inside", "of", "off", "along", "by", "from",
+               "involving", "late", "early", "last"}
+
+
+def _done_before(text: str, lo: int, hi: int) -> bool:
+    """Whether a noun for what is over once it happened, after an article, stands in
+    ``text[lo:hi]`` with no verb of a clause of its own after it ("to a stabbing outside a
+    nightclub in the town centre on")."""
+    for m in _ARTICLE_NOUN.finditer(text, lo, hi):
+        group = next((g for g in (1, 2) if m[g] and m[g].lower() in _done_nouns()), None)
+        if group is not None:  # "a stabbing outside", "the deadly attack"
+            rest = text[m.end(group):hi].lower().split()
+            return len(rest) <= 9 and (not rest or rest[0] in _AFTER_DONE) and not any(
+                w in ("is", "are", "will", "was", "were", "has") for w in rest)
+    return False
 
 
 @cache
