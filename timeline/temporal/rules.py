@@ -660,6 +660,11 @@ def _bare_season(word: str, before: str, text: str, end: int) -> bool:
     return word != "autumn" or before in SEASON_CONTEXT
 
 
+# "the wettest spring in years", "the hottest summer on record": the season, not a verb
+_SUPERLATIVE_BEFORE = re.compile(r"\b(?:the|its|their)\s+(?:\w+\s+)?\w{2,}est\s+(?:spring|summer"
+                                 r"|winter|autumn)$", re.I)
+
+
 # What happens in a season keeps it, in a name too: "the Spring Offensive" (1918-SP, as the
 # WikiWars gold has it), "the Autumn Harvest Uprising", "the Spring Festival".
 _SEASON_EVENT = re.compile(r"[ \t]+(?-i:Offensive|Harvest|Uprising|Campaign|Revolution|Revolt"
@@ -697,13 +702,15 @@ def b_season(m: re.Match, text: str) -> Spec | None:
     ) and not _SEASON_EVENT.match(text, m.end()) or _names_a_thing(m, text, "s"):
         return None  # "Donna Summer", "the Winter Olympics", "The Winter Park city commission"
     year = _g(m, "y") or _g(m, "by")
-    if not det and not year and _SEASON_VERB.match(text, m.end()):
+    superlative = not det and before.endswith("est") and bool(
+        _SUPERLATIVE_BEFORE.search(text, max(0, m.end() - 40), m.end()))
+    if not det and not year and not superlative and _SEASON_VERB.match(text, m.end()):
         return None  # "birds winter in Mexico": the verb
     # A headline in capitals reads as lower case: "STOCKS FALL AS SPRING RALLY FADES"
     shouted = m["s"].isupper() and not re.search(
         r"[a-z]", text[max(0, m.start() - 20):m.end() + 20])
     bare = not det and not year and not _g(m, "premod") and (m["s"].islower() or shouted)
-    if bare and not _bare_season(word, before, text, m.end()):
+    if bare and not superlative and not _bare_season(word, before, text, m.end()):
         return None
     if _g(m, "by"):  # "autumn of 481 BC"
         when = When("season", int(m["by"]), n=SEASONS.index(s), bc=True)
