@@ -157,6 +157,9 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
     """The tense cue of ``words[i]`` read in context, or None; ``leftward``: ``words`` are the
     (at most 10) words before the expression in its sentence."""
     w = words[i].lower()
+    if i >= 3 and words[i - 1].lower() == "have" and words[i - 2].lower() == "to" and \
+            words[i - 3].lower() in _HOPING_TO:
+        return FUTURE, False  # "hopes to have immunised the most vulnerable by the spring"
     if w in _MODALS and words[i] != "May":  # "may be resolved the week of March 6"
         after = words[i + 1].lower() if i + 1 < len(words) else ""
         return (PAST, False) if after in ("have", "'ve") else (FUTURE, False)
@@ -203,6 +206,8 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
     if w in ("is", "are") and words[i + 1:i + 2] == ["to"] and i + 2 < len(words) and \
             words[i + 2].islower() and words[i + 2] not in ("be", "blame"):
         return FUTURE, True  # "the minister is to visit China in July"
+    if w == "have" and before[-2:-1] and before[-1] == "to" and before[-2] in _HOPING_TO:
+        return FUTURE, False  # "hopes to have immunised the most vulnerable by the spring"
     if w in ("has", "have") and not _participle_follows(words, i):
         return PRESENT, False  # "we have three brands", not "we have met"
     if w == "set" and not (before and before[-1] in _BE | _HAVE) and \
@@ -378,6 +383,10 @@ def _first_words(words: list[str], n: int) -> list[str]:
     return words[:k]
 
 
+# Before "to have" and a participle, these make it a future perfect.
+_HOPING_TO = {"hopes", "hope", "hoping", "expects", "expect", "expecting", "plans",
+              "plan", "planning", "aims", "aim", "aiming", "wants", "want", "intends", "intend",
+              "likely", "due", "set"}
 # Before "to", these look ahead from as far as "will" does.
 _FAR_FUTURE = {"expected", "due", "scheduled", "set", "forecast", "slated"}
 _AND = {"and", "but", "yet"}
