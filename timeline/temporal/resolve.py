@@ -445,6 +445,8 @@ def _choose_year(when: When, spec: Spec, ref: Reference) -> When:
                 return candidate.with_year(day.year + 1)
             if ref.tense == PAST and gap >= 9:
                 return candidate.with_year(day.year - 1)
+        if when.gran == "season" and ref.tense_is_certain and ref.tense == FUTURE and last < day:
+            return candidate.with_year(day.year + 1)  # "This spring will be busy", in October
         return candidate
     if when.gran == "quarter":  # earnings news reports on quarters already under way
         if first > day and ref.tense != FUTURE:

@@ -733,7 +733,10 @@ def b_season(m: re.Match, text: str) -> Spec | None:
     elif det in ("next", "this coming", "coming"):
         spec.direction = 1
     elif det == "this":
-        pass  # "this winter": the nearest one, the tense deciding between two
+        # "this winter": the nearest one, the tense deciding between two; "this summer" is this
+        # year's ("this summer's exams have been cancelled", written in March)
+        if s != "WI":
+            spec.direction = 0
     elif det in ("that", "that same", "the same"):  # "that same spring": the story's
         spec.anchor = ANAPHORIC
     elif det in ("the following", "the next", "the previous"):

@@ -663,6 +663,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     said_day: tuple[tuple[int, int], When, int] | None = None
     # a date of a plan in a history, kept out of its story, and its sentence
     plan: tuple[tuple[int, int], When, int] | None = None
+    few_years = sum(y is not None for y in named_years) <= FEW_YEARS
     for index, c in enumerate(cands):
         sentence = sentence_of(starts, text, c.start)
         parsed = tense_of(c.start, c.end) if tense_of is not None else None
@@ -756,6 +757,18 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             and (b := ref_previous.bounds()) is not None and b[1] < dct and \
             _WILL.search(text, max(sentence[0], c.start - 80), min(sentence[1], c.end + 40)) \
             is not None
+        if not from_now and narrative and few_years and dct is not None and \
+                clause_tense in (FUTURE, PRESENT) and spec.anchor != ANAPHORIC and \
+                (spec.when is None or spec.when.year is None) and \
+                (spec.news_cue or spec.when is not None) and ref_previous is not None and \
+                ref_previous.gran == "year" and \
+                (b := ref_previous.bounds()) is not None and b[1] < dct and not _WOULD.search(
+                    text, max(sentence[0], c.start - 80), min(sentence[1], c.end + 40)):
+            # A short piece whose only dates are its background's years: "The novel, first
+            # published in 1962, returns to bookshops next spring", "the fair, held every year
+            # since 1769, opens on 21 June": what its present or its plan says is seen from now
+            # (a history's "would follow him to the guillotine on 16 October" is its story's)
+            from_now = True
         if from_now:
             # "The rules, written in the 1990s, will be overhauled over the next decade", "...
             # her last Giselle in 1989. Next spring she will stage her first opera": a plan is
@@ -923,6 +936,10 @@ def _fits_tense(day: When, dct: dt.date | None, tense: str | None) -> bool:
 _DAY_UNITS = frozenset({"day", "hour", "minute", "second"})
 _COUNTED_UNITS = frozenset({"week", "month", "quarter", "year", "decade", "century"})
 _WILL = re.compile(r"\b(?:will|shall)\b|\w'll\b", re.I)
+_WOULD = re.compile(r"\b(?:would|had)\b|\w'd\b", re.I)
+# A text naming at most this many years, all long past, is a short piece with a background,
+# not a history: its present speaks of now.
+FEW_YEARS = 2
 
 _APPOSED = re.compile(r",[ \t]*")
 _ENDS_CLAUSE = re.compile(r"\s*(?:[.;!?]|,?\s+and\b|$)")
