@@ -204,7 +204,7 @@ def _shifted(spec: Spec, ref: Reference) -> When:
     if spec.unit == "weekend_by_tense":  # "the weekend": by tense, like a weekday
         return When.of_date(_weekend_day(day, ref.tense), "weekend")
     if spec.unit == "night_by_tense":  # "fell overnight": the night before the morning paper
-        back = ref.tense == PAST and not ref.narrative
+        back = ref.tense == PAST and not ref.narrative and spec.anchor != ANAPHORIC
         return When.of_date(day - dt.timedelta(days=1) if back else day)
     # The quarter a comparison counts from: the one just mentioned, or in news the last one
     # reported on ("third-quarter profit ... losses through the third quarter of 1990 ... the

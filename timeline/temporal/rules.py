@@ -1497,6 +1497,9 @@ def b_bare_part(m: re.Match, text: str) -> Spec | None:
         return Spec("SET", value=f"XXXX-XX-XXT{part}")
     if the == "one":
         return Spec("TIME", value=f"XXXX-XX-XXT{part}")
+    if the == "the" and part == "NI":
+        # "Rescuers searched through the night": in news told in the past, last night
+        return Spec("TIME", unit="night_by_tense", gran="day", anchor=DEICTIC, part=part)
     return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, part=part)
 
 
@@ -1860,7 +1863,7 @@ RULES: list[Rule] = [
     Rule("overnight",
          r"(?<!\ban\x20)(?<!\bthe\x20)(?<!\ba\x20)overnight(?![\w-]|\s+(?:success|sensation"
          r"|stars?|celebrity|fame|hit|bags?|oats|delivery|shipping|rates?|index|lending|repo"
-         r"|markets?|loans?|funds?|interest)\b)",
+         r"|markets?|loans?|funds?|interest|call|borrowing|deposits?)\b)",
          lambda m, t: Spec("TIME", unit="night_by_tense", gran="day", anchor=DEICTIC, part="NI"),
          ("overnight",)),
     Rule("part_of_day",
