@@ -678,7 +678,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         opens = c.start - sentence[0] <= 12 and not _WORD_BEFORE.sub(
             "", text[sentence[0]:c.start]).strip()
         if not (opens and certain):
-            if tense == PAST and preceding_word(text, c.start) in DEADLINE_WORDS:
+            if tense == PAST and preceding_word(text, c.start) in DEADLINE_WORDS and \
+                    c.spec.unit != "night_by_tense":  # "searched through the night": no deadline
                 tense = None
             elif tense in (PRESENT, None) and not certain and \
                     preceding_word(text, c.start) in ("by", "before") and \
@@ -790,7 +791,9 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             # "Jackson died on Thursday. Paramedics were called at 12:21 p.m.": the day the
             # sentence before is on, not the day of publication
             named_day = story_day[1]
-        if named_day is not None and (_is_clock(c) or _names_weekday_of(text, c)):
+        if named_day is not None and (_is_clock(c) or _names_weekday_of(text, c) or (
+                c.rule.name == "bare_part_of_day" and c.spec.unit == "night_by_tense")):
+            # "weakened late on Friday but brought rain through the night": that day's night
             # "tomorrow at 12pm", "May 5 - 6 (Tues-Wed 9:00am - 5:30pm)": the day the sentence
             # just named, and a weekday in brackets after it is that day's
             spec, ref_previous = replace(spec, anchor=ANAPHORIC), named_day
