@@ -1353,8 +1353,17 @@ def b_named_time(m: re.Match, text: str) -> Spec | None:
     return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=12, minute=0)
 
 
+# Before "per hour" these make it a speed or a rate of flow, no time: "145 miles per hour".
+_SPEED_UNIT = re.compile(r"(?:miles|mile|kilometres|kilometers|km|metres|meters|feet|knots"
+                         r"|litres|liters|gallons|cubic\s+\w+|words|beats|revolutions|rounds)\s+$",
+                         re.I)
+
+
 def b_set(m: re.Match, text: str) -> Spec | None:
     t = lx.tables()
+    if m.group().lower().startswith("per ") and _SPEED_UNIT.search(
+            text, max(0, m.start() - 30), m.start()):
+        return None  # "145 miles per hour", "90 km per hour"
     if _g(m, "adv"):  # "twice daily"
         return Spec("SET", value=t["frequency_adverb"][m["adv"].lower()])
     word = _ws(m["u"])
@@ -1633,9 +1642,12 @@ RULES: list[Rule] = [
          r"(?-i:(?P<mon>{month_lower}) (?P<y>{year4}))",
          b_month_year, ("mar 2014", "december 2015")),
     Rule("night_day_pair",  # "the night of 14/15 April 1912": the night of the 14th
-         r"(?<=\bof\x20)(?P<d>{day_of_month})/(?:3[01]|[12]\d|0?[1-9]) (?P<mon>{month})"
-         r"(?:,? (?P<y>{year4}))?",
-         b_month_day, ("of 14/15 April",)),
+         # a dash, "to" or "and" only after "night of": "the battle of 6-7 January" is two days
+         r"(?<=\bof\x20)(?P<d>{day_of_month})(?:/|(?:(?<=\bnight\x20of\x20\d)"
+         r"|(?<=\bnight\x20of\x20\d\d))(?:[-–]| to | and ))(?:3[01]|[12]\d|0?[1-9])"
+         r"(?:st|nd|rd|th)? (?P<mon>{month})(?:,? (?P<y>{year4}))?",
+         b_month_day,
+         ("of 14/15 April",)),
     Rule("day_month_year",
          r"(?:" + _FEAST + r"(?P<wd>{weekday}),? )?(?:the )?(?P<d>{day_of_month}) (?:of )?(?P<mon>{month})"
          r"(?:,? (?P<y>{year4})|,? " + _BC_YEAR + r")?"

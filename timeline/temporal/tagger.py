@@ -471,7 +471,7 @@ def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate
             value = f"{day_part}T{c.spec.hour:02d}:{c.spec.minute or 0:02d}"
             out[-1] = _Candidate(prev.start, c.end, prev.rule, replace(prev.spec, value=value))
             continue
-        if _JOIN.match(gap) and "\n" not in gap:
+        if _JOIN.match(gap) and "\n" not in gap and not _opens_next_sentence(text, prev, c):
             clock, day = (prev, c) if _is_clock(prev) else (c, prev)
             hour = clock.spec.hour if _is_clock(clock) else None
             if hour is not None and hour < 12 and day.spec.part in ("AF", "EV", "NI") and \
@@ -505,6 +505,21 @@ def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate
                                                  mod=c.spec.mod))
                 break
     return out
+
+
+def _opens_next_sentence(text: str, prev: _Candidate, c: _Candidate) -> bool:
+    """Whether ``c`` opens the sentence after a clock that ends the one before: "struck at
+    11:11 p.m. Three days later, ..." (not "at 10 a.m. Tuesday", "at 9 p.m. Jan. 5")."""
+    if not text.startswith(".", prev.end - 1) or not text[c.start:c.start + 1].isupper():
+        return False
+    word = re.match(r"[A-Za-z]+", text[c.start:c.end])
+    return word is not None and word.group().lower() not in _NAMES_AFTER_CLOCK()
+
+
+@cache
+def _NAMES_AFTER_CLOCK() -> frozenset[str]:
+    t = tables()
+    return frozenset([*t["weekday"], *t["weekday_abbr"], *t["month"], *t["month_abbr"]])
 
 
 # "At 5:34 AM Baghdad time on March 20", "at about 10:35 a.m. (0735 GMT) Friday"
@@ -851,11 +866,12 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                     and d < dct and w.gran == "day":
                 said_day = (sentence, w, c.end)
             if (story_day is None or story_day[0] != sentence) and \
-                    not text.startswith(("'s", "’s"), c.end) and \
+                    (not text.startswith(("'s", "’s"), c.end) or _names_done(text, c.end + 2)) \
+                    and \
                     preceding_word(text, c.start) not in DEADLINE_WORDS and \
                     not _SAID_ON.search(text, max(0, c.start - 20), c.start):
                 # the day the sentence is on: not "from Friday's close", "reach Manila by
-                # Friday", "Police said on Thursday that"
+                # Friday", "Police said on Thursday that" ("Saturday's earthquake" is)
                 story_day = (sentence, w)
         if w is not None and w.gran == "quarter" and w.n and w.year is not None and (
                 dct is None or (b := w.bounds()) is None or b[1] < dct):
@@ -970,7 +986,7 @@ def _order_ranges(text: str, out: list[Timex], resolved: list[tuple[_Candidate, 
         out[i], resolved[i] = _placed(out[i], earlier), (c, earlier)
 
 
-_NOUN_AFTER = re.compile(r"(?:\s+[A-Za-z-]+){1,3}")
+_NOUN_AFTER = re.compile(r"(?:\s+(?:[A-Za-z-]+|\d+(?:\.\d+)?)){1,3}")  # "7.2 earthquake"
 
 
 def _names_done(text: str, at: int) -> bool:
