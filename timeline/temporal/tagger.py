@@ -398,8 +398,9 @@ def _merge_durations(text: str, cands: list[_Candidate]) -> list[_Candidate]:
 
 def _sum_durations(first: Spec, second: Spec) -> str | None:
     """P1Y + P4M = P1Y4M, PT1H + PT30M = PT1H30M, P2D + PT3H = P2DT3H; None unless both are
-    plain counted durations and the second's units all come after the first's."""
-    if first.type != "DURATION" or second.type != "DURATION" or first.mod or second.mod:
+    plain counted durations and the second's units all come after the first's. The first may
+    carry a hedge for both ("about an hour and 45 minutes")."""
+    if first.type != "DURATION" or second.type != "DURATION" or second.mod:
         return None
     a, b = (_DURATION_PARTS.fullmatch(s.value or "") for s in (first, second))
     if a is None or b is None:
