@@ -1036,7 +1036,8 @@ def _order_weekday_ranges(text: str, out: list[Timex],
         if w is None or v is None or out[i].value != w.value or out[i + 1].value != v.value or \
                 None in (w.year, w.month, w.day, v.year, v.month, v.day) or w.bc or v.bc or \
                 b.spec.weekday is None or c.spec.weekday is None or \
-                not _joins_range(text, out[i].start, out[i].end, out[i + 1].start):
+                not (_joins_range(text, out[i].start, out[i].end, out[i + 1].start)
+                     or _OR_DAY.fullmatch(text, out[i].end, out[i + 1].start)):
             continue
         days = (dt.date(v.year, v.month, v.day) - dt.date(w.year, w.month, w.day)).days
         if days < 0 and c.spec.direction is None:
@@ -1045,6 +1046,11 @@ def _order_weekday_ranges(text: str, out: list[Timex],
         elif days >= 7 and b.spec.direction is None:
             later = _day_moved(w, 7)
             out[i], resolved[i] = _placed(out[i], later), (b, later)
+
+
+# Two days given as one or the other lie within a week too: "expected to make landfall late on
+# Wednesday or early on Thursday".
+_OR_DAY = re.compile(r"\s+or\s+(?:(?:early|late)\s+)?(?:on\s+)?")
 
 
 def _placed(t: Timex, w: When) -> Timex:
