@@ -1723,10 +1723,12 @@ RULES: list[Rule] = [
          b_decade, ("the 1990s", "the '80s", "the mid-1990s", "the early 1960s", "the sixties",
                     "the 430s BC", "the noughties")),
     Rule("century",
-         OPT_PREMOD + r"(?:the )?(?P<ord>{ordinal}|\d{1,2}(?:st|nd|rd|th))"
-         r" century(?P<era> BC| B\.C\.| BCE)?",
+         # "its 19th-century roof", "in eighteenth-century France": the century as a modifier,
+         # "the" then the noun's ("the 21st-century economy")
+         OPT_PREMOD + r"(?:the (?![\w]+-century))?(?P<ord>{ordinal}|\d{1,2}(?:st|nd|rd|th))"
+         r"(?: |-)century(?P<era> BC| B\.C\.| BCE)?",
          b_century, ("the 19th century", "the twentieth century", "the end of the 19th century",
-                     "the 4th century BC")),
+                     "the 4th century BC", "19th-century", "eighteenth-century")),
     Rule("mid_century",
          r"(?:the )?mid-?century(?![\w-]| (?:modern|design|furniture|architecture|style|homes?"
          r"|houses?|décor|decor|chairs?|pieces?)\b)",
@@ -1929,7 +1931,7 @@ RULES: list[Rule] = [
          r"(?P<n>{number}|{vague_quantity}|an?)(?P<plus>\+)?(?P<half> and (?:a )?half|-and-a-half)?"
          r"(?: (?:more"
          r"|additional|full|straight|consecutive|long|successive|extra|trading|business"
-         r"|working))?(?: |-|(?<=\d))"
+         r"|working|(?<=\ba\x20)single(?=\s)))?(?: |-|(?<=\d))"
          r"(?P<unit>{unit})"
          r"(?P<half2> and a half)?(?: or so| or more)?(?P<age>[- ]old)?",
          b_duration, ("three years", "18 months", "a decade", "several weeks",
