@@ -774,8 +774,10 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             and (b := ref_previous.bounds()) is not None and b[1] < dct and \
             _WILL.search(text, max(sentence[0], c.start - 80), min(sentence[1], c.end + 40)) \
             is not None
-        if not from_now and narrative and few_years and dct is not None and \
-                clause_tense in (FUTURE, PRESENT) and spec.anchor != ANAPHORIC and \
+        if not from_now and narrative and few_years and dct is not None and (
+                clause_tense in (FUTURE, PRESENT) or (clause_tense == PAST and _PERFECT.search(
+                    text, max(sentence[0], c.start - 60), c.start))) and \
+                spec.anchor != ANAPHORIC and \
                 (spec.when is None or spec.when.year is None) and \
                 (spec.news_cue or spec.when is not None) and ref_previous is not None and \
                 ref_previous.gran == "year" and \
@@ -956,6 +958,9 @@ def _fits_tense(day: When, dct: dt.date | None, tense: str | None) -> bool:
 _DAY_UNITS = frozenset({"day", "hour", "minute", "second"})
 _COUNTED_UNITS = frozenset({"week", "month", "quarter", "year", "decade", "century"})
 _WILL = re.compile(r"\b(?:will|shall)\b|\w'll\b", re.I)
+# A present perfect: "has cut its classes by a third since last autumn"
+_PERFECT = re.compile(r"\b(?:has|have|'ve)\s+(?:(?:not|never|already|just|also|now)\s+)?"
+                      r"(?:been\s+)?[a-z]+(?:ed|en|wn|ne|t|ng)\b", re.I)
 _WOULD = re.compile(r"\b(?:would|had)\b|\w'd\b", re.I)
 # A text naming at most this many years, all long past, is a short piece with a background,
 # not a history: its present speaks of now.
