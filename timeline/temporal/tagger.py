@@ -421,6 +421,7 @@ def _sum_durations(first: Spec, second: Spec) -> str | None:
 
 _JOIN = re.compile(r"\s*,?\s*(?:on\s+)?$")
 _ON = re.compile(r"\bon\s+$")
+_AT_JOIN = re.compile(r"[ \t]+at[ \t]+(?:about[ \t]+|around[ \t]+)?")
 _PART_OF = re.compile(r"(?:early in )?the (?:early |late )?(?P<p>morning|afternoon|evening|night)"
                       r"(?: hours)? of\s+$", re.I)
 _PART_CODES = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
@@ -471,6 +472,12 @@ def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate
             day_part = prev.spec.value.split("T")[0]
             value = f"{day_part}T{c.spec.hour:02d}:{c.spec.minute or 0:02d}"
             out[-1] = _Candidate(prev.start, c.end, prev.rule, replace(prev.spec, value=value))
+            continue
+        if _AT_JOIN.fullmatch(gap) and _is_clock(c) and (_is_daily_set(prev) or (
+                prev is not None and prev.spec.type == "SET" and prev.spec.value == "P1D")):
+            # "airs Sundays at 9pm", "every night at 10": a clock of any such day
+            value = f"XXXX-XX-XXT{c.spec.hour:02d}:{c.spec.minute or 0:02d}"
+            out.append(replace(c, spec=replace(c.spec, value=value)))
             continue
         if _JOIN.match(gap) and "\n" not in gap and not _opens_next_sentence(text, prev, c):
             clock, day = (prev, c) if _is_clock(prev) else (c, prev)
