@@ -378,6 +378,20 @@ def _story_year(when: When, spec: Spec, ref: Reference, prev: When) -> When:
             return replace(when, year=prev.year if not ahead and when.month != prev.month
                            else prev.year - 1)
         return replace(when, year=prev.year if ahead else prev.year + 1)
+    if spec.direction and when.month is not None and prev.month is None and not prev.bc and \
+            (span := prev.bounds()) is not None:
+        # "the following March" after "That summer" of 1775, or after "In 1775": the first
+        # March after it ends, 1776's; "the previous April" the last before it begins
+        years = (prev.year - 1, prev.year, prev.year + 1, prev.year + 2)
+        options = [(w, b) for y in years if (b := (w := replace(when, year=y)).bounds())]
+        if spec.direction > 0:
+            after = [w for w, b in options if b[0] > span[1]]
+            if after:
+                return after[0]
+        else:
+            before = [w for w, b in options if b[1] < span[0]]
+            if before:
+                return before[-1]
     story_day = _previous_day(ref)
     if spec.direction and when.month is None and story_day is not None and \
             (bounds := when.with_year(prev.year).bounds()) is not None:

@@ -306,6 +306,17 @@ def b_month(m: re.Match, text: str) -> Spec | None:
     return spec
 
 
+# After these "that" opens what is said or known, and a month after it is its subject.
+_THAT_CONJUNCTION = {"said", "says", "say", "show", "shows", "showed", "shown", "found", "find",
+                     "finds", "noted", "note", "notes", "believe", "believes", "believed",
+                     "think", "thinks", "thought", "know", "knows", "knew", "expect", "expects",
+                     "expected", "hope", "hopes", "hoped", "announced", "reported", "confirmed",
+                     "means", "meant", "suggests", "suggested", "indicates", "indicated", "clear",
+                     "likely", "possible", "unlikely", "true", "sure", "certain", "so", "now",
+                     "given", "fact", "news", "feared", "fears", "warned", "argued", "claimed",
+                     "insisted", "added", "predicted", "forecast", "estimated", "agreed"}
+
+
 _NAME_OR_DIGIT_AFTER = re.compile(r"[ \t]+[A-Z][a-z]|[ \t]*\d")
 
 
@@ -968,7 +979,8 @@ DEICTIC_REL = {
     "the latest": (0, DEICTIC), "the full": (0, DEICTIC),
 }
 # "For the next century the house stood empty" (not "a campaign for the following year")
-_OPENING_FOR = re.compile(r"(?:^|[.!?]\s+|\n)[\"“]?For\s+$")
+# "For the next decade ...", ", and for the next decade the grieving queen withdrew": how long
+_OPENING_FOR = re.compile(r"(?:^|[.!?]\s+|\n)[\"“]?For\s+$|,\s+and\s+for\s+$")
 DURATION_CONTEXT = {"for", "during", "over", "throughout", "within", "in", "through", "all",
                     "entire", "whole", "full"}
 
@@ -1002,8 +1014,8 @@ def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
         # calendar week can be
         return Spec("DURATION", value="P2W")
     if rel in ("the next", "the following") and mod is None and unit != "weekend" and \
-            (before in ("spent", "throughout") or _OPENING_FOR.search(text, max(0, m.start() - 8),
-                                                                      m.start())):
+            (before in ("spent", "throughout") or _OPENING_FOR.search(
+                text, max(0, m.start() - 12), m.start())):
         # "He spent the next decade in exile", "for the next year": how long, not which
         return Spec("DURATION", value=_duration_value(1, lx.unit_code(unit)))
     if rel == "the" and mod is None and unit != "weekend":
@@ -1665,7 +1677,12 @@ RULES: list[Rule] = [
          r"|the previous|the preceding|the following|the next|(?-i:That)"
          # "in that December", "stalled that December.": not "said that December sales rose"
          r"|(?=that\b)(?:" + _after("in", "by", "until", "during", "since")
-         + r"|(?=that (?:{month_name})\s*(?:[,.;:)]|$)))that) )?"
+         + r"|(?=that (?:{month_name})\s*(?:[,.;:)]|$))"
+         # "scored on his debut that August and was ...", "that September nearly starved
+         # them": the month, when a word that no noun is follows it
+         + r"|" + "".join(rf"(?<!\b{w}\x20)" for w in sorted(_THAT_CONJUNCTION))
+         + r"(?=that (?:{month_name}) (?:and|but|or|when|as|after|before|he|she|they|it|we"
+           r"|the|his|her|their|its|nearly|almost|alone)\b))that) )?"
          r"(?P<mon>{month_name}|{month_name_lower})",
          b_month, ("in May", "last November", "mid-August", "the end of March", "early April",
                    "the month of April", "that December"),
@@ -1924,7 +1941,9 @@ RULES: list[Rule] = [
          ("Last day", "my first day", "2nd last day")),
     Rule("duration",
          # "the 16-day shutdown": "the" goes with the noun, not with "16-day"
-         r"(?:" + APPROX + r" )?(?:(?:the(?! [\w.]+-(?:{unit})\b)|another|an additional"
+         # "the Hundred Days", "the Seven Years War": "the" is the name's, as WikiWars has it
+         r"(?:" + APPROX + r" )?(?:(?:the(?! [\w.]+-(?:{unit})\b)(?! (?-i:[A-Z][a-z]+ [A-Z]))"
+         r"|another|an additional"
          r"|the past|the last|the next"
          r"|the first|the final|the previous|the coming|the following|the remaining|the full"
          r"|the entire|the whole|the latest) )?"

@@ -793,7 +793,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             # A short piece whose only dates are its background's years: "The novel, first
             # published in 1962, returns to bookshops next spring", "the fair, held every year
             # since 1769, opens on 21 June": what its present or its plan says is seen from now
-            # (a history's "would follow him to the guillotine on 16 October" is its story's)
+            # (a history's "would follow him to the guillotine on 16 October", "was planned
+            # for 5 June" are its story's)
             from_now = True
         if from_now:
             # "The rules, written in the 1990s, will be overhauled over the next decade", "...
@@ -853,6 +854,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             or c.spec.unit == "night_by_tense"  # "overnight" tells no story's day
         aside = _in_parentheses(text, c.start, c.end) or (
             narrative and (_far_aside(text, sentence, c, w, previous, named_years, index)
+                           or _looks_far_back(text, c, w, previous)
                            or clause_tense == FUTURE
                            # "by next summer": a plan, not the story; "the following June" is
                            or (c.spec.direction == 1 and c.spec.anchor != ANAPHORIC)
@@ -968,7 +970,7 @@ _WILL = re.compile(r"\b(?:will|shall)\b|\w'll\b", re.I)
 # A present perfect: "has cut its classes by a third since last autumn"
 _PERFECT = re.compile(r"\b(?:has|have|'ve)\s+(?:(?:not|never|already|just|also|now)\s+)?"
                       r"(?:been\s+)?[a-z]+(?:ed|en|wn|ne|t|ng)\b", re.I)
-_WOULD = re.compile(r"\b(?:would|had)\b|\w'd\b", re.I)
+_WOULD = re.compile(r"\b(?:would|had|was|were)\b|\w'd\b", re.I)
 # A text naming at most this many years, all long past, is a short piece with a background,
 # not a history: its present speaks of now.
 FEW_YEARS = 2
@@ -1201,6 +1203,14 @@ def _far_aside(text: str, sentence: tuple[int, int], c: _Candidate, w: When | No
     # politics in 1832."), one the clause goes on after is an aside ("declassified in 2005
     # revealed that ...")
     return not _ENDS_CLAUSE.match(text, c.end)
+
+
+def _looks_far_back(text: str, c: _Candidate, w: When | None, previous: When | None) -> bool:
+    """ "met on 5 May 1789 for the first time since 1614": a year long before the story's,
+    after "since", is a look back that does not move the story."""
+    return w is not None and previous is not None and w.year is not None and \
+        previous.year is not None and not w.bc and not previous.bc and \
+        previous.year - w.year > ASIDE_YEARS and preceding_word(text, c.start) == "since"
 
 
 def _coarser_same(w: When, previous: When | None) -> bool:
