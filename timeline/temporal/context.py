@@ -438,6 +438,11 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
             if words is right and len(left) > 2 and cue == (PAST, True) and \
                     words[at].lower() in _REPORTING:
                 return PAST, False  # "the Nov. 17 poll ..., Amunugama said": when it was said
+            if words is right and guesses and guesses[0] is not None and \
+                    guesses[0][0] != cue[0] and any(w.lower() in _AND for w in words[:at]):
+                # "The Fed raised rates on Wednesday and now expects two hikes": the verb
+                # before is the date's, the one after "and" another clause's
+                return guesses[0]
             return cue
         guesses.append(guess)
     found = next((g for g in guesses if g), None)

@@ -317,7 +317,7 @@ _THAT_CONJUNCTION = {"said", "says", "say", "show", "shows", "showed", "shown", 
                      "insisted", "added", "predicted", "forecast", "estimated", "agreed"}
 
 
-_NAME_OR_DIGIT_AFTER = re.compile(r"[ \t]+[A-Z][a-z]|[ \t]*\d")
+_NAME_OR_DIGIT_AFTER = re.compile(r"[ \t]+(?:[A-Z][a-z]|(?:del|de|la|do|da)\b)|[ \t]*\d")
 
 
 def b_month_abbr(m: re.Match, text: str) -> Spec | None:
@@ -328,7 +328,7 @@ def b_month_abbr(m: re.Match, text: str) -> Spec | None:
             or re.search(lx.FRAGMENTS["month"] + r"\s*(?:,|and|or|&|/|-|to)\s*$", before)):
         return None
     if _NAME_OR_DIGIT_AFTER.match(text, m.end()):
-        return None  # "in Jan Smith's", "Jun 2" (another rule's)
+        return None  # "in Jan Smith's", "for Mar del Plata", "Jun 2" (another rule's)
     return Spec("DATE", when=When("month", None, lx.month_number(m["mon"])))
 
 
@@ -1191,6 +1191,9 @@ def b_vague(m: re.Match, text: str) -> Spec | None:
     if word == "current" and re.match(r"\s+(?:account|affairs|events|flows?|of|and|ly)\b",
                                       after):
         return None
+    if word == "the past" and re.match(r"\s+(?:\d+|one|two|three|four|five|six|seven|eight|nine"
+                                       r"|ten|few|several|many|\w+teen|twenty)\s+[a-z]", after):
+        return None  # "for the past three sessions": a count of something, not the past
     if word in ("future", "recent") and re.match(
             r"\s+(?:years|months|weeks|days|decades|centuries)\b", after):
         return None
@@ -1890,6 +1893,12 @@ RULES: list[Rule] = [
                            offset={"yesterday": -1, "tomorrow": 1}.get(_ws(_g(m, "d")), 0),
                            part=lx.part_code(m["p"]), mod="MID"),
          ("mid-afternoon yesterday", "mid afternoon", "midmorning")),
+    # "for the past three summers": each of them, a SET, as TimeBank's gold has it
+    Rule("past_seasons",
+         r"the (?:past|last|previous) (?:{number}|few|several) (?P<s>summers|winters|springs"
+         r"|autumns|falls)",
+         lambda m, t: Spec("SET", value="XXXX-" + lx.season_code(m["s"][:-1])),
+         ("the past three summers", "the last two winters")),
     # "Snow fell overnight": the night before, in news; "gusts are expected overnight" tonight
     Rule("overnight",
          r"(?<!\ban\x20)(?<!\bthe\x20)(?<!\ba\x20)overnight(?![\w-]|\s+(?:success|sensation"
@@ -2111,6 +2120,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
         "half": frozenset({"half"}),
         "new_year": frozenset({"new"}),
         "overnight": frozenset({"overnight"}),
+        "season_plural": frozenset({"summers", "winters", "springs", "autumns", "falls"}),
         "past": frozenset({"past", "after"}),  # "ten past six"
         "spelled_year": frozenset({"eleven", "twelve", "thirteen", "fourteen", "fifteen",
                                    "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
@@ -2134,7 +2144,7 @@ _RULE_CORES = {
     "bc_year": "era", "ad_year": "era year_word", "year": "#4", "year_period": "#4", "fiscal_short": "fy",
     "q_quarter": "q", "fiscal_shorthand": "q h", "month_quarter": "quarter", "clock": "ampm", "clock_24": "#: #.", "clock_hhmm": "#4",
     "clock_words": "clock part deictic weekday", "clock_past": "half quarter past",
-    "clock_half": "half", "new_year": "new_year", "overnight": "overnight", "time_of_day_adjective": "daytime",
+    "clock_half": "half", "new_year": "new_year", "overnight": "overnight", "past_seasons": "season_plural", "time_of_day_adjective": "daytime",
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#a",
     "month_day_lower": "month", "night_day_pair": "month", "day_month_lower": "month",
     "month_year_lower": "month",
