@@ -872,7 +872,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             # "winning the 2012 Olympics", "a trial is expected to begin in January"
             background = w.day is None and (clause_tense == FUTURE or preceding_word(
                 text, c.start) in ("since", "the"))
-        if w is not None and w.day is not None and w.year is not None:
+        if w is not None and w.day is not None and w.year is not None and \
+                c.spec.unit != "night_by_tense":  # "overnight ... at 0630 GMT" is today's
             day_in_sentence = (sentence, w)
             if dct is not None and clause_tense == PAST and (d := w.first_day()) is not None \
                     and d < dct and w.gran == "day":
