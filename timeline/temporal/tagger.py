@@ -530,9 +530,10 @@ def _NAMES_AFTER_CLOCK() -> frozenset[str]:
     return frozenset([*t["weekday"], *t["weekday_abbr"], *t["month"], *t["month_abbr"]])
 
 
-# "At 5:34 AM Baghdad time on March 20", "at about 10:35 a.m. (0735 GMT) Friday"
+# "At 5:34 AM Baghdad time on March 20", "at about 10:35 a.m. (0735 GMT) Friday", "at 3:42
+# a.m. local time (1942 GMT) on Monday"
 _CLOCK_THEN_DAY = re.compile(r"(?:[ \t]+[A-Za-z]+){0,3}[ \t]+on[ \t]+"
-                             r"|[ \t]*\([^()\n]{1,30}\)[ \t]+(?:on[ \t]+)?")
+                             r"|(?:[ \t]+[A-Za-z]+){0,2}[ \t]*\([^()\n]{1,30}\)[ \t]+(?:on[ \t]+)?")
 
 
 # The hours a part of the day may hold: "9 a.m. this morning", "Friday night, 1 a.m.".
