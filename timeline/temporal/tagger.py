@@ -687,6 +687,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     said_day: tuple[tuple[int, int], When, int] | None = None
     # a date of a plan in a history, kept out of its story, and its sentence
     plan: tuple[tuple[int, int], When, int] | None = None
+    done_day: tuple[tuple[int, int], When, str] | None = None  # "Friday's earthquake"
     few_years = sum(y is not None for y in named_years) <= FEW_YEARS
     for index, c in enumerate(cands):
         sentence = sentence_of(starts, text, c.start)
@@ -818,6 +819,11 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             # "Jackson died on Thursday. Paramedics were called at 12:21 p.m.": the day the
             # sentence before is on, not the day of publication
             named_day = story_day[1]
+            if done_day is not None and done_day[0] == story_day[0] and re.search(
+                    done_day[2][-5:], text[sentence[0]:c.start], re.I):
+                # "... buried their dead on Monday, cut off since Friday night's earthquake.
+                # The quake struck at 11:11 p.m.": the day of what the sentence speaks of
+                named_day = done_day[1]
         if named_day is not None and (_is_clock(c) or _names_weekday_of(text, c) or (
                 c.rule.name == "bare_part_of_day" and c.spec.unit == "night_by_tense")):
             # "weakened late on Friday but brought rain through the night": that day's night
@@ -887,6 +893,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 # the day the sentence is on: not "from Friday's close", "reach Manila by
                 # Friday", "Police said on Thursday that" ("Saturday's earthquake" is)
                 story_day = (sentence, w)
+            if text.startswith(("'s", "’s"), c.end) and (noun := _done_noun(text, c.end + 2)):
+                done_day = (sentence, w, noun)  # "since Friday night's earthquake"
         if w is not None and w.gran == "quarter" and w.n and w.year is not None and (
                 dct is None or (b := w.bounds()) is None or b[1] < dct):
             quarter = w
@@ -1009,8 +1017,14 @@ _NOUN_AFTER = re.compile(r"(?:\s+(?:[A-Za-z-]+|\d+(?:\.\d+)?)){1,3}")  # "7.2 ea
 def _names_done(text: str, at: int) -> bool:
     """Whether one of the three words after ``at`` names what is over once it happened
     ("'s ruling", "'s court ruling", "'s deadly attack")."""
+    return _done_noun(text, at) is not None
+
+
+def _done_noun(text: str, at: int) -> str | None:
+    """That noun, if one of the three words after ``at`` is one."""
     m = _NOUN_AFTER.match(text, at)
-    return m is not None and any(w.lower() in _done_nouns() for w in m.group().split())
+    return next((w.lower() for w in m.group().split() if w.lower() in _done_nouns()), None) \
+        if m is not None else None
 
 
 _ARTICLE_NOUN = re.compile(r"\b(?:a|an|the|last)\s+([\w-]+)(?:\s+([\w-]+))?", re.I)
