@@ -38,11 +38,12 @@ class Rule:
 WHOLE_OF = r"(?:the )?(?:very )?(?:beginning|start|end|middle|close|turn) of"
 # "run one day late next week", "is running late this year": "late" is the verb's, not the
 # week's
-_LATE = "".join(rf"(?<!\b{w}\x20)" for w in (
+_LATE = "late" + "".join(rf"(?<!\b{w}\x20late)" for w in (
     "day", "days", "hour", "hours", "minute", "minutes", "week", "weeks", "month", "months",
     "year", "years", "run", "runs", "running", "ran", "arrive", "arrives", "arrived", "arriving",
     "paid", "pay", "pays", "filed", "file", "files", "started", "start", "starts", "came",
-    "come", "comes", "finish", "finished", "finishes", "too", "very", "so")) + "late"
+    "come", "comes", "finish", "finished", "finishes", "too", "very", "so"))  # the word first:
+# a look-behind before it would be tried at every position
 PREMOD = (
     r"(?P<premod>(?:early|" + _LATE + r") in|(?:the )?(?:early|" + _LATE + r"|mid-|mid)"
     r"|" + WHOLE_OF +
@@ -2120,6 +2121,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
         "half": frozenset({"half"}),
         "new_year": frozenset({"new"}),
         "overnight": frozenset({"overnight"}),
+        "week_word": frozenset({"week", "weeks", "fortnight"}),  # "Monday week"
         "season_plural": frozenset({"summers", "winters", "springs", "autumns", "falls"}),
         "past": frozenset({"past", "after"}),  # "ten past six"
         "spelled_year": frozenset({"eleven", "twelve", "thirteen", "fourteen", "fifteen",
@@ -2154,7 +2156,7 @@ _RULE_CORES = {
     "decade": "#a decade", "century": "century", "mid_century": "century", "quarter": "quarter",
     "month_range_quarter": "quarter", "rel_quarter": "quarter",
     "comparable_period": "earlier", "period_year_back": "quarter period", "latest_period": "unit", "vague_plural": "units", "half": "half quarter", "season": "season", "holiday": "holiday",
-    "weekday": "weekday", "weekday_week": "weekday", "weeks_on_weekday": "weekday", "weekday_short": "weekday_abbr", "weekday_plural": "weekdays",
+    "weekday": "weekday", "weekday_week": "week_word", "weeks_on_weekday": "week_word", "weekday_short": "weekday_abbr", "weekday_plural": "weekdays",
     "bare_part_of_day": "part", "mid_part": "part mid", "part_of_day": "part", "named_time": "part",
     "day_described": "lived",
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "direction",
