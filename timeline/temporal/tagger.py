@@ -597,11 +597,16 @@ def _is_narrative(text: str, cands: list[_Candidate], dct: dt.date | None) -> bo
         told_day = _dated_day(c, dct) or (told_day and c.spec.weekday is not None
                                           and c.spec.direction is None)
     if len(years) < 3:  # a short passage: narrative if all its years are far and nothing deictic
-        return far == len(years) and news_cues == 0
+        # (a clock given in a zone is the wire's: "Brent was up 7.1% at 0945 GMT")
+        zoned = any(c.spec.hour is not None and _ZONED.search(text, c.start, c.end) for c in cands)
+        return far == len(years) and news_cues == 0 and not zoned
     if len(years) >= 20 and news_cues < len(years) / 10:
         return True  # a long chronicle, even of recent years, that rarely speaks from its date
     return (far / len(years) > 0.6 and abs(statistics.median(years) - dct.year) > 3
             and news_cues < max(1, len(years) / 10))
+
+
+_ZONED = re.compile(r"\b(?:GMT|UTC|ET|EST|EDT|PST|PDT|CET|BST)\b")
 
 
 def _generic_today(text: str, c: _Candidate) -> bool:
