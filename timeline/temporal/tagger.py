@@ -599,7 +599,10 @@ def _is_narrative(text: str, cands: list[_Candidate], dct: dt.date | None) -> bo
     if len(years) < 3:  # a short passage: narrative if all its years are far and nothing deictic
         # (a clock given in a zone is the wire's: "Brent was up 7.1% at 0945 GMT")
         zoned = any(c.spec.hour is not None and _ZONED.search(text, c.start, c.end) for c in cands)
-        return far == len(years) and news_cues == 0 and not zoned
+        # nor is a year after "since" a story's time: "its weakest result since 2009"
+        told = [c for c in cands if c.spec.when is not None and c.spec.when.year is not None
+                and c.spec.unit is None and preceding_word(text, c.start) != "since"]
+        return far == len(years) and news_cues == 0 and not zoned and bool(told)
     if len(years) >= 20 and news_cues < len(years) / 10:
         return True  # a long chronicle, even of recent years, that rarely speaks from its date
     return (far / len(years) > 0.6 and abs(statistics.median(years) - dct.year) > 3
