@@ -990,6 +990,9 @@ _PERIOD_ENDED = re.compile(r"\s+(?:ended|ending|ends|to|through|until|that|which
                           re.I)
 
 
+_OF_A_DATE = re.compile(r"\s+of\s+(?:\d|(?-i:[A-Z][a-z]+\.?\s+\d))")
+
+
 def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
     rel = _ws(m["rel"])
     unit = _ws(m["unit"]).removeprefix("fiscal ").removeprefix("holiday ")
@@ -1030,6 +1033,8 @@ def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
         if unit in ("week", "decade", "century"):
             return None
     if unit == "weekend" and rel == "the":
+        if _OF_A_DATE.match(text, m.end()):
+            return None  # "the weekend of 14-15 June": the dates say which
         return Spec("DATE", unit="weekend_by_tense", gran="weekend", anchor=anchor)
     return Spec("DATE", unit=gran, offset=offset, gran=gran, anchor=anchor, mod=mod,
                 news_cue=anchor == DEICTIC and not (rel == "the" or rel.endswith(" the")))
@@ -1428,6 +1433,8 @@ def b_frequency(m: re.Match, text: str) -> Spec | None:
 
 def b_weekend(m: re.Match, text: str) -> Spec | None:
     """ "weekends": every weekend; "weekend next week": that week's; "weekend": by tense."""
+    if _OF_A_DATE.match(text, m.end()):
+        return None  # "on the weekend of 14-15 June": the dates say which
     if m["w"].lower().endswith("s"):
         return Spec("SET", value="XXXX-WXX-WE")
     rel = _ws(_g(m, "rel"))

@@ -766,6 +766,11 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             # nearest such day
             back, ahead = (dct.weekday() - c.spec.weekday) % 7, (c.spec.weekday - dct.weekday()) % 7
             tense, certain = (PAST if back <= ahead else FUTURE), True
+        if c.spec.when is not None and c.spec.when.year is None and c.spec.when.month is not None \
+                and c.spec.unit is None and dct is not None and not narrative and \
+                _PLAN_UNDONE.search(text, max(0, c.start - 50), c.start):
+            # "Restrictions had been due to end on 21 June", a week before it: the nearest one
+            tense, certain = None, False
         spec, ref_previous = c.spec, previous
         if narrative and moved == index - 1 and spec.anchor == ANAPHORIC and spec.offset and \
                 spec.unit in ("year", "month", "week", "day") and \
