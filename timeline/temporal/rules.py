@@ -531,7 +531,8 @@ def _quarter_number(word: str) -> int | None:
 _GAME = re.compile(
     r"\b(?:scor(?:e[sd]?|ing)|touchdowns?|field goals?|baskets?|rebounds|innings?|half-?time"
     r"|kick-?off|quarterback|striker|goalkeeper|free throws?|equali[sz]ed|whistle|semi-?finals?"
-    r"|(?:led|trailed|won|lost) by (?:as many as )?\d+ points?|\d+-\d+ (?:run|lead)"
+    r"|(?:led|trailed|won|lost|lead|trail|leads|trails) by (?:as many as )?\d+(?: points?)?"
+    r"|\d+-\d+ (?:run|lead)"
     r"|penalty (?:kick|shot|spot)|the game|the match)\b", re.I)
 
 
