@@ -521,11 +521,11 @@ def _opens_next_sentence(text: str, prev: _Candidate, c: _Candidate) -> bool:
     if not text.startswith(".", prev.end - 1) or not text[c.start:c.start + 1].isupper():
         return False
     word = re.match(r"[A-Za-z]+", text[c.start:c.end])
-    return word is not None and word.group().lower() not in _NAMES_AFTER_CLOCK()
+    return word is not None and word.group().lower() not in _names_after_clock()
 
 
 @cache
-def _NAMES_AFTER_CLOCK() -> frozenset[str]:
+def _names_after_clock() -> frozenset[str]:
     t = tables()
     return frozenset([*t["weekday"], *t["weekday_abbr"], *t["month"], *t["month_abbr"]])
 
