@@ -1285,7 +1285,7 @@ def b_clock_past(m: re.Match, text: str) -> Spec | None:
     half past): an hour and minutes told by words. A count of minutes needs a word that leads
     to a time or "o'clock" ("at ten past six"; not "won ten past two defenders")."""
     hour_word = m["h"].lower()
-    hh = {"noon": 12, "midnight": 0}.get(hour_word) or int(lx.number_value(hour_word) or 0)
+    hh = {"noon": 12, "midnight": 0}.get(hour_word, int(lx.number_value(hour_word) or 0))
     if _g(m, "mn"):
         mi = int(lx.number_value(m["mn"].replace("-", " ")) or 0)
         if not (_g(m, "oc") or _g(m, "part") or preceding_word(text, m.start())
@@ -1298,8 +1298,6 @@ def b_clock_past(m: re.Match, text: str) -> Spec | None:
         hh = (hh - 1) % 24
         if hour_word not in ("noon", "midnight") and hh == 0:
             hh = 12  # "a quarter to one": 12:45
-    if hour_word == "midnight" and hh == 0 and _ws(_g(m, "dir")) == "to":
-        hh = 23
     part = _ws(_g(m, "part"))
     if part == "in the morning":
         hh %= 12
