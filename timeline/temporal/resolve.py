@@ -32,6 +32,9 @@ class Reference:
     narrative: bool = False
     tense_is_certain: bool = False
     quarter: When | None = None  # the last quarter mentioned that had ended by the ``dct``
+    # a target a past sentence sets ("moved the opener back to Friday"): ahead or behind, the
+    # nearer, with no lean to the past that an untensed date has
+    target: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +304,9 @@ def _weekday(spec: Spec, ref: Reference) -> When:
         # A history tells its days in order: "On Sunday, 7 December 1941 ... On Monday".
         direction = 1 if ref.narrative else {PAST: -1, FUTURE: 1, PRESENT: 1}.get(ref.tense, -1)
         delta = (wd - day.weekday()) % 7
+        if ref.target and ref.tense is None and not ref.narrative:
+            back = (day.weekday() - wd) % 7
+            direction = -1 if back < delta else 1  # "pushed their opener back to Friday"
         if direction < 0:
             delta = -((day.weekday() - wd) % 7)
     elif direction == 0:
@@ -488,7 +494,8 @@ def _distance(candidate: When, day: dt.date, ref: Reference) -> int:
     penalty = _CERTAIN_PENALTY if ref.tense_is_certain else _WEAK_PENALTY
     if first > day:
         return (first - day).days + (penalty if ref.tense == PAST else
-                                     _UNTENSED_FUTURE if ref.tense is None else 0)
+                                     _UNTENSED_FUTURE if ref.tense is None and not ref.target
+                                     else 0)
     if last < day:
         return (day - last).days + (penalty if ref.tense == FUTURE else 0)
     return 0

@@ -708,12 +708,17 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             told = (sentence, tense)
         # A deadline a past sentence sets may lie ahead ("extended until Friday"); one that
         # opens its sentence is read with the sentence's verb ("Until Thursday, they had not").
+        target = False  # a target the past sentence sets, ahead or behind
         opens = c.start - sentence[0] <= 12 and not _WORD_BEFORE.sub(
             "", text[sentence[0]:c.start]).strip()
         if not (opens and certain):
             if tense == PAST and preceding_word(text, c.start) in DEADLINE_WORDS and \
                     c.spec.unit != "night_by_tense":  # "searched through the night": no deadline
-                tense = None
+                # a target ahead or behind ("pushed the opener back to Friday"), not the end
+                # of a range told in the past ("from Oct. 14 to Thursday")
+                tense, target = None, preceding_word(text, c.start) in (
+                    "to", "until", "till") and not _FROM_BEFORE.search(
+                    text, max(sentence[0], c.start - 45), c.start)
             elif tense in (PRESENT, None) and not certain and \
                     preceding_word(text, c.start) in ("by", "before") and \
                     not text.startswith(("'s", "’s"), c.end):
@@ -852,7 +857,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             res = resolve(spec, Reference(None))
         else:
             res = resolve(spec, Reference(dct, ref_previous, tense, narrative and not from_now,
-                                          certain, quarter))
+                                          certain, quarter, target and tense is None))
         w, start, value, mod = res.when, c.start, res.value, res.mod
         counted = _counted_from(text, c, res)
         if counted is not None:  # "the day before last Tuesday", "two weeks after May 5"
@@ -950,6 +955,7 @@ _ON_GAP = re.compile(r"\s*,?\s*on\s*$")
 _HABIT = re.compile(r"\b(?:typically|usually|normally|generally|traditionally|customarily"
                     r"|routinely|always|often|tends? to)\s[^.;:!?,]*$", re.I)
 # A plan that was changed or foiled: "originally scheduled for", "had planned to leave".
+_FROM_BEFORE = re.compile(r"\b(?:from|between)\b", re.I)
 _PLAN_UNDONE = re.compile(r"\b(?:had(?: been)?|originally|initially|first)\s+(?:planned|scheduled"
                           r"|set|slated|due|expected|intended|meant|hoped)\b[^.;:!?]{0,40}$", re.I)
 # Between a past day and a later weekday, the future of that past: "said Monday that the
