@@ -716,9 +716,10 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                     c.spec.unit != "night_by_tense":  # "searched through the night": no deadline
                 # a target ahead or behind ("pushed the opener back to Friday"), not the end
                 # of a range told in the past ("from Oct. 14 to Thursday")
-                tense, target = None, preceding_word(text, c.start) in (
-                    "to", "until", "till") and not _FROM_BEFORE.search(
-                    text, max(sentence[0], c.start - 45), c.start)
+                word = preceding_word(text, c.start)
+                tense, target = None, (word == "to" or (word in ("until", "till") and bool(
+                    _PUT_OFF.search(text, max(sentence[0], c.start - 60), c.start)))) and \
+                    not _FROM_BEFORE.search(text, max(sentence[0], c.start - 45), c.start)
             elif tense in (PRESENT, None) and not certain and \
                     preceding_word(text, c.start) in ("by", "before") and \
                     not text.startswith(("'s", "’s"), c.end):
@@ -956,6 +957,10 @@ _HABIT = re.compile(r"\b(?:typically|usually|normally|generally|traditionally|cu
                     r"|routinely|always|often|tends? to)\s[^.;:!?,]*$", re.I)
 # A plan that was changed or foiled: "originally scheduled for", "had planned to leave".
 _FROM_BEFORE = re.compile(r"\b(?:from|between)\b", re.I)
+# "postponed until March" sets a target; "worked there until March", "was in force until
+# March" tell how long something lasted
+_PUT_OFF = re.compile(r"\b(?:postponed|delayed|deferred|extended|adjourned|put off|pushed back"
+                      r"|suspended|moved|rescheduled|held over)\b", re.I)
 _PLAN_UNDONE = re.compile(r"\b(?:had(?: been)?|originally|initially|first)\s+(?:planned|scheduled"
                           r"|set|slated|due|expected|intended|meant|hoped)\b[^.;:!?]{0,40}$", re.I)
 # Between a past day and a later weekday, the future of that past: "said Monday that the
