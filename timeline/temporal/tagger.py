@@ -717,8 +717,10 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 # a target ahead or behind ("pushed the opener back to Friday"), not the end
                 # of a range told in the past ("from Oct. 14 to Thursday")
                 word = preceding_word(text, c.start)
-                tense, target = None, (word == "to" or (word in ("until", "till") and bool(
-                    _PUT_OFF.search(text, max(sentence[0], c.start - 60), c.start)))) and \
+                tense, target = None, ((word == "to" and not _BACK_TO.search(
+                    text, max(sentence[0], c.start - 30), c.start)) or (
+                    word in ("until", "till") and bool(
+                        _PUT_OFF.search(text, max(sentence[0], c.start - 60), c.start)))) and \
                     not _FROM_BEFORE.search(text, max(sentence[0], c.start - 45), c.start)
             elif tense in (PRESENT, None) and not certain and \
                     preceding_word(text, c.start) in ("by", "before") and \
@@ -957,6 +959,9 @@ _HABIT = re.compile(r"\b(?:typically|usually|normally|generally|traditionally|cu
                     r"|routinely|always|often|tends? to)\s[^.;:!?,]*$", re.I)
 # A plan that was changed or foiled: "originally scheduled for", "had planned to leave".
 _FROM_BEFORE = re.compile(r"\b(?:from|between)\b", re.I)
+# "a pay rise backdated to April", "dating back to May": behind, as the past says
+_BACK_TO = re.compile(r"\b(?:backdated|dated back|dating back|dates back|traced back|goes back"
+                      r"|went back|going back|harks back|harked back|retroactive)\s+to\s+$", re.I)
 # "postponed until March" sets a target; "worked there until March", "was in force until
 # March" tell how long something lasted
 _PUT_OFF = re.compile(r"\b(?:postponed|delayed|deferred|extended|adjourned|put off|pushed back"
