@@ -897,11 +897,9 @@ def _weekday_spec(m: re.Match, text: str) -> Spec | None:
 
 
 def b_weekday_week(m: re.Match, text: str) -> Spec | None:
-    weeks = 1
-    if _g(m, "u"):
-        weeks = (2 if m["u"].lower() == "fortnight" else 1) * (2 if m["n"].lower() == "two" else 1)
-        if m["u"].lower() == "weeks" and m["n"].lower() != "two":
-            return None  # "a weeks on Monday"
+    """ "Monday week", "a week on Tuesday": a week after the coming weekday; "a fortnight on
+    Thursday", "two weeks on Friday" two."""
+    weeks = 2 if _g(m, "two") else 1
     return Spec("DATE", weekday=lx.weekday_number(m["wd"]), direction=1, unit="weeks_on",
                 offset=weeks, news_cue=True)
 
@@ -1268,6 +1266,11 @@ def b_clock_words(m: re.Match, text: str) -> Spec | None:
         return None
     if not (part or _g(m, "oc")) and before in ("was", "is", "past"):
         return None  # "the score was 3 Tuesday night"
+    return _clock_spec(m, hh, mi, part)
+
+
+def _clock_spec(m: re.Match, hh: int, mi: int, part: str) -> Spec:
+    """Today's ``hh``:``mi``, on the half of the day ``part`` ("in the evening") puts it."""
     if part == "in the morning":
         hh %= 12
     elif part in ("in the afternoon", "in the evening") or (part == "at night" and hh >= 6):
@@ -1285,7 +1288,8 @@ def b_clock_past(m: re.Match, text: str) -> Spec | None:
     half past): an hour and minutes told by words. A count of minutes needs a word that leads
     to a time or "o'clock" ("at ten past six"; not "won ten past two defenders")."""
     hour_word = m["h"].lower()
-    hh = {"noon": 12, "midnight": 0}.get(hour_word, int(lx.number_value(hour_word) or 0))
+    named = {"noon": 12, "midnight": 0}
+    hh = named[hour_word] if hour_word in named else int(lx.number_value(hour_word) or 0)
     if _g(m, "mn"):
         mi = int(lx.number_value(m["mn"].replace("-", " ")) or 0)
         if not (_g(m, "oc") or _g(m, "part") or preceding_word(text, m.start())
@@ -1296,15 +1300,9 @@ def b_clock_past(m: re.Match, text: str) -> Spec | None:
     if (_ws(_g(m, "dir"))) == "to":
         mi = 60 - mi
         hh = (hh - 1) % 24
-        if hour_word not in ("noon", "midnight") and hh == 0:
+        if hour_word not in named and hh == 0:
             hh = 12  # "a quarter to one": 12:45
-    part = _ws(_g(m, "part"))
-    if part == "in the morning":
-        hh %= 12
-    elif part in ("in the afternoon", "in the evening") or (part == "at night" and hh >= 6):
-        hh = hh % 12 + 12
-    return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC, hour=hh, minute=mi,
-                mod=approx_code(m))
+    return _clock_spec(m, hh, mi, _ws(_g(m, "part")))
 
 
 _NOT_CLOCK_AFTER = re.compile(r"\s+(?:[A-Z]|(?:pence|cents|levels?)\b)")
@@ -1845,7 +1843,8 @@ RULES: list[Rule] = [
     # "in the new year", "since the New Year": the year a New Year's Day begins, the nearest
     # one the tense allows
     Rule("new_year", OPT_PREMOD + r"the new year(?![\w-])",
-         lambda m, t: Spec("DATE", holiday="01-01", gran="year", mod=premod_code(m)),
+         lambda m, t: Spec("DATE", holiday=lx.tables()["holiday"]["new year's day"], gran="year",
+                           mod=premod_code(m)),
          ("the new year", "early in the new year")),
     Rule("weekday",
          r"(?:(?P<premod>early|late) )?(?:(?P<rel>this past|this coming|last|next|this|coming|past"
@@ -1860,7 +1859,8 @@ RULES: list[Rule] = [
     # on Thursday" a week or two after the coming one.
     Rule("weekday_week", r"(?P<wd>{weekday}) (?-i:week)(?![\w-])", b_weekday_week,
          ("Monday week", "Tuesday week")),
-    Rule("weeks_on_weekday", r"(?P<n>an?|one|two) (?P<u>weeks?|fortnight) on (?P<wd>{weekday})",
+    Rule("weeks_on_weekday",
+         r"(?:(?:an?|one) week|(?P<two>two weeks?|(?:an?|one) fortnight)) on (?P<wd>{weekday})",
          b_weekday_week, ("a week on Tuesday", "a fortnight on Thursday", "two weeks on Friday")),
     Rule("weekday_short",
          r"(?:(?P<rel>this|next|last|coming|nxt) )?"

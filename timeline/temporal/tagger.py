@@ -581,8 +581,9 @@ def _is_narrative(text: str, cands: list[_Candidate], dct: dt.date | None) -> bo
     """A document is narrative when its explicit years lie mostly far from its date."""
     if dct is None:
         return True
-    years = [-c.spec.when.year if c.spec.when.bc else c.spec.when.year for c in cands
+    dated = [c for c in cands
              if c.spec.when is not None and c.spec.when.year is not None and c.spec.unit is None]
+    years = [-c.spec.when.year if c.spec.when.bc else c.spec.when.year for c in dated]
     if not years:
         return False
     far = sum(abs(y - dct.year) > 2 for y in years)
@@ -600,9 +601,8 @@ def _is_narrative(text: str, cands: list[_Candidate], dct: dt.date | None) -> bo
         # (a clock given in a zone is the wire's: "Brent was up 7.1% at 0945 GMT")
         zoned = any(c.spec.hour is not None and _ZONED.search(text, c.start, c.end) for c in cands)
         # nor is a year after "since" a story's time: "its weakest result since 2009"
-        told = [c for c in cands if c.spec.when is not None and c.spec.when.year is not None
-                and c.spec.unit is None and preceding_word(text, c.start) != "since"]
-        return far == len(years) and news_cues == 0 and not zoned and bool(told)
+        told = any(preceding_word(text, c.start) != "since" for c in dated)
+        return far == len(years) and news_cues == 0 and not zoned and told
     if len(years) >= 20 and news_cues < len(years) / 10:
         return True  # a long chronicle, even of recent years, that rarely speaks from its date
     return (far / len(years) > 0.6 and abs(statistics.median(years) - dct.year) > 3
@@ -804,21 +804,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             and (b := ref_previous.bounds()) is not None and b[1] < dct and \
             _WILL.search(text, max(sentence[0], c.start - 80), min(sentence[1], c.end + 40)) \
             is not None
-        if not from_now and narrative and few_years and dct is not None and (
-                clause_tense in (FUTURE, PRESENT) or (clause_tense == PAST and _PERFECT.search(
-                    text, max(sentence[0], c.start - 60), c.start))) and \
-                spec.anchor != ANAPHORIC and \
-                (spec.when is None or spec.when.year is None) and \
-                (spec.news_cue or spec.when is not None) and ref_previous is not None and \
-                ref_previous.gran == "year" and \
-                (b := ref_previous.bounds()) is not None and b[1] < dct and not _WOULD.search(
-                    text, max(sentence[0], c.start - 80), min(sentence[1], c.end + 40)):
-            # A short piece whose only dates are its background's years: "The novel, first
-            # published in 1962, returns to bookshops next spring", "the fair, held every year
-            # since 1769, opens on 21 June": what its present or its plan says is seen from now
-            # (a history's "would follow him to the guillotine on 16 October", "was planned
-            # for 5 June" are its story's)
-            from_now = True
+        if not from_now and narrative and few_years and dct is not None:
+            from_now = _speaks_of_now(text, sentence, c, spec, clause_tense, ref_previous, dct)
         if from_now:
             # "The rules, written in the 1990s, will be overhauled over the next decade", "...
             # her last Giselle in 1989. Next spring she will stage her first opera": a plan is
@@ -1248,6 +1235,25 @@ def _far_aside(text: str, sentence: tuple[int, int], c: _Candidate, w: When | No
     # politics in 1832."), one the clause goes on after is an aside ("declassified in 2005
     # revealed that ...")
     return not _ENDS_CLAUSE.match(text, c.end)
+
+
+def _speaks_of_now(text: str, sentence: tuple[int, int], c: _Candidate, spec: Spec,
+                   clause_tense: str | None, previous: When | None, dct: dt.date) -> bool:
+    """In a short piece whose only dates are its background's years, whether what its present
+    or its plan says is seen from now: "The novel, first published in 1962, returns to
+    bookshops next spring", "The college, founded in 1890, has cut its classes since last
+    autumn" (a history's "would follow him to the guillotine on 16 October", "was planned for
+    5 June" are its story's)."""
+    if clause_tense not in (FUTURE, PRESENT) and not (clause_tense == PAST and _PERFECT.search(
+            text, max(sentence[0], c.start - 60), c.start)):
+        return False
+    if spec.anchor == ANAPHORIC or (spec.when is None and not spec.news_cue) or (
+            spec.when is not None and spec.when.year is not None):
+        return False
+    if previous is None or previous.gran != "year" or (b := previous.bounds()) is None \
+            or b[1] >= dct:
+        return False
+    return not _WOULD.search(text, max(sentence[0], c.start - 80), min(sentence[1], c.end + 40))
 
 
 def _looks_far_back(text: str, c: _Candidate, w: When | None, previous: When | None) -> bool:
