@@ -685,7 +685,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     moved = -1  # the index of the expression that set ``previous``
     quarter: When | None = None
     day_in_sentence: tuple[tuple[int, int], When] | None = None
-    story_day: tuple[tuple[int, int], When] | None = None  # the first day of its sentence
+    story_day: tuple[tuple[int, int], When] | None = None  # the last day of its sentence
     background = False  # whether ``previous`` is a news story's background, not its time
     out: list[Timex] = []
     resolved: list[tuple[_Candidate, When | None]] = []  # what each of ``out`` came from
@@ -893,13 +893,14 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             if dct is not None and clause_tense == PAST and (d := w.first_day()) is not None \
                     and d < dct and w.gran == "day":
                 said_day = (sentence, w, c.end)
-            if (story_day is None or story_day[0] != sentence) and \
-                    (not text.startswith(("'s", "’s"), c.end) or _names_done(text, c.end + 2)) \
-                    and \
-                    preceding_word(text, c.start) not in DEADLINE_WORDS and \
-                    not _SAID_ON.search(text, max(0, c.start - 20), c.start):
-                # the day the sentence is on: not "from Friday's close", "reach Manila by
-                # Friday", "Police said on Thursday that" ("Saturday's earthquake" is)
+            if (not text.startswith(("'s", "’s"), c.end) or _names_done(text, c.end + 2)) \
+                    and preceding_word(text, c.start) not in DEADLINE_WORDS and \
+                    not _SAID_ON.search(text, max(0, c.start - 20), c.start) and \
+                    not _is_dateline(text, c.start, c.end):
+                # the day the sentence is on, the last it names ("was sentenced Wednesday for
+                # a crash on Christmas Eve"): not "from Friday's close", "reach Manila by
+                # Friday", "Police said on Thursday that" ("Saturday's earthquake" is), nor a
+                # dateline's
                 story_day = (sentence, w)
             if text.startswith(("'s", "’s"), c.end) and (noun := _done_noun(text, c.end + 2)):
                 done_day = (sentence, w, noun)  # "since Friday night's earthquake"
@@ -970,6 +971,19 @@ def _seen_from_then(text: str, said_end: int, start: int) -> bool:
     between = text[said_end:start]
     return len(between) < 150 and _THEN_FUTURE.search(between) is not None and \
         _NOW_FUTURE.search(between) is None
+
+
+# A wire story's dateline: "SEOUL, Sept. 13 (Reuters) -", "MIAMI, July 20 (AP) _" at the start
+# of a line: the day of writing, not the day a story's next sentence goes on with.
+_DATELINE_BEFORE = re.compile(r"(?:^|\n)[^\S\n]*[A-Z][^\n]{0,60},[^\S\n]*$")
+_DATELINE_AFTER = re.compile(
+    r"[^\S\n]*(?:\([^()\n]{1,30}\)[^\S\n]*)?(?:--?|_|\u2014|\u2013)[^\S\n]")
+
+
+def _is_dateline(text: str, start: int, end: int) -> bool:
+    """Whether the date at ``text[start:end]`` is a wire story's dateline."""
+    return _DATELINE_AFTER.match(text, end) is not None and \
+        _DATELINE_BEFORE.search(text, max(0, start - 62), start) is not None
 
 
 _SAID_ON = re.compile(r"\b(?:said|says|told|announced|reported|stated|added)(?:\s+on)?\s+$", re.I)
