@@ -793,6 +793,17 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             # day ...": in news, a day counted from a day, the last one named, not from a year
             # in the background (a history's year or month is its story's time)
             ref_previous = day_in_sentence[1]
+        elif not narrative and spec.anchor == ANAPHORIC and spec.offset and \
+                spec.unit in _WEEK_OR_DAY and ref_previous is previous and \
+                previous is not None and previous.day is None and \
+                previous.gran not in ("week", "weekend") and (day := next((
+                    d[1] for d in (day_in_sentence, said_day)
+                    if d is not None and _fits_tense(d[1], dct, tense)), None)) is not None:
+            # "... a blaze Friday night. The building was cited last October. Residents had
+            # smelled smoke a week earlier": in news, weeks and days count from the last day
+            # named that the clause's tense can be on, not from a month (a week of a month is
+            # no date)
+            ref_previous = day
         if narrative and plan is not None and plan[0] == sentence and plan[2] > moved and \
                 tense == FUTURE and spec.anchor == ANAPHORIC:
             # "He will retire in 2030 and move abroad the following year": counted from the
@@ -1005,6 +1016,7 @@ def _fits_tense(day: When, dct: dt.date | None, tense: str | None) -> bool:
 
 
 _DAY_UNITS = frozenset({"day", "hour", "minute", "second"})
+_WEEK_OR_DAY = frozenset({"week", "day"})
 _COUNTED_UNITS = frozenset({"week", "month", "quarter", "year", "decade", "century"})
 _WILL = re.compile(r"\b(?:will|shall)\b|\w'll\b", re.I)
 # A present perfect: "has cut its classes by a third since last autumn"
