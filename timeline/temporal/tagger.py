@@ -686,6 +686,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     quarter: When | None = None
     day_in_sentence: tuple[tuple[int, int], When] | None = None
     story_day: tuple[tuple[int, int], When] | None = None  # the last day of its sentence
+    day_told = False  # whether ``day_in_sentence`` was counted from a day before it
     background = False  # whether ``previous`` is a news story's background, not its time
     out: list[Timex] = []
     resolved: list[tuple[_Candidate, When | None]] = []  # what each of ``out`` came from
@@ -698,6 +699,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     done_day: tuple[tuple[int, int], When, str] | None = None  # "Friday's earthquake"
     few_years = sum(y is not None for y in named_years) <= FEW_YEARS
     for index, c in enumerate(cands):
+        told_on = False  # whether ``c`` goes on with a story told day by day
         sentence = sentence_of(starts, text, c.start)
         parsed = tense_of(c.start, c.end) if tense_of is not None else None
         tense, certain = parsed or tense_at(text, sentence, c.start, c.end)
@@ -843,6 +845,19 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 # "... buried their dead on Monday, cut off since Friday night's earthquake.
                 # The quake struck at 11:11 p.m.": the day of what the sentence speaks of
                 named_day = done_day[1]
+        if named_day is None and not narrative and day_in_sentence is not None and \
+                spec.weekday is not None and spec.direction is None and spec.unit is None and \
+                tense == PAST and dct is not None and day_told and (b := day_in_sentence[1]
+                                                                    .bounds()) is not None and \
+                (dct - b[1]).days > _STORY_PAST and \
+                _next_sentence(starts, day_in_sentence[0][0], c.start):
+            # "On the night of Jan. 11, 1996, the first flakes fell. By the next afternoon 34
+            # inches lay on the streets. On Saturday, the roof gave way": a news story telling
+            # of long ago, day after day, goes on in that story's days, the first such weekday
+            # after (not "Police seized the car on Nov. 5, 1998. Until Thursday, they had not
+            # called him a suspect": that is this week's)
+            spec, ref_previous = replace(spec, anchor=ANAPHORIC, direction=1), day_in_sentence[1]
+            told_on = True
         if named_day is not None and (_is_clock(c) or _names_weekday_of(text, c) or (
                 c.rule.name == "bare_part_of_day" and c.spec.unit == "night_by_tense")):
             # "weakened late on Friday but brought rain through the night": that day's night
@@ -901,6 +916,9 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         if w is not None and w.day is not None and w.year is not None and \
                 c.spec.unit != "night_by_tense":  # "overnight ... at 0630 GMT" is today's
             day_in_sentence = (sentence, w)
+            # whether that day goes on with a story told day by day ("By the next afternoon")
+            day_told = told_on or (c.spec.anchor == ANAPHORIC and c.spec.weekday is None
+                                   and c.spec.when is None)
             if dct is not None and clause_tense == PAST and (d := w.first_day()) is not None \
                     and d < dct and w.gran == "day":
                 said_day = (sentence, w, c.end)
@@ -1017,6 +1035,7 @@ def _fits_tense(day: When, dct: dt.date | None, tense: str | None) -> bool:
 
 _DAY_UNITS = frozenset({"day", "hour", "minute", "second"})
 _WEEK_OR_DAY = frozenset({"week", "day"})
+_STORY_PAST = 13  # days: a day this far back is a past story's, not this week's news
 _COUNTED_UNITS = frozenset({"week", "month", "quarter", "year", "decade", "century"})
 _WILL = re.compile(r"\b(?:will|shall)\b|\w'll\b", re.I)
 # A present perfect: "has cut its classes by a third since last autumn"
