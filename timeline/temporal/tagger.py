@@ -907,7 +907,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         unnamed_winter = w is not None and w.is_winter and (
             c.spec.when is None or c.spec.when.year is None)
         if w is not None and w.year is not None and not looks_back and not aside and not (
-                narrative and _coarser_same(w, previous)) and not unnamed_winter:
+                narrative and _coarser_same(w, previous)) and not unnamed_winter and \
+                not _era_of(w, previous):
             story_before, previous, moved = previous, w, index
             # a year or month in the background of a news story: "stored there since 2014",
             # "winning the 2012 Olympics", "a trial is expected to begin in January"
@@ -1317,6 +1318,17 @@ def _coarser_same(w: When, previous: When | None) -> bool:
     if w.gran == "year":
         return previous.month is not None
     return w.gran == "month" and previous.month == w.month and previous.day is not None
+
+
+def _era_of(w: When, previous: When | None) -> bool:
+    """Whether ``w`` is a decade or century that holds the story's date ("He reached Paris the
+    following spring and, like many who arrived in the 1950s, swept floors. Two years later
+    ..."): the story stays on its date, which the count goes on from."""
+    if previous is None or w.gran not in ("decade", "century") or previous.year is None:
+        return False
+    inner, outer = previous.bounds(), w.bounds()
+    return inner is not None and outer is not None and outer[0] <= inner[0] and \
+        inner[1] <= outer[1]
 
 
 def _named_year(c: _Candidate) -> int | None:
