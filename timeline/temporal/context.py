@@ -125,7 +125,7 @@ def _is_break(word: str) -> bool:
     return word in _BREAKS or word[0] == ","
 # A date after these is a deadline or a target, which a past sentence may set in the future
 # ("the offer was extended to Nov. 16").
-DEADLINE_WORDS = {"to", "until", "till", "by", "through", "before", "expire", "expires",
+DEADLINE_WORDS = {"to", "until", "till", "til", "by", "through", "before", "expire", "expires",
                   "deadline", "payable", "effective", "record"}
 
 
@@ -153,6 +153,19 @@ def word_tense(word: str) -> tuple[str, bool] | None:
     return None
 
 
+def _will_have(before: list[str], w: str) -> bool:
+    """Whether ``w`` (lower case), after the words ``before`` it, is in a future perfect: "will
+    have", "'ll have been", "will have finished"."""
+    if w in ("have", "'ve"):
+        return bool(before) and (before[-1] in _WILL_WORDS or before[-1].endswith("'ll"))
+    return len(before) >= 2 and before[-1] == "have" and (
+        before[-2] in _WILL_WORDS or before[-2].endswith("'ll"))
+
+
+_WILL_WORDS = frozenset({"will", "shall", "won't", "wont"})
+_SUBJECT_PRONOUNS = frozenset({"i", "he", "she", "we", "they"})
+
+
 def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] | None:
     """The tense cue of ``words[i]`` read in context, or None; ``leftward``: ``words`` are the
     (at most 10) words before the expression in its sentence."""
@@ -171,6 +184,11 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
         return FUTURE, False
     cue = word_tense(words[i])
     before = [x.lower() for x in words[max(0, i - 3):i]]
+    if cue is not None and cue[0] == PAST and _will_have(before, w):
+        return FUTURE, True  # "we'll have been together five years this Saturday"
+    if cue == (PAST, False) and before and before[-1] in _SUBJECT_PRONOUNS and \
+            w.endswith("ed"):
+        return PAST, True  # "He worked there in March": after "he", a verb, not an adjective
     if cue is None:
         if w in _cues().schedule_base:
             # leftward, tense_at gives the words before the first one it scans, so no word

@@ -258,7 +258,7 @@ def b_month_year(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", when=When("month", year, mo), mod=premod_code(m))
 
 
-MONTH_CONTEXT = {"in", "since", "by", "until", "till", "from", "through", "of", "during",
+MONTH_CONTEXT = {"in", "since", "by", "until", "till", "til", "from", "through", "of", "during",
                  "before", "after", "last", "next", "this", "early", "late", "mid", "to",
                  "between", "and", "or", "mid-", "end", "beginning", "throughout", "for",
                  "around", "following", "previous", "past", "coming", "each", "every",
@@ -389,7 +389,7 @@ NOT_YEAR_AFTER = re.compile(
 
 # After these a year may open a clause whose subject is a count noun ("In 1998 workers went on
 # strike", "since 2015 officers have ..."); a unit still makes it a number ("in 1500 feet").
-_YEAR_PREPOSITIONS = {"in", "since", "by", "until", "till", "before", "after", "during", "from",
+_YEAR_PREPOSITIONS = {"in", "since", "by", "until", "till", "til", "before", "after", "during", "from",
                       "through"}
 _UNIT_AFTER = re.compile(rf"\s*(?:{_MEASURED}|\s(?:{_UNIT_NOUNS})\b)", re.I)
 _NOT_YEAR_BEFORE = {"no.", "nos.", "number", "no", "page", "pages", "p.", "route", "flight", "room",
@@ -866,7 +866,7 @@ _WEEKDAY_NAME = re.compile(r"\s+(?:Agreement|Accord|Mosque|Prayers?|Times|Night 
                            r"|Night Football|Morning Post)\b|\.(?:com|org|net|io|ai)\b")
 # Before a weekday these make it a day even when a capitalised word follows it: the words after
 # open the clause ("On Friday Iraq began"), they are not a name ("Wednesday Addams").
-_LEADS_TO_DAY = {"on", "by", "until", "till", "since"}
+_LEADS_TO_DAY = {"on", "by", "until", "till", "til", "since"}
 
 
 def _weekday_spec(m: re.Match, text: str) -> Spec | None:
@@ -1221,6 +1221,9 @@ def b_vague_plural(m: re.Match, text: str) -> Spec | None:
     "future quarters": the future."""
     if _ws(_g(m, "ahead")) == "future":
         return Spec("DATE", value="FUTURE_REF")
+    if m["unit2"] and ((word := preceding_word(text, m.start())) in lx.tables()["number"]
+                       or word[:1].isdigit() or word in ("few", "several", "many")):
+        return None  # "four months ahead of schedule": the count's own duration
     return Spec("DURATION", value=_duration_value(None, lx.unit_code(_g(m, "unit") or m["unit2"])))
 
 
@@ -1246,9 +1249,10 @@ def b_clock(m: re.Match, text: str) -> Spec | None:
 _CLOCK_PART = r"in the morning|in the afternoon|in the evening|at night"  # "4 in the morning"
 # a part of a named day after a bare hour: "at 9 tonight", "at 7.45 this evening", "by 10
 # tomorrow morning", "at 8 Tuesday night"; the clock and the day are then joined as one TIME
-_DAY_PART_AFTER = (r"(?:tonight|(?:this|tomorrow|yesterday|(?:mon|tues|wednes|thurs|fri|satur|sun)"
-                   r"day) (?:morning|afternoon|evening|night))(?![\w-])")
-_CLOCK_WORDS_AFTER = {"at", "by", "until", "till", "around", "about", "from", "to", "before",
+_DAY_PART_AFTER = (r"(?:tonight|tonite|2nite|(?:this|tomorrow|yesterday"
+                   r"|(?:mon|tues|wednes|thurs|fri|satur|sun)day) (?:morning|afternoon|evening"
+                   r"|night))(?![\w-])")
+_CLOCK_WORDS_AFTER = {"at", "by", "until", "till", "til", "around", "about", "from", "to", "before",
                       "after", "since", "was", "is", "past"}
 
 
@@ -1377,11 +1381,18 @@ _SPEED_UNIT = re.compile(r"(?:miles|mile|kilometres|kilometers|km|metres|meters|
                          re.I)
 
 
+_PRICE_EACH = re.compile(r"\bat\s+(?:[$€£¥]\s?)?\d[\d.,]*(?:\s+(?:cents|dollars|euros|pounds|pence"
+                         r"|yen|million|billion))?\s+$", re.I)
+
+
 def b_set(m: re.Match, text: str) -> Spec | None:
     t = lx.tables()
     if m.group().lower().startswith("per ") and _SPEED_UNIT.search(
             text, max(0, m.start() - 30), m.start()):
         return None  # "145 miles per hour", "90 km per hour"
+    if m.group().lower().startswith("each ") and _PRICE_EACH.search(
+            text, max(0, m.start() - 40), m.start()):
+        return None  # "sold 6.5 million shares at $14 each Monday night": the price's "each"
     if _g(m, "adv"):  # "twice daily"
         return Spec("SET", value=t["frequency_adverb"][m["adv"].lower()])
     word = _ws(m["u"])

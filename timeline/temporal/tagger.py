@@ -43,10 +43,13 @@ MODES = ("auto", "news", "narrative")
 # The tense of an expression's clause from elsewhere (a parse), by its offsets; None: no word.
 TenseOf = Callable[[int, int], "tuple[str, bool] | None"]
 # A deadline word that opens a sentence: "Until Thursday, they had not ...".
-_WORD_BEFORE = re.compile(r"\b(?:until|till|by|before|through)\s*$", re.I)
+_WORD_BEFORE = re.compile(r"\b(?:until|till|til|by|before|through)\s*$", re.I)
 # "until Tuesday", "as early as Friday": whatever the verb's tense, the date lies ahead.
-_LOOKS_AHEAD = re.compile(r"\b(?:until|till)(?: at least| as late as)?\s+$"
-                          r"|\b(?:as (?:soon|early) as|no later than|no earlier than)\s+$", re.I)
+# "23 days til Christmas", "two weeks to go until the election": a countdown's day is ahead.
+_LOOKS_AHEAD = re.compile(r"\b(?:until|till|til)(?: at least| as late as)?\s+$"
+                          r"|\b(?:as (?:soon|early) as|no later than|no earlier than)\s+$"
+                          r"|\b(?:\d+|[a-z]+) (?:more )?(?:days|weeks|months|sleeps|hours)"
+                          r"(?: to go)?(?: to| until| till| til| before)\s+$", re.I)
 # ... but what went on until a day, or stayed closed until it, ended then: "talks continued
 # until Wednesday", "negotiators talked until 3 a.m. Wednesday", "the school remained closed
 # until Monday", "the road was closed until Tuesday".
@@ -55,7 +58,7 @@ _DURATIVE_UNTIL = re.compile(
     r"|negotiated|met|debated|fought|raged|burned|searched|celebrated|partied|danced|played"
     r"|sat|slept|lived|served|reigned|ruled|went on|dragged on|carried on|held out)"
     r"(?:\s+[a-z]+)?|(?:was|were|had been)\s+(?:closed|shut|open|blocked|sealed|cordoned off))"
-    r"\s+(?:until|till)\s+$", re.I)
+    r"\s+(?:until|till|til)\s+$", re.I)
 # A day named for what a past sentence prepared for: "police increased security ahead of
 # Sunday's rally", "was dissolved ahead of the May 3 election" look ahead; "before Tuesday's
 # vote" takes the nearest Tuesday.
@@ -719,7 +722,9 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 # a target ahead or behind ("pushed the opener back to Friday"), not the end
                 # of a range told in the past ("from Oct. 14 to Thursday")
                 word = preceding_word(text, c.start)
-                tense, target = None, ((word == "to" and not _BACK_TO.search(
+                lasted = word in ("until", "till", "til") and _DURATIVE_UNTIL.search(
+                    text, max(0, c.start - 30), c.start) is not None
+                tense, target = PAST if lasted else None, ((word == "to" and not _BACK_TO.search(
                     text, max(sentence[0], c.start - 30), c.start)) or (
                     word in ("until", "till") and bool(
                         _PUT_OFF.search(text, max(sentence[0], c.start - 60), c.start)))) and \
