@@ -23,10 +23,13 @@ _ABBREVIATIONS = {
     "inc", "ltd", "no", "vs", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept",
     "oct", "nov", "dec", "mon", "tue", "tues", "wed", "thu", "thurs", "fri", "sat", "sun", "u.s",
     "u.n", "e.g", "i.e", "a.m", "p.m", "col", "lt", "capt", "sgt", "rev", "mt", "ft", "fig", "ca",
+    "etc", "approx", "est", "incl", "esp", "min", "max", "hrs", "yrs", "mins", "mos",
 }
 # A run of stops is tried from its first stop only: from each of 40,000 "!" would be quadratic.
 _BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n"
-                       r"|\n(?=[A-Z\"“])")
+                       r"|\n(?=[A-Z\"“])"
+                       # as posts write them, in lower case: "0 sleep. see y'all on Friday"
+                       r"|(?<=[a-z]{3})(?<![.!?])[.!?]+\s+(?=[a-z])")
 # A comma and a closing quote end what was quoted: '"We will go back on Sunday," he added'.
 # A "!" or "?" inside what the sentence splitter keeps together ends a clause: "got the
 # job!!! start wednesday".
@@ -583,7 +586,7 @@ def _headline_infinitive(text: str, s0: int, start: int) -> bool:
 _INVITATION = re.compile(r"\s*(?:@\w+[\s,:]+)*[\"“'‘(]*(?:join|come|visit|catch|book|register"
                          r"|take|grab|bring|save the date|don'?t forget|mark your"
                          r"|remember to|don'?t miss|how about|what about|let'?s"
-                         r"|see (?:you|u|ya)|meet me|meet us)\b", re.I)
+                         r"|see (?:you|u|ya|y'?all|everyone)|meet me|meet us)\b", re.I)
 
 
 _DETERMINERS = {"the", "a", "an", "its", "his", "her", "their", "our", "this", "that"}
