@@ -767,6 +767,10 @@ def b_holiday(m: re.Match, text: str) -> Spec | None:
         return None  # "a Christmas tree" is a thing
     if name == "election day" and m["h"] != "Election Day":
         return None  # any election's day; the capitalised name is the US one
+    if name == "new year" and (_g(m, "rel") or preceding_word(text, m.start()) not in (
+            "happy", "at", "over", "for", "since", "until", "till", "after", "before", "around")
+            or m["h"][0] == "n" and preceding_word(text, m.start()) != "happy"):
+        return None  # "Happy New Year", "over New Year"; not "Chinese New Year", "a new year"
     code = lx.tables()["holiday"][name]
     year = year_of(m["y"]) if _g(m, "y") else None
     rel = _ws(_g(m, "rel"))
