@@ -532,7 +532,16 @@ def _reported_clause(left: list[str], at: int) -> bool:
         return after[0].isalpha() and after[0] not in _PREPOSITIONS | _DETERMINERS and \
             after[1] in _DETERMINERS
     return after[0] in _DETERMINERS or (after[0].isalpha() and after[0] not in _PREPOSITIONS
-                                        and after[1] in _DETERMINERS)
+                                        and after[1] in _DETERMINERS) or (
+        # "Forecasters said thunderstorms moving in Friday night should bring relief": a
+        # plural noun, with no article, opens what was said
+        left[at + 1].islower() and after[0].isalpha() and len(after[0]) > 4 and
+        after[0].endswith("s") and not after[0].endswith(("ss", "us", "ous", "ys", "ways"))
+        and after[0] not in _NOT_PLURAL)
+
+
+_NOT_PLURAL = {"perhaps", "afterwards", "nevertheless", "whereas", "besides", "sometimes",
+               "towards", "alias"}
 
 
 # Words that open an adverbial after a verb of saying ("said on", "said last week").
