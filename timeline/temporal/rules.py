@@ -1156,9 +1156,10 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
         return None  # "a quarter point", "a quarter-mile", "a quarter century" (quarter_unit)
     if raw_n in ("a", "an", "the") and m["unit"][0].isupper() and not m.group().isupper():
         return None  # "a Second Front" (but "SPENT A DAY" shouts)
-    if code == "S" and raw_n in ("a", "an", "one") and re.match(
-            r"\s+(?!later|ago|earlier|before|after|or|and|to)[a-z]", after):
-        return None  # "a second opinion"
+    if code == "S" and raw_n in ("a", "an", "one") and (re.match(
+            r"\s+(?!later|ago|earlier|before|after|or|and|to)[a-z]", after) or (
+            re.match(r",\s+[\w$£€]", after) and _opens_sentence(text, m.start()))):
+        return None  # "a second opinion", "A second, larger phase is due in 2023"
     if raw_n in ("a", "an", "per") and code in ("D", "W", "M", "Y", "H") and re.search(
             r"(?:\d|million|billion|thousand|hundred|percent|%|(?<![\w'’])(?!" + _S_VERBS
             + r"\s)[a-z]+s)\s+$", text[max(0, m.start() - 20):m.start()]):
