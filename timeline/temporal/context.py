@@ -26,10 +26,10 @@ _ABBREVIATIONS = {
     "etc", "approx", "est", "incl", "esp", "min", "max", "hrs", "yrs", "mins", "mos",
 }
 # A run of stops is tried from its first stop only: from each of 40,000 "!" would be quadratic.
-_BOUNDARY = re.compile(r"(?<![.!?])[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])|\n\s*\n"
-                       r"|\n(?=[A-Z\"“])"
-                       # as posts write them, in lower case: "0 sleep. see y'all on Friday"
-                       r"|(?<=[a-z]{3})(?<![.!?])[.!?]+\s+(?=[a-z])")
+# A stop before a lower-case word ends a sentence as posts write them ("0 sleep. see y'all on
+# Friday") only after three lower-case letters (sentence_bounds).
+_BOUNDARY = re.compile(r"(?<![.!?])[.!?]+(?:[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])"
+                       r"|\s+(?=[a-z]))|\n\s*\n|\n(?=[A-Z\"“])")
 # A comma and a closing quote end what was quoted: '"We will go back on Sunday," he added'.
 # A "!" or "?" inside what the sentence splitter keeps together ends a clause: "got the
 # job!!! start wednesday".
@@ -43,6 +43,10 @@ def sentence_bounds(text: str) -> tuple[int, ...]:
     for m in _BOUNDARY.finditer(text):
         if m.group() == "\n" and _wrapped(text, m.start()):
             continue
+        if text[m.end():m.end() + 1].islower():
+            last = text[max(0, m.start() - 3):m.start()]
+            if len(last) < 3 or not (last.isalpha() and last.islower()):
+                continue  # "5 p.m. today", "Dr. de Souza": no sentence ends there
         before = text[max(0, m.start() - 12):m.start() + 1]
         word = re.search(r"([A-Za-z.]+)\.$", before)
         if m.group().startswith(".") and word:
@@ -492,7 +496,8 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
         lo = max(s0, start - 3 * reach)
         span = text[lo:start].lower()
         # the words are tokenized only when one is there
-        if "will" in span or "shall" in span or any(f"{w} to " in span for w in _FAR_FUTURE):
+        if "will" in span or "shall" in span or " can " in span or any(
+                f"{w} to " in span for w in _FAR_FUTURE):
             far = _last_words(_WORD.findall(text, lo, start), 3 * window)
             cue, _, at = _scan(far, range(len(far) - 1, -1, -1), True)
             if cue is not None and cue[0] == FUTURE and not _TEMPORAL_CLAUSE & {
@@ -500,6 +505,11 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
                 # not "would", nor in a clause of time ("after losing X in the summer")
                 if cue[1] and far[at].lower() in ("will", "shall"):
                     return cue
+                if far[at].lower() == "can" and far[at + 1:at + 2] and \
+                        far[at + 1].lower() not in ("be", "not", "also", "only", "still", "now"):
+                    # "Kartal can clinch a place in the finals at home in Izmir on Sunday": a
+                    # chance ahead
+                    return FUTURE, False
                 if far[at].lower() in _FAR_FUTURE and far[at + 1:at + 2] == ["to"] and \
                         not (at and far[at - 1].lower() in ("was", "were", "had", "been")):
                     # "Storm Arwen is expected to bring heavy snow to parts of northern England

@@ -998,7 +998,7 @@ _OF_A_DATE = re.compile(r"\s+of\s+(?:\d|(?-i:[A-Z][a-z]+\.?\s+\d))")
 
 def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
     rel = _ws(m["rel"])
-    unit = _ws(m["unit"]).removeprefix("fiscal ").removeprefix("holiday ")
+    unit = _ws(m["unit"]).removeprefix("fiscal ").removeprefix("bank ").removeprefix("holiday ")
     unit = {"yr": "year", "wk": "week", "mth": "month", "wkend": "weekend",
             "wknd": "weekend"}.get(unit, unit)
     if rel in ("the latest", "the full") and unit != "year":
@@ -1645,9 +1645,15 @@ RULES: list[Rule] = [
          r"(?<![\d/.$£€])(?P<mo>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/%]|\.\d)",
          b_month_slash_day, ("on 3/15", "by 12/25")),
     Rule("week_of",
-         r"the week of (?P<mon>{month}) (?P<d>{day_of_month})(?:,? (?P<y>{year4}))?",
+         r"the week (?:of|beginning|starting|commencing) (?P<mon>{month}) (?P<d>{day_of_month})"
+         r"(?:,? (?P<y>{year4}))?",
          b_week_of,
-         ("the week of March 6", "the week of Jan. 9, 2023")),
+         ("the week of March 6", "the week of Jan. 9, 2023", "the week beginning May 4")),
+    Rule("week_of_day_month",
+         r"the week (?:of|beginning|starting|commencing) (?P<d>{day_of_month}) (?P<mon>{month})"
+         r"(?: (?P<y>{year4}))?",
+         b_week_of,
+         ("the week beginning 27 October", "the week commencing 4 May 2015")),
     Rule("week_of_month",
          r"(?:the )?(?P<ord>first|second|third|fourth|last|final) week of (?P<mon>{month_name})"
          r"(?:,? (?P<y>{year4}))?",
@@ -1941,7 +1947,7 @@ RULES: list[Rule] = [
          r"|the previous|the preceding"
          r"|the prior|the coming|the upcoming|the current|the same|that same|the past|the last"
          r"|the latest|the full|this|last|next|nxt|current|coming|upcoming|past|that|the)"
-         r" (?P<unit>week|(?:holiday )?weekend|month|(?:fiscal )?year|yr|decade|century"
+         r" (?P<unit>week|(?:(?:bank )?holiday )?weekend|month|(?:fiscal )?year|yr|decade|century"
          r"|fortnight|wk|mth|wkend|wknd)",
          b_deictic_unit, ("this week", "last month", "next year", "the following year",
                           "earlier this year", "the end of the year", "late last year",
@@ -2172,7 +2178,7 @@ _RULE_CORES = {
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#a",
     "month_day_lower": "month", "night_day_pair": "month", "day_month_lower": "month",
     "month_year_lower": "month",
-    "week_of": "month", "week_of_month": "month", "month_year": "month",
+    "week_of": "month", "week_of_day_month": "month", "week_of_month": "month", "month_year": "month",
     "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "day_of_rel_month": "unit",
     "decade": "#a decade", "century": "century", "mid_century": "century", "quarter": "quarter",

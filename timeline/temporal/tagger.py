@@ -46,7 +46,7 @@ TenseOf = Callable[[int, int], "tuple[str, bool] | None"]
 _WORD_BEFORE = re.compile(r"\b(?:until|till|til|by|before|through)\s*$", re.I)
 # "until Tuesday", "as early as Friday": whatever the verb's tense, the date lies ahead.
 # "23 days til Christmas", "two weeks to go until the election": a countdown's day is ahead.
-_LOOKS_AHEAD = re.compile(r"\b(?:until|till|til)(?: at least| as late as)?\s+$"
+_LOOKS_AHEAD = re.compile(r"\b(?:until|till|til)(?: at least| as late as| after)?\s+$"
                           r"|\b(?:as (?:soon|early) as|no later than|no earlier than)\s+$"
                           r"|\b(?:\d+|[a-z]+) (?:more )?(?:days|weeks|months|sleeps|hours)"
                           r"(?: to go)?(?: to| until| till| til| before)\s+$", re.I)
@@ -931,11 +931,12 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             if (not text.startswith(("'s", "’s"), c.end) or _names_done(text, c.end + 2)) \
                     and preceding_word(text, c.start) not in DEADLINE_WORDS and \
                     not _SAID_ON.search(text, max(0, c.start - 20), c.start) and \
-                    not _is_dateline(text, c.start, c.end):
+                    not _is_dateline(text, c.start, c.end) and \
+                    not _in_parentheses(text, c.start, c.end):
                 # the day the sentence is on, the last it names ("was sentenced Wednesday for
                 # a crash on Christmas Eve"): not "from Friday's close", "reach Manila by
                 # Friday", "Police said on Thursday that" ("Saturday's earthquake" is), nor a
-                # dateline's
+                # dateline's, nor one in brackets ("at 5:08 a.m. (2108 GMT Monday)")
                 story_day = (sentence, w)
             if text.startswith(("'s", "’s"), c.end) and (noun := _done_noun(text, c.end + 2)):
                 done_day = (sentence, w, noun)  # "since Friday night's earthquake"
@@ -988,7 +989,7 @@ _BACK_TO = re.compile(r"\b(?:backdated|dated back|dating back|dates back|traced 
 # "postponed until March" sets a target; "worked there until March", "was in force until
 # March" tell how long something lasted
 _PUT_OFF = re.compile(r"\b(?:postponed|delayed|deferred|extended|adjourned|put off|pushed back"
-                      r"|suspended|moved|rescheduled|held over)\b", re.I)
+                      r"|put back|suspended|moved|rescheduled|held over)\b", re.I)
 _PLAN_UNDONE = re.compile(r"\b(?:had(?: been)?|originally|initially|first)\s+(?:planned|scheduled"
                           r"|set|slated|due|expected|intended|meant|hoped)\b[^.;:!?]{0,40}$", re.I)
 # Between a past day and a later weekday, the future of that past: "said Monday that the
