@@ -231,6 +231,10 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
     if w in ("is", "are") and words[i + 1:i + 2] == ["to"] and i + 2 < len(words) and \
             words[i + 2].islower() and words[i + 2] not in ("be", "blame"):
         return FUTURE, True  # "the minister is to visit China in July"
+    if w in ("was", "were") and words[i + 1:i + 2] == ["to"] and i + 2 < len(words) and \
+            words[i + 2].islower() and words[i + 2] not in ("be", "blame", "have") and \
+            word_tense(words[i + 2]) is None:
+        return FUTURE, False  # "flights were to resume on Thursday if the weather cleared"
     if w == "have" and before[-2:-1] and before[-1] == "to" and before[-2] in _HOPING_TO:
         return FUTURE, False  # "hopes to have immunised the most vulnerable by the spring"
     if w in ("has", "have") and not _participle_follows(words, i):

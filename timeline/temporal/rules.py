@@ -1152,6 +1152,8 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
     after = text[m.end():m.end() + 20]
     if code in ("S", "Q") and re.match(r"\s+of\b", after):
         return None  # "a quarter of the voters", "three quarters of the members"
+    if code == "Q" and raw_n in ("a", "an", "one") and preceding_word(text, m.start()) == "by":
+        return None  # "its buying power has fallen by roughly a quarter": a share
     if code == "Q" and _NOT_A_QUARTER.match(after):
         return None  # "a quarter point", "a quarter-mile", "a quarter century" (quarter_unit)
     if raw_n in ("a", "an", "the") and m["unit"][0].isupper() and not m.group().isupper():
@@ -1187,6 +1189,9 @@ def b_bare_units(m: re.Match, text: str) -> Spec | None:
     if text[m.start() - 5:m.start()].lower() == "last " and \
             not _LAST_THE_VERB.search(text, max(0, m.start() - 20), m.start()):
         return None  # "in the last weeks of the war"
+    if preceding_word(text, m.start()) == "after" and m["unit"].lower() == "hours" and \
+            not text.startswith(" of ", m.end()):
+        return None  # "after months of talks", "after years in exile" are some; "after hours" not
     code = lx.unit_code(m["unit"])
     return Spec("DURATION", value=_duration_value(None, code))
 
@@ -1510,7 +1515,10 @@ def b_day_described(m: re.Match, text: str) -> Spec | None:
             return None  # "a great day for Poland": the day of an event, not one lived through
         if m["w"][0].isupper() and not m["w"].isupper() and _NAME_AFTER.match(text, m.end()):
             return None  # "Good Morning America"
-    if unit in ("day", "week", "month"):
+    if unit in ("day", "week", "month", "year"):
+        if _g(m, "w2") and unit in ("month", "year") and \
+                not m.group().lower().startswith("another"):
+            return None  # "another month" lasts one; "the whole year of 2005" is that year
         return Spec("DURATION", value=_duration_value(1, lx.unit_code(unit)))
     return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC,
                 part=lx.part_code(unit))
@@ -1738,7 +1746,7 @@ RULES: list[Rule] = [
                             "the 3rd of March last year")),
     Rule("anaphoric_unit",
          r"the (?:(?P<unit>day|week|month|year)|(?P<p>morning|afternoon|evening|night))"
-         r" (?P<dir>before|after)(?=\s*[,.;:)]|\s*$)",
+         r" (?P<dir>before|after)(?=\s*[,.;:)]|\s*$|\s+(?:but|when|while|because|so)\b)",
          b_anaphoric_unit, ("the day before", "the year after", "the night before")),
     Rule("bc_year",
          CIRCA + OPT_PREMOD + r"(?P<y>\d{1,4}) (?P<era>BC|B\.C\.?|BCE|AD|A\.D\.|CE)(?![\w])",
@@ -1899,8 +1907,8 @@ RULES: list[Rule] = [
          b_bare_part, ("the morning", "the night"), priority=-2),
     Rule("day_described",
          r"(?P<w>day|week|month|morning|afternoon|evening|night)"
-         r"|(?:the whole|the entire|another|(?:an? )?late) (?P<w2>day|week|morning|afternoon"
-         r"|evening|night)",
+         r"|(?:the whole|the entire|another|(?:an? )?late) (?P<w2>day|week|month|year|morning"
+         r"|afternoon|evening|night)",
          b_day_described, ("Busy day", "Gd morning", "the whole day", "another day",
                            "a late night"), priority=-2),
     Rule("weekend", r"(?P<w>weekends?)(?: (?P<rel>next|this|last) week\b)?", b_weekend,
@@ -2012,9 +2020,10 @@ RULES: list[Rule] = [
          ("months-long", "decades-long", "year-long", "hour-long")),
     Rule("bare_units",
          r"(?:(?<=\bfor\x20)|(?<=\bin\x20)|(?<=\bwithin\x20)|(?<=\bover\x20)|(?<=\bfor\x20the\x20past\x20)"
-         r"|(?<=\bfor\x20the\x20last\x20)|(?<=\btook\x20)|(?<=\btake\x20)|(?<=\blast\x20))"
+         r"|(?<=\bfor\x20the\x20last\x20)|(?<=\btook\x20)|(?<=\btake\x20)|(?<=\blast\x20)"
+         r"|(?<=\bafter\x20)|(?<=\bfollows\x20)|(?<=\bfollowed\x20))"
          r"(?P<unit>years|months|weeks|days|hours|minutes|decades|centuries)",
-         b_bare_units, ("for years", "within decades"), priority=-4),
+         b_bare_units, ("for years", "within decades", "after months"), priority=-4),
     Rule("vague",
          r"(?P<w>right now|just now|these days|the present day|the present|present day|at present"
          # not "the foreseeable future", which TimeBank's and TE3 silver's gold leave out
@@ -2119,7 +2128,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
         "unit": frozenset([*units, "weekend", "weekends", "period", "qtr", "wkend", "wknd"]),
         "units": frozenset(u for u in units if u.endswith("s") or u == "centuries"),
         "day": frozenset({"day"}),
-        "lived": frozenset({"day", "week", "month", "morning", "afternoon", "evening", "night"}),
+        "lived": frozenset({"day", "week", "month", "year", "morning", "afternoon", "evening", "night"}),
         "century": frozenset({"century", "centuries", "midcentury"}),
         "quarter": frozenset({"quarter", "quarters", "qtr"}),
         "weekend": frozenset({"weekend", "weekends"}),
