@@ -499,8 +499,9 @@ def b_decade(m: re.Match, text: str) -> Spec | None:
     elif _g(m, "short"):
         y = 1900 + int(m["short"]) * 10 if m["short"] != "0" else 2000  # "the '00s"
     elif _g(m, "bare"):
-        if _NOT_A_DECADE.search(text, max(0, m.start() - 40), m.start()):
-            return None  # "temperatures in the 90s", "in the 80s percent range"
+        if _NOT_A_DECADE.search(text, max(0, m.start() - 60), m.start()):
+            return None  # "temperatures in the 90s", "temperatures are forecast to rebound
+            # into the 60s", "in the 80s percent range"
         y = 1900 + int(m["bare"]) * 10
     else:
         if preceding_word(text, m.start()) in _POSSESSIVES:
@@ -1160,9 +1161,13 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
         return None  # "a Second Front" (but "SPENT A DAY" shouts)
     if code == "S" and raw_n in ("a", "an", "one") and (re.match(
             r"\s+(?!later|ago|earlier|before|after|or|and|to)[a-z]", after) or (
-            re.match(r",\s+[\w$£€]", after) and _opens_sentence(text, m.start()))):
-        return None  # "a second opinion", "A second, larger phase is due in 2023"
-    if raw_n in ("a", "an", "per") and code in ("D", "W", "M", "Y", "H") and re.search(
+            re.match(r",\s+[\w$£€]", after) and preceding_word(text, m.start()) not in (
+                "for", "in", "within", "after", "about", "just", "only", "than", "took",
+                "lasted", "paused", "waited", "stopped", "hesitated"))):
+        return None  # "a second opinion", "A second, larger phase is due in 2023",
+        # "said a second, weaker storm would arrive"; not "paused for a second, then spoke"
+    if raw_n in ("a", "an", "per") and code in ("D", "W", "M", "Y", "H") and \
+            m.group().lower().startswith(raw_n) and re.search(
             r"(?:\d|million|billion|thousand|hundred|percent|%|(?<![\w'’])(?!" + _S_VERBS
             + r"\s)[a-z]+s)\s+$", text[max(0, m.start() - 20):m.start()]):
         # "$2 million a year", "500 cars a day": a rate
@@ -1203,6 +1208,8 @@ _FUTURE_OWNERS = {"in", "for", "my", "your", "our", "his", "her", "their", "brig
 def b_vague(m: re.Match, text: str) -> Spec | None:
     word = _ws(m["w"])
     after = following_text(text, m.end(), 20)
+    if word == "recently" and preceding_word(text, m.start()) == "most":
+        return None  # "broke down twice, most recently earlier this month": the last time
     if word == "current" and re.match(r"\s+(?:account|affairs|events|flows?|of|and|ly)\b",
                                       after):
         return None
@@ -1224,6 +1231,12 @@ def b_vague(m: re.Match, text: str) -> Spec | None:
     if word.endswith((" ago", " from now")):  # "a generation ago", "two generations from now"
         return Spec("DATE", value="PAST_REF" if word.endswith("ago") else "FUTURE_REF")
     return Spec("DATE", value=lx.tables()["vague_reference"][word])
+
+
+def b_rest_of(m: re.Match, text: str) -> Spec | None:
+    """ "The rest of the week": what is left of this week, which TimeML dates as the week."""
+    unit = m["unit"].lower()
+    return Spec("DATE", unit=unit, gran=unit, offset=0, anchor=DEICTIC, mod="END")
 
 
 def b_vague_plural(m: re.Match, text: str) -> Spec | None:
@@ -1983,6 +1996,9 @@ RULES: list[Rule] = [
     Rule("year_end", r"year-end|year end", b_unit_end, ("year-end",)),
     Rule("unit_end", r"(?:the )?(?P<unit>year|month|week)['’]s end", b_unit_end,
          ("year's end", "the month's end")),
+    Rule("rest_of",
+         r"the rest of (?P<rel>the|this) (?P<unit>day|week|month|year|decade|century)",
+         b_rest_of, ("the rest of the week", "the rest of this year")),
     Rule("first_last_day", r"(?:(?:2nd|second) )?(?:first|1st|last|final) day", b_first_last_day,
          ("Last day", "my first day", "2nd last day")),
     Rule("duration",
@@ -2021,7 +2037,8 @@ RULES: list[Rule] = [
     Rule("bare_units",
          r"(?:(?<=\bfor\x20)|(?<=\bin\x20)|(?<=\bwithin\x20)|(?<=\bover\x20)|(?<=\bfor\x20the\x20past\x20)"
          r"|(?<=\bfor\x20the\x20last\x20)|(?<=\btook\x20)|(?<=\btake\x20)|(?<=\blast\x20)"
-         r"|(?<=\bafter\x20)|(?<=\bfollows\x20)|(?<=\bfollowed\x20))"
+         r"|(?<=\bafter\x20)|(?<=\bfollows\x20)|(?<=\bfollowed\x20)|(?<=\bwaiting\x20)"
+         r"|(?<=\bwaited\x20)|(?<=\bspent\x20)|(?<=\bspend\x20)|(?<=\bspending\x20))"
          r"(?P<unit>years|months|weeks|days|hours|minutes|decades|centuries)",
          b_bare_units, ("for years", "within decades", "after months"), priority=-4),
     Rule("vague",
@@ -2156,6 +2173,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
                               "tomo", "trmw", "yday", "tdy", "ytd",
                               "day"}),  # "2day" -> "2" + "day"
         "half": frozenset({"half"}),
+        "rest": frozenset({"rest"}),  # "the rest of the week"
         "new_year": frozenset({"new"}),
         "overnight": frozenset({"overnight"}),
         "week_word": frozenset({"week", "weeks", "fortnight"}),  # "Monday week"
@@ -2199,7 +2217,7 @@ _RULE_CORES = {
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "direction",
     "vague_ago": "units", "ordinal_day": "#a",
     "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_day": "day",
-    "year_end": "end", "unit_end": "end", "first_last_day": "day", "duration": "unit", "half_unit": "half", "quarter_unit": "quarter", "bare_units": "units", "units_long": "long",
+    "year_end": "end", "unit_end": "end", "first_last_day": "day", "rest_of": "rest", "duration": "unit", "half_unit": "half", "quarter_unit": "quarter", "bare_units": "units", "units_long": "long",
     "vague": "vague", "set": "every", "set_times": "times", "set_every_n": "every", "frequency": "frequency",
 }
 
