@@ -258,6 +258,14 @@ def b_month_year(m: re.Match, text: str) -> Spec | None:
     return Spec("DATE", when=When("month", year, mo), mod=premod_code(m))
 
 
+# Months that are also given names, and what a month's possessive reports: "May's figure".
+_NAME_MONTHS = {"april", "may", "june", "august", "january"}
+MONTH_DATA = re.compile(
+    r"['’]s\s+(?:(?:\w+-)?\w+\s+)?(?:figures?|reading|data|report|numbers?|increase|decline|rise"
+    r"|fall|gain|drop|jump|level|rate|total|payrolls|inflation|sales|output|exports|imports"
+    r"|index|survey|high|low|peak|record)\b", re.I)
+
+
 MONTH_CONTEXT = {"in", "since", "by", "until", "till", "til", "from", "through", "of", "during",
                  "before", "after", "last", "next", "this", "early", "late", "mid", "to",
                  "between", "and", "or", "mid-", "end", "beginning", "throughout", "for",
@@ -280,7 +288,8 @@ def b_month(m: re.Match, text: str) -> Spec | None:
     # The modal and the verb: only with a preposition or modifier in front.
     if name.lower() in ("may", "march") and not rel and not _g(m, "premod") and (
             before not in MONTH_CONTEXT or re.match(r"\s+(?:be|have|not|also|well)\b", after)
-    ) and not (before == "the" and _MONTH_AS_MODIFIER.match(after)):
+    ) and not (before == "the" and _MONTH_AS_MODIFIER.match(after)) and not (
+            name[0] == "M" and MONTH_DATA.match(after)):
         return None
     if re.match(r"\s+[A-Z][a-z]", after) and before not in MONTH_CONTEXT and not rel:
         return None  # "August Wilson", "June Carter"
@@ -290,8 +299,10 @@ def b_month(m: re.Match, text: str) -> Spec | None:
     if name == "august" and not rel and (before not in MONTH_CONTEXT or before in (
             "that", "of", "and", "or", "each", "every", "-")):
         return None  # "an august institution", "that august body"
-    if re.match(r"['’]s\s", after) and before not in MONTH_CONTEXT:
-        return None  # "May's government"
+    if re.match(r"['’]s\s", after) and before not in MONTH_CONTEXT and (
+            name.lower() in _NAME_MONTHS and not MONTH_DATA.match(after)):
+        return None  # "May's government", "June's husband"; not "May's figure", "February's
+        # increase"
     hint = {"last": -1, "this past": -1, "next": 1, "this coming": 1, "coming": 1}.get(rel)
     spec = Spec("DATE", when=When("month", None, mo), mod=premod_code(m))
     if rel in ("last", "next", "this past", "this coming", "coming"):
@@ -566,6 +577,16 @@ def b_quarter(m: re.Match, text: str) -> Spec | None:
         return Spec("DATE", unit="year", offset=offset, gran="year", anchor=DEICTIC,
                     when=When("quarter", None, n=q), mod=mod)
     return Spec("DATE", when=When("quarter", None, n=q), mod=mod)
+
+
+def b_month_span_quarter(m: re.Match, text: str) -> Spec | None:
+    """ "The April-June quarter", "in January-March": the calendar quarter those months are,
+    as Asian statistics offices and the wires that report them name quarters."""
+    first, last = lx.month_number(m["m1"]), lx.month_number(m["m2"])
+    if first % 3 != 1 or last != first + 2:
+        return None  # "the March-May period" is no quarter: two months, two expressions
+    year = year_of(m["y"]) if _g(m, "y") else None
+    return Spec("DATE", when=When("quarter", year, n=(first - 1) // 3 + 1), mod=premod_code(m))
 
 
 def b_fiscal_shorthand(m: re.Match, text: str) -> Spec | None:
@@ -1806,6 +1827,11 @@ RULES: list[Rule] = [
          r"(?:the )?(?P<m1>{month})[-–](?P<m2>{month}) (?:fiscal )?quarter"
          r"(?: of (?P<y>{year4}))?",
          b_month_range_quarter, ("the April-June quarter", "the Oct.-Dec. quarter of 2012")),
+    Rule("month_span_quarter",
+         OPT_PREMOD + r"(?:the )?(?P<m1>{month_name})[-–](?P<m2>{month_name})"
+         r"(?: (?:quarter|period))?(?:,? (?P<y>{year4}))?(?![-–\w])",
+         b_month_span_quarter, ("the April-June quarter", "January-March",
+                                "the July-September period 2012")),
     Rule("quarter",
          r"(?:(?P<premod>" + WHOLE_OF + ") )?"
          r"(?:(?P<y0>{year4})(?:['’]s)? |(?P<rel0>this year's|last year's|next year's) )?"
@@ -2205,7 +2231,7 @@ _RULE_CORES = {
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#a",
     "month_day_lower": "month", "night_day_pair": "month", "day_month_lower": "month",
     "month_year_lower": "month",
-    "week_of": "month", "week_of_day_month": "month", "week_of_month": "month", "month_year": "month",
+    "week_of": "month", "month_span_quarter": "month", "week_of_day_month": "month", "week_of_month": "month", "month_year": "month",
     "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "day_of_rel_month": "unit",
     "decade": "#a decade", "century": "century", "mid_century": "century", "quarter": "quarter",

@@ -31,6 +31,7 @@ from timeline.temporal.model import Timex
 from timeline.temporal.resolve import Reference, Resolved, resolve
 from timeline.temporal.rules import (
     DIGIT_FOLLOWERS,
+    MONTH_DATA,
     NOT_YEAR_AFTER,
     RULES,
     Rule,
@@ -768,6 +769,12 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 tense = None  # "Friday's purchases is far below": the clause's tense, not the day's
             elif tense == FUTURE and _names_done(text, c.end + 2):
                 tense, certain = PAST, False  # "they will appeal Wednesday's ruling"
+        if c.spec.when is not None and c.spec.when.gran == "month" and \
+                c.spec.when.year is None and c.spec.direction is None and \
+                MONTH_DATA.match(text, c.end):
+            # "May's figure leaves inflation above target", "February's increase was revised":
+            # what a month's figures report, the nearest such month, whatever the verb
+            tense, certain = None, False
         if c.spec.weekday is not None and c.spec.direction is None and tense == PRESENT and \
                 not certain and _done_before(text, max(sentence[0], c.start - 90), c.start):
             # "Detectives are appealing for witnesses to a stabbing outside a nightclub on
