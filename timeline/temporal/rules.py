@@ -586,7 +586,7 @@ def b_month_span_quarter(m: re.Match, text: str) -> Spec | None:
     if first % 3 != 1 or last != first + 2:
         return None  # "the March-May period" is no quarter: two months, two expressions
     year = year_of(m["y"]) if _g(m, "y") else None
-    return Spec("DATE", when=When("quarter", year, n=(first - 1) // 3 + 1), mod=premod_code(m))
+    return Spec("DATE", when=When("quarter", year, n=(first - 1) // 3 + 1))
 
 
 def b_fiscal_shorthand(m: re.Match, text: str) -> Spec | None:
@@ -1828,7 +1828,7 @@ RULES: list[Rule] = [
          r"(?: of (?P<y>{year4}))?",
          b_month_range_quarter, ("the April-June quarter", "the Oct.-Dec. quarter of 2012")),
     Rule("month_span_quarter",
-         OPT_PREMOD + r"(?:the )?(?P<m1>{month_name})[-–](?P<m2>{month_name})"
+         r"(?:the )?(?P<m1>{month_name})[-–](?P<m2>{month_name})"
          r"(?: (?:quarter|period))?(?:,? (?P<y>{year4}))?(?![-–\w])",
          b_month_span_quarter, ("the April-June quarter", "January-March",
                                 "the July-September period 2012")),
