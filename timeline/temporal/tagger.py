@@ -708,8 +708,12 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         parsed = tense_of(c.start, c.end) if tense_of is not None else None
         tense, certain = parsed or tense_at(text, sentence, c.start, c.end)
         clause_tense = tense
-        if tense is None and told is not None and told[0] == sentence:
-            tense, certain = told[1], False  # "camps in July and the exam in Jun": one tense
+        if tense is None and told is not None and told[0] == sentence and \
+                preceding_word(text, c.start) not in ("by", "before"):
+            # "camps in July and the exam in Jun": one tense; not "a storm bore down on Tuesday,
+            # and forecasters warned of snow before it tapers off by Thursday", whose "by"
+            # with no verb of its own looks ahead (below)
+            tense, certain = told[1], False
         elif tense is not None:
             told = (sentence, tense)
         # A deadline a past sentence sets may lie ahead ("extended until Friday"); one that
