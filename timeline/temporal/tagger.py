@@ -691,6 +691,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     day_in_sentence: tuple[tuple[int, int], When] | None = None
     story_day: tuple[tuple[int, int], When] | None = None  # the last day of its sentence
     day_told = False  # whether ``day_in_sentence`` was counted from a day before it
+    topic_year: tuple[tuple[int, int], int] | None = None  # the year a sentence opens with
     background = False  # whether ``previous`` is a news story's background, not its time
     out: list[Timex] = []
     resolved: list[tuple[_Candidate, When | None]] = []  # what each of ``out`` came from
@@ -798,6 +799,13 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             # "Restrictions had been due to end on 21 June", a week before it: the nearest one
             tense, certain = None, False
         spec, ref_previous = c.spec, previous
+        if not narrative and topic_year is not None and topic_year[0] == sentence and \
+                spec.when is not None and spec.when.year is None and spec.unit is None and \
+                spec.direction is None and spec.weekday is None and \
+                (spec.when.month is not None or spec.holiday):
+            # "In 2004, the company opened a plant in March", "Last year, patrols attended
+            # 14,000 call-outs on Christmas Eve alone": the year the sentence opens with
+            spec = replace(spec, when=replace(spec.when, year=topic_year[1]))
         if narrative and moved == index - 1 and spec.anchor == ANAPHORIC and spec.offset and \
                 spec.unit in ("year", "month", "week", "day") and \
                 _APPOSED.fullmatch(text, cands[index - 1].end, c.start):
@@ -930,6 +938,10 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             # "winning the 2012 Olympics", "a trial is expected to begin in January"
             background = w.day is None and (clause_tense == FUTURE or preceding_word(
                 text, c.start) in ("since", "the"))
+        if w is not None and w.gran == "year" and w.year is not None and not w.bc and \
+                res.type == "DATE" and text.startswith(",", c.end) and \
+                text[sentence[0]:c.start].strip(" \t\n\"'“(").lower() in ("", "in", "during"):
+            topic_year = (sentence, w.year)  # "In 2004, ...", "Last year, ..."
         if w is not None and w.day is not None and w.year is not None and \
                 c.spec.unit != "night_by_tense":  # "overnight ... at 0630 GMT" is today's
             day_in_sentence = (sentence, w)
