@@ -180,6 +180,9 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
     if i >= 3 and words[i - 1].lower() == "have" and words[i - 2].lower() == "to" and \
             words[i - 3].lower() in _HOPING_TO:
         return FUTURE, False  # "hopes to have immunised the most vulnerable by the spring"
+    if (w == "were" or words[i - 1:i] == ["were"]) and "if" in (
+            x.lower() for x in words[max(0, i - 5):i]) and words[i + 1:i + 2] != ["to"]:
+        return None  # "if an agreement were reached by Thursday": a condition, no past
     if w in _MODALS and words[i] != "May":  # "may be resolved the week of March 6"
         after = words[i + 1].lower() if i + 1 < len(words) else ""
         return (PAST, False) if after in ("have", "'ve") else (FUTURE, False)
