@@ -120,6 +120,12 @@ _NOT_BASE_PAST_AFTER = _PASSIVE_AUX | _BE | {
     "does", "did", "not", "never", "i", "we", "you", "they", "rate", "tax", "budget", "price",
     "job", "spending", "interest", "direct", "big", "hard", "and", "or", "please", "let's"}
 # A new clause has its own tense: "ruled Wednesday that he must be returned".
+# A comma and a word that opens a clause of contrast or comparison end the words to the right
+# of a date: "in August, as she has done for most of her life", "by the summer recess, but
+# Labour promised" (not "on Sunday, as enforcers will close the road", whose reason is the
+# date's).
+_COMMA_CLAUSE = re.compile(r",\s+(?:but|whereas|although|though)\b"
+                           r"|,\s+as\s+(?:\w+\s+){1,2}(?:has|have|had|did|does|do)\b", re.I)
 _CLAUSE_OPENERS = {"that", "which", "who", "whom", "whose", "saying", "because", "whether",
                    "when", "while", "if", "where", "although", "though", "unless"}
 _BREAKS = {";", ":", "—", "--", "!", "?"}
@@ -420,7 +426,8 @@ _HOPING_TO = {"hopes", "hope", "hoping", "expects", "expect", "expecting", "plan
               "plan", "planning", "aims", "aim", "aiming", "wants", "want", "intends", "intend",
               "likely", "due", "set"}
 # Before "to", these look ahead from as far as "will" does.
-_FAR_FUTURE = {"expected", "due", "scheduled", "set", "forecast", "slated"}
+_FAR_FUTURE = {"expected", "due", "scheduled", "set", "forecast", "slated", "hope", "hopes",
+               "plans", "intends", "aims"}
 _AND = {"and", "but", "yet"}
 _OPENING_PREPOSITIONS = {"on", "by", "in", "at", "from", "until", "since", "after", "before",
                          "during", "till"}
@@ -444,7 +451,11 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
     wider = _last_words(_WORD.findall(text, max(s0, start - reach), start), window + 3)
     left = _last_words(wider, window)
     skipped = len(wider) - len(left)
-    right = _first_words(_WORD.findall(text, end, min(s1, end + reach)), window)
+    stop = min(s1, end + reach)
+    right = _first_words(_WORD.findall(text, end, stop), window)
+    # where a clause of contrast or comparison begins, in words to the right
+    aside = _COMMA_CLAUSE.search(text, end, stop)
+    aside_at = len(_WORD.findall(text, end, aside.start())) if aside is not None else window
     scans = [(wider, range(len(wider) - 1, skipped - 1, -1)), (right, range(len(right)))]
     opener = [w.lower() for w in left[-2:]]
     if right[:1] and right[0].lower() in _SUBJECTS and opener and (opener[-1] in _AND or (
@@ -470,6 +481,15 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
             if words is right and len(left) > 2 and cue == (PAST, True) and \
                     words[at].lower() in _REPORTING:
                 return PAST, False  # "the Nov. 17 poll ..., Amunugama said": when it was said
+            if words is right and at >= aside_at:
+                # "fair in August, as she has done for most of her life", "by the summer
+                # recess, but Labour promised": the other clause's verb tells only if the
+                # verb that governs the date is further left than the window says nothing
+                far = _last_words(_WORD.findall(text, max(s0, start - 3 * reach), start),
+                                  3 * window)
+                before, _, _ = _scan(far, range(len(far) - 1, -1, -1), True)
+                if before is not None:
+                    return before
             if words is right and guesses and guesses[0] is not None and \
                     guesses[0][0] != cue[0] and any(w.lower() in _AND for w in words[:at]):
                 # "The Fed raised rates on Wednesday and now expects two hikes": the verb
