@@ -785,7 +785,9 @@ def b_holiday(m: re.Match, text: str) -> Spec | None:
     after = following_text(text, m.end(), 20)
     if re.match(r"\s+(?:Agreement|Accord|Offensive|Massacre|Party|Island|Rising|Uprising|War)\b",
                 after) or re.match(r"\s+(?:trees?|cards?|carols?|lights|decorations|ornaments"
-                                   r"|jumpers?|sweaters?)\b", after, re.I):
+                                   r"|jumpers?|sweaters?|pudding|cakes?|panettone|cookies"
+                                   r"|stockings?|crackers?|wreaths?|hampers?|songs?)\b",
+                                   after, re.I):
         return None  # "a Christmas tree" is a thing
     if name == "election day" and m["h"] != "Election Day":
         return None  # any election's day; the capitalised name is the US one
@@ -1110,7 +1112,8 @@ def b_ago(m: re.Match, text: str) -> Spec | None:
     n = _quantity(m)
     code = lx.unit_code(m["unit"])
     word = _ws(m["dir"])
-    sign = -1 if word in ("ago", "earlier", "before", "back", "previously", "prior") else 1
+    sign = -1 if word in ("ago", "earlier", "before", "before that", "back", "previously",
+                          "prior") else 1
     anchor = DEICTIC if word in ("ago", "from now", "hence", "back") else ANAPHORIC
     if n is not None and not float(n).is_integer() and code in _SMALLER \
             and float(n * _SMALLER[code][1]).is_integer():
@@ -1610,17 +1613,19 @@ def b_anaphoric_day(m: re.Match, text: str) -> Spec | None:
 
 
 _ORDINAL_DAY_BEFORE = {"on", "from", "until", "till", "by", "since", "before", "after", "to",
-                       "through", "and", "for",
+                       "through", "and", "for", "til",
                        # a schedule's verb: "The festival begins the 4th"
-                       "begins", "starts", "ends", "opens", "closes", "expires"}
+                       "begins", "starts", "ends", "opens", "closes", "expires",
+                       # a trip's: "flying out the 22nd, back the 29th"
+                       "out", "back"}
 # Before a month/day with no year, a word that makes it a day: "on 3/15", "by 12/25"; not
 # "went 3/10 from the field", "a 1/4 share".
 _SLASH_DAY_BEFORE = (_ORDINAL_DAY_BEFORE - {"and", "for", "opens", "closes"}) | {  # "closes 1/4 up"
     "til", "thru", "starting", "sale", "due", "dated", "ends", "begins"}
 # What may follow "the 20th" when it is a day: punctuation, or a word that is not its noun
 # ("the 20th century", "the 20th anniversary", "the 20th floor").
-_ORDINAL_DAY_AFTER = re.compile(r"\s*(?:[,.;:)!?]|$|(?:and|or|to|was|were|when|at|in|with|but"
-                                r"|he|she|they|it|the|a|is|are|will|had|has)\b)")
+_ORDINAL_DAY_AFTER = re.compile(r"\s*(?:[,.;:)!?]|$|[^\w\s'’-]|(?:and|or|to|was|were|when|at|in"
+                                r"|with|but|he|she|they|it|the|a|is|are|will|had|has)\b)")
 
 
 # "On the 15th Lincoln called for volunteers": a subject and its verb after the day; not "on the
@@ -1686,6 +1691,11 @@ RULES: list[Rule] = [
     Rule("month_slash_day",
          r"(?<![\d/.$£€])(?P<mo>1[0-2]|0?[1-9])/(?P<d>3[01]|[12]\d|0?[1-9])(?![\d/%]|\.\d)",
          b_month_slash_day, ("on 3/15", "by 12/25")),
+    # "by end-June", "end-May 2007": the month's end, as Asian and financial wires write it
+    Rule("end_month", r"end-(?P<mon>{month_name})(?: (?P<y>{year4}))?(?![\w-])",
+         lambda m, t: Spec("DATE", when=When("month", year_of(m["y"]) if _g(m, "y") else None,
+                                             lx.month_number(m["mon"])), mod="END"),
+         ("end-June", "end-May 2007")),
     Rule("week_of",
          r"the week (?:of|beginning|starting|commencing) (?P<mon>{month}) (?P<d>{day_of_month})"
          r"(?:,? (?P<y>{year4}))?",
@@ -1921,9 +1931,12 @@ RULES: list[Rule] = [
          r"|(?=that\b)" + _after("on", "by", "until", "since") + r"that) )?"
          # "Friday the 13th": the weekday decides the day; the 13th is not checked against it
          r"(?P<wd>{weekday})(?:(?:['’]s)? " + _PART + r"| the {day_of_month})?"
-         r"(?: of (?P<wrel>last|next|this) week(?![\w-]))?",
+         # "Monday of last week", and as Nigerian, Kenyan and British papers write it,
+         # "Thursday last week", "Friday next week"
+         r"(?: (?:of )?(?P<wrel>last|next|this) week(?![\w-]|['’]s))?",
          b_weekday, ("Tuesday", "last Friday", "next Monday", "Tuesday night",
-                     "Friday morning", "Wed.", "Friday the 13th", "Monday of last week")),
+                     "Friday morning", "Wed.", "Friday the 13th", "Monday of last week",
+                     "Thursday last week")),
     # British: "Monday week" is the Monday after next Monday; "a week on Tuesday", "a fortnight
     # on Thursday" a week or two after the coming one.
     Rule("weekday_week", r"(?P<wd>{weekday}) (?-i:week)(?![\w-])", b_weekday_week,
@@ -2005,11 +2018,14 @@ RULES: list[Rule] = [
          r"(?:" + APPROX + r" )?(?P<half_of>half )?(?P<n>{anumber}|{vague_quantity})(?P<plus>\+)?"
          r"(?P<half> and (?:a )?half)?(?: more| full)?(?: |(?<=\d))(?P<unit>{unit})"
          r"(?P<half2> and a half)?(?: or so)? (?P<dir>ago|earlier|later|afterwards?|thereafter|from now|hence"
-         r"|back|before(?=\s*[,.;:)]|\s*$)|after(?=\s*[,.;:)]|\s*$)|previously|prior"
+         r"|back|(?:before|after) that(?=\s*[,.;:)]|\s*$|\s+(?:the|a|an|he|she|it|they|we|i|his"
+         r"|her|its|their)\b)|before(?=\s*[,.;:)]|\s*$)|after(?=\s*[,.;:)]|\s*$)"
+         r"|previously|prior"
          r"(?=\s*[,.;:)]))",
          b_ago, ("two weeks ago", "three days later", "a decade ago", "a year earlier",
                  "about two years ago", "several years ago", "1+ hr ago",
-                 "two years afterwards", "a year and a half ago", "half a century later")),
+                 "two years afterwards", "a year and a half ago", "half a century later",
+                 "a decade after that")),
     Rule("vague_ago", r"(?:days|weeks|months|years|decades|centuries) ago",
          lambda m, t: Spec("DATE", value="PAST_REF"), ("years ago", "months ago")),
     Rule("year_earlier", r"year-(?:earlier|ago)", b_year_earlier, ("year-earlier", "year-ago")),
@@ -2231,7 +2247,7 @@ _RULE_CORES = {
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#a",
     "month_day_lower": "month", "night_day_pair": "month", "day_month_lower": "month",
     "month_year_lower": "month",
-    "week_of": "month", "month_span_quarter": "month", "week_of_day_month": "month", "week_of_month": "month", "month_year": "month",
+    "week_of": "month", "end_month": "month", "month_span_quarter": "month", "week_of_day_month": "month", "week_of_month": "month", "month_year": "month",
     "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "day_of_rel_month": "unit",
     "decade": "#a decade", "century": "century", "mid_century": "century", "quarter": "quarter",
