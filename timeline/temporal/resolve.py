@@ -316,6 +316,11 @@ def _weekday(spec: Spec, ref: Reference) -> When:
             # "This Monday the court will hear the case", written on a Saturday: the coming
             # Monday, not the one of the week that is ending
             delta += 7 if delta < 0 else -7
+        elif spec.anchor != ANAPHORIC and day.weekday() == 6 and delta < 0 and \
+                ref.tense != PAST:
+            # "this Saturday we finally are", on a Sunday: the coming one; the ISO week that
+            # holds it ends today
+            delta += 7
     elif direction > 0:
         delta = (wd - day.weekday()) % 7 or 7
         if spec.unit == "weeks_on":  # "Monday week": a week after the coming Monday
