@@ -924,17 +924,6 @@ def _weekday_spec(m: re.Match, text: str) -> Spec | None:
     return spec
 
 
-def b_weeks_today(m: re.Match, text: str) -> Spec | None:
-    """ "Two weeks today I'll be on a beach": the day that many weeks from today (or
-    tomorrow)."""
-    n = _quantity(m)
-    if n is None or not float(n).is_integer():
-        return None
-    weeks = int(n) * (2 if m["u"].lower() == "fortnight" else 1)
-    return Spec("DATE", unit="day", offset=7 * weeks + (m["d"].lower() == "tomorrow"),
-                gran="day", anchor=DEICTIC, news_cue=True)
-
-
 def b_weekday_week(m: re.Match, text: str) -> Spec | None:
     """ "Monday week", "a week on Tuesday": a week after the coming weekday; "a fortnight on
     Thursday", "two weeks on Friday" two."""
@@ -1950,10 +1939,6 @@ RULES: list[Rule] = [
                      "Thursday last week")),
     # British: "Monday week" is the Monday after next Monday; "a week on Tuesday", "a fortnight
     # on Thursday" a week or two after the coming one.
-    # British: "two weeks today", "a week tomorrow", "a fortnight today": that many weeks on
-    Rule("weeks_today",
-         r"(?P<n>{anumber}) (?P<u>weeks?|fortnight) (?P<d>today|tomorrow)(?![\w-])",
-         b_weeks_today, ("two weeks today", "a week tomorrow", "a fortnight today")),
     Rule("weekday_week", r"(?P<wd>{weekday}) (?-i:week)(?![\w-])", b_weekday_week,
          ("Monday week", "Tuesday week")),
     Rule("weeks_on_weekday",
@@ -2262,7 +2247,7 @@ _RULE_CORES = {
     "month_day_year": "month", "day_month_year": "month", "day_month_glued": "#a",
     "month_day_lower": "month", "night_day_pair": "month", "day_month_lower": "month",
     "month_year_lower": "month",
-    "week_of": "month", "weeks_today": "deictic", "end_month": "month", "month_span_quarter": "month", "week_of_day_month": "month", "week_of_month": "month", "month_year": "month",
+    "week_of": "month", "end_month": "month", "month_span_quarter": "month", "week_of_day_month": "month", "week_of_month": "month", "month_year": "month",
     "month": "month", "month_abbr": "month", "month_of_that_year": "month", "month_rel_year": "month",
     "day_of_rel_month": "unit",
     "decade": "#a decade", "century": "century", "mid_century": "century", "quarter": "quarter",
