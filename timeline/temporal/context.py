@@ -454,7 +454,7 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
     stop = min(s1, end + reach)
     right = _first_words(_WORD.findall(text, end, stop), window)
     # where a clause of contrast or comparison begins, in words to the right
-    aside = _COMMA_CLAUSE.search(text, end, stop)
+    aside = _COMMA_CLAUSE.search(text, end, min(stop, end + 15 * window))
     aside_at = len(_WORD.findall(text, end, aside.start())) if aside is not None else window
     scans = [(wider, range(len(wider) - 1, skipped - 1, -1)), (right, range(len(right)))]
     opener = [w.lower() for w in left[-2:]]
