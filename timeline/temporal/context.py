@@ -119,13 +119,13 @@ _NOT_BASE_PAST_AFTER = _PASSIVE_AUX | _BE | {
     "to", "will", "would", "'ll", "can", "could", "may", "might", "must", "should", "shall", "do",
     "does", "did", "not", "never", "i", "we", "you", "they", "rate", "tax", "budget", "price",
     "job", "spending", "interest", "direct", "big", "hard", "and", "or", "please", "let's"}
-# A new clause has its own tense: "ruled Wednesday that he must be returned".
 # A comma and a word that opens a clause of contrast or comparison end the words to the right
 # of a date: "in August, as she has done for most of her life", "by the summer recess, but
 # Labour promised" (not "on Sunday, as enforcers will close the road", whose reason is the
 # date's).
 _COMMA_CLAUSE = re.compile(r",\s+(?:but|whereas|although|though)\b"
                            r"|,\s+as\s+(?:\w+\s+){1,2}(?:has|have|had|did|does|do)\b", re.I)
+# A new clause has its own tense: "ruled Wednesday that he must be returned".
 _CLAUSE_OPENERS = {"that", "which", "who", "whom", "whose", "saying", "because", "whether",
                    "when", "while", "if", "where", "although", "though", "unless"}
 _BREAKS = {";", ":", "—", "--", "!", "?"}

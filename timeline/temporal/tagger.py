@@ -49,7 +49,8 @@ _WORD_BEFORE = re.compile(r"\b(?:until|till|til|by|before|through)\s*$", re.I)
 # "23 days til Christmas", "two weeks to go until the election": a countdown's day is ahead.
 _LOOKS_AHEAD = re.compile(r"\b(?:until|till|til)(?: at least| as late as| after)?\s+$"
                           r"|\b(?:as (?:soon|early) as|no later than|no earlier than)\s+$"
-                          r"|\b(?:\d+|[a-z]+) (?:more )?(?:days|weeks|months|sleeps|hours)"
+                          r"|\b(?:\d+|a few|few|several|two|three|four|five|six|seven|eight|nine"
+                          r"|ten|eleven|twelve) (?:more )?(?:days|weeks|months|sleeps|hours)"
                           r"(?: to go)?(?: to| until| till| til| before)\s+$", re.I)
 # ... but what went on until a day, or stayed closed until it, ended then: "talks continued
 # until Wednesday", "negotiators talked until 3 a.m. Wednesday", "the school remained closed
@@ -732,7 +733,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                     text, max(0, c.start - 30), c.start) is not None
                 tense, target = PAST if lasted else None, ((word == "to" and not _BACK_TO.search(
                     text, max(sentence[0], c.start - 30), c.start)) or (
-                    word in ("until", "till") and bool(
+                    word in ("until", "till", "til") and bool(
                         _PUT_OFF.search(text, max(sentence[0], c.start - 60), c.start)))) and \
                     not _FROM_BEFORE.search(text, max(sentence[0], c.start - 45), c.start)
             elif tense in (PRESENT, None) and not certain and \
