@@ -689,6 +689,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     story_before: When | None = None  # the story's date before ``previous``
     moved = -1  # the index of the expression that set ``previous``
     quarter: When | None = None
+    reported_years: set[int] = set()  # the years of the quarters named that had ended
     day_in_sentence: tuple[tuple[int, int], When] | None = None
     story_day: tuple[tuple[int, int], When] | None = None  # the last day of its sentence
     day_told = False  # whether ``day_in_sentence`` was counted from a day before it
@@ -800,6 +801,12 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             # "Restrictions had been due to end on 21 June", a week before it: the nearest one
             tense, certain = None, False
         spec, ref_previous = c.spec, previous
+        if dct is not None and dct.month <= 3 and dct.year - 1 in reported_years and \
+                tense != FUTURE and spec.unit == "year" and \
+                spec.offset == 0 and text[c.start:c.end].lower() in _REPORTED_YEAR:
+            # "reported results for the fourth quarter of 2010. For the full year, revenue
+            # rose", in February 2011: the year those results close
+            spec = replace(spec, offset=-1)
         if not narrative and topic_year is not None and topic_year[0] == sentence and \
                 spec.when is not None and spec.when.year is None and spec.unit is None and \
                 spec.direction is None and spec.weekday is None and \
@@ -967,6 +974,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         if w is not None and w.gran == "quarter" and w.n and w.year is not None and (
                 dct is None or (b := w.bounds()) is None or b[1] < dct):
             quarter = w
+            reported_years.add(w.year)
     _order_ranges(text, out, resolved)
     _order_weekday_ranges(text, out, resolved)
     _order_clock_ranges(text, out, resolved)
@@ -1066,6 +1074,9 @@ def _fits_tense(day: When, dct: dt.date | None, tense: str | None) -> bool:
 
 _DAY_UNITS = frozenset({"day", "hour", "minute", "second"})
 _WEEK_OR_DAY = frozenset({"week", "day"})
+# The year a company's results for a quarter of it close, told in the new year's first months.
+_REPORTED_YEAR = frozenset({"the full year", "the year", "the first half of the year",
+                            "the second half of the year", "the full fiscal year"})
 _STORY_PAST = 13  # days: a day this far back is a past story's, not this week's news
 _COUNTED_UNITS = frozenset({"week", "month", "quarter", "year", "decade", "century"})
 _WILL = re.compile(r"\b(?:will|shall)\b|\w'll\b", re.I)
