@@ -1568,7 +1568,7 @@ _PART_AS_MODIFIER = re.compile(
     r"|watchman|life|lights?|vision|terrors|nurses?|porters?|guards?|staff|workers?|duty"
     r"|gowns?|dress|wear|papers?|editions?|sickness|glory|classes|commuters?|person|people"
     r"|trips?|care|jobs?|pass|passes|labou?rers?|students?|games?|baseball|racing|raids?"
-    r"|fighters?|patrols?|bombers?|sorties?|curfew|skies|star|stars)\b(?![-'’])")
+    r"|fighters?|patrols?|bombers?|sorties?|curfew|skies|star|stars|rosters?|rotas?)\b(?![-'’])")
 
 
 def part_as_modifier(text: str, end: int) -> bool:
