@@ -906,6 +906,18 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         else:
             res = resolve(spec, Reference(dct, ref_previous, tense, narrative and not from_now,
                                           certain, quarter, target and tense is None))
+            if tense == PAST and certain and spec.anchor == ANAPHORIC and (
+                    spec.offset > 0 or spec.direction == 1) and \
+                    dct is not None and story_before is not None and \
+                    ref_previous is previous and previous is not None and \
+                    (p := previous.bounds()) is not None and p[0] <= dct and \
+                    (dct - p[1]).days <= 7 and res.when is not None and \
+                    (b := res.when.bounds()) is not None and b[0] > dct:
+                # '"... would handle it," she said this week. State examiners arrived the
+                # following March': what happened cannot follow the paper, so it follows the
+                # story's date before this week's, which only says when it was told
+                res = resolve(spec, Reference(dct, story_before, tense, narrative, certain,
+                                              quarter, False))
         w, start, value, mod = res.when, c.start, res.value, res.mod
         counted = _counted_from(text, c, res)
         if counted is not None:  # "the day before last Tuesday", "two weeks after May 5"
