@@ -789,6 +789,8 @@ def b_holiday(m: re.Match, text: str) -> Spec | None:
                                    r"|stockings?|crackers?|wreaths?|hampers?|songs?)\b",
                                    after, re.I):
         return None  # "a Christmas tree" is a thing
+    if name.startswith("christmas") and preceding_word(text, m.start()) == "father":
+        return None  # "a visit from Father Christmas"
     if name == "election day" and m["h"] != "Election Day":
         return None  # any election's day; the capitalised name is the US one
     if name == "new year" and (_g(m, "rel") or preceding_word(text, m.start()) not in (
@@ -1027,6 +1029,8 @@ def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
             "wknd": "weekend"}.get(unit, unit)
     if rel in ("the latest", "the full") and unit != "year":
         return None  # "the full week", "the latest week" ...: vague
+    if m["unit"][:1] == "Y" and re.match(r"\s+\d{1,2}\b", text[m.end():m.end() + 4]):
+        return None  # "the Year 6 leavers' assembly": a school's year group
     gran = {"fortnight": "week"}.get(unit, unit)
     offset, anchor = DEICTIC_REL[rel]
     before = preceding_word(text, m.start())
@@ -1215,6 +1219,8 @@ _LAST_THE_VERB = re.compile(r"\b(?:could|will|may|might|would|to)\s+last\s+$", r
 
 
 def b_bare_units(m: re.Match, text: str) -> Spec | None:
+    if m["unit"] == "Years" and re.match(r"\s+\d{1,2}\b", text[m.end():m.end() + 4]):
+        return None  # "children in Years 1 to 6": school year groups
     if text[m.start() - 5:m.start()].lower() == "last " and \
             not _LAST_THE_VERB.search(text, max(0, m.start() - 20), m.start()):
         return None  # "in the last weeks of the war"
