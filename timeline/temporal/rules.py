@@ -1558,10 +1558,7 @@ def b_day_described(m: re.Match, text: str) -> Spec | None:
             return None  # "a great day for Poland": the day of an event, not one lived through
         if m["w"][0].isupper() and not m["w"].isupper() and _NAME_AFTER.match(text, m.end()):
             return None  # "Good Morning America"
-    if unit in ("day", "week", "month", "year"):
-        if _g(m, "w2") and unit in ("month", "year") and \
-                not m.group().lower().startswith("another"):
-            return None  # "another month" lasts one; "the whole year of 2005" is that year
+    if unit in ("day", "week", "month"):
         return Spec("DURATION", value=_duration_value(1, lx.unit_code(unit)))
     return Spec("TIME", unit="day", offset=0, gran="day", anchor=DEICTIC,
                 part=lx.part_code(unit))
@@ -1965,10 +1962,14 @@ RULES: list[Rule] = [
          b_bare_part, ("the morning", "the night"), priority=-2),
     Rule("day_described",
          r"(?P<w>day|week|month|morning|afternoon|evening|night)"
-         r"|(?:the whole|the entire|another|(?:an? )?late) (?P<w2>day|week|month|year|morning"
-         r"|afternoon|evening|night)",
+         r"|(?:the whole|the entire|another|(?:an? )?late) (?P<w2>day|week|morning|afternoon"
+         r"|evening|night)",
          b_day_described, ("Busy day", "Gd morning", "the whole day", "another day",
                            "a late night"), priority=-2),
+    # "is expected to last another month": one more ("the whole year of 2005" is that year)
+    Rule("another_unit", r"another (?P<u>month|year)(?![\w-])",
+         lambda m, t: Spec("DURATION", value=_duration_value(1, lx.unit_code(m["u"]))),
+         ("another month", "another year")),
     Rule("weekend", r"(?P<w>weekends?)(?: (?P<rel>next|this|last) week\b)?", b_weekend,
          ("weekends", "weekend", "weekend next week"), priority=-3),
     Rule("weekday_plural", r"(?P<wd>(?:mon|tues|wednes|thurs|fri|satur|sun)days)"
@@ -2193,7 +2194,8 @@ def _core_classes() -> dict[str, frozenset[str]]:
         "unit": frozenset([*units, "weekend", "weekends", "period", "qtr", "wkend", "wknd"]),
         "units": frozenset(u for u in units if u.endswith("s") or u == "centuries"),
         "day": frozenset({"day"}),
-        "lived": frozenset({"day", "week", "month", "year", "morning", "afternoon", "evening", "night"}),
+        "lived": frozenset({"day", "week", "month", "morning", "afternoon", "evening", "night"}),
+        "another": frozenset({"another"}),  # "another month"
         "century": frozenset({"century", "centuries", "midcentury"}),
         "quarter": frozenset({"quarter", "quarters", "qtr"}),
         "weekend": frozenset({"weekend", "weekends"}),
@@ -2265,7 +2267,7 @@ _RULE_CORES = {
     "weekend": "weekend", "deictic_day": "deictic", "deictic_unit": "unit", "ago": "direction",
     "vague_ago": "units", "ordinal_day": "#a",
     "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_day": "day",
-    "year_end": "end", "unit_end": "end", "first_last_day": "day", "rest_of": "rest", "duration": "unit", "half_unit": "half", "quarter_unit": "quarter", "bare_units": "units", "units_long": "long",
+    "year_end": "end", "unit_end": "end", "first_last_day": "day", "rest_of": "rest", "another_unit": "another", "duration": "unit", "half_unit": "half", "quarter_unit": "quarter", "bare_units": "units", "units_long": "long",
     "vague": "vague", "set": "every", "set_times": "times", "set_every_n": "every", "frequency": "frequency",
 }
 
