@@ -271,6 +271,9 @@ def _verb_follower(word: str) -> bool:
 def _base_past(words: list[str], i: int, before: list[str]) -> tuple[str, bool] | None:
     """ "The storm hit the island", "the company cut 500 jobs": a past tense, as news tells
     it; not "will cut", "to hit", "a rate cut"."""
+    if before and before[-1] in ("which", "who") and i + 1 < len(words) and \
+            words[i + 1].isalpha() and words[i + 1].islower():
+        return PAST, False  # "The Federal Reserve, which cut interest rates twice in January"
     if not before or before[-1] in _NOT_BASE_PAST_AFTER or before[-1] in _DETERMINERS or \
             before[-1].endswith("n't") or i + 1 >= len(words) or \
             not (_verb_follower(words[i + 1]) or words[i + 1].lower() in ("off", "down", "back")):

@@ -288,7 +288,7 @@ def b_month(m: re.Match, text: str) -> Spec | None:
     # The modal and the verb: only with a preposition or modifier in front.
     if name.lower() in ("may", "march") and not rel and not _g(m, "premod") and (
             before not in MONTH_CONTEXT or re.match(r"\s+(?:be|have|not|also|well)\b", after)
-    ) and not (before == "the" and _MONTH_AS_MODIFIER.match(after)) and not (
+    ) and not (before in ("the", "its", "their") and _MONTH_AS_MODIFIER.match(after)) and not (
             name[0] == "M" and MONTH_DATA.match(after)):
         return None
     if re.match(r"\s+[A-Z][a-z]", after) and before not in MONTH_CONTEXT and not rel:

@@ -80,7 +80,15 @@ _RESCHEDULED = re.compile(
 _LISTED = re.compile(r"[ \t]*:[ \t]")
 # A commodity's delivery month is ahead, whatever its price did.
 _DELIVERY_AFTER = re.compile(r"\s+(?:delivery|contracts?|futures)\b", re.I)
-_DELIVERY_BEFORE = re.compile(r"\bdelivery\s+(?:in\s+)?$", re.I)
+_DELIVERY_BEFORE = re.compile(r"\b(?:delivery\s+(?:in\s+)?|(?:futures|contracts?|crude|oil|gold"
+                              r"|Brent|WTI)\s+for\s+)$", re.I)  # "Brent crude futures for January"
+# What a month's figures or a meeting in a month are told of: the nearest such month, whatever
+# the verb ("the U.S. jobs report for January", "data for April, due on Wednesday", "bets on a
+# hike at the Fed's September meeting", "at its March meeting").
+_REPORT_FOR = re.compile(r"\b(?:report|reports|data|figures|numbers|statistics|output|sales"
+                         r"|index|reading)\s+for\s+$", re.I)
+_MEETING_AFTER = re.compile(r"\s+(?:policy\s+)?(?:meeting|meetings|session|summit|review"
+                            r"|decision)\b", re.I)
 # A month's figures: "the August jobs report", "September inflation data".
 _DATA_AFTER = re.compile(r"(?:\s+[\w-]+){0,2}?\s+(?:report|reports|data|figures|numbers|statistics"
                          r"|payrolls|readings?|survey|index)\b", re.I)
@@ -764,6 +772,13 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 _DELIVERY_AFTER.match(text, c.end)
                 or _DELIVERY_BEFORE.search(text, max(0, c.start - 25), c.start)):
             tense, certain = FUTURE, True  # "crude for January delivery slid 52 cents"
+        elif c.spec.when is not None and c.spec.when.gran == "month" and \
+                c.spec.when.year is None and c.spec.direction is None and (
+                    _REPORT_FOR.search(text, max(0, c.start - 25), c.start)
+                    or (_MEETING_AFTER.match(text, c.end) and preceding_word(text, c.start)
+                        in ("its", "their", "the") or text[max(0, c.start - 3):c.start]
+                        in ("'s ", "’s "))):
+            tense, certain = None, False
         if c.spec.weekday is not None and c.spec.direction is None and \
                 _LISTED.match(text, c.end) and not text[sentence[0]:c.start].strip(" \t*-•"):
             # A forecast or a schedule: "Saturday: Showers likely." ("Monday: Stocks fell" is
