@@ -377,7 +377,8 @@ def _scan(words, indices, leftward: bool = False
         if cue == (PAST, False) and words[i].lower() not in _cues().past:
             if leftward and (i == len(words) - 1 or (
                     i == len(words) - 2 and words[-1].lower() == "on")) and \
-                    not _TEMPORAL_CLAUSE & {w.lower() for w in words[max(0, i - 4):i]}:
+                    not _TEMPORAL_CLAUSE & {w.lower() for w in words[max(0, i - 4):i]} and \
+                    not (len(words) == 1 and words[0][:1].isupper()):  # "Blessed Easter to all!"
                 # right before the date, it is the date's verb, whatever the main clause's:
                 # "The man charged Monday with arson will appear in court Friday"; not in a
                 # clause of time, whose tense follows the main one ("likely to buy its stock
