@@ -48,7 +48,7 @@ from timeline.syntax import (
     lexicon,
 )
 from timeline.temporal import Timex
-from timeline.temporal.context import sentence_bounds, sentence_of
+from timeline.temporal.context import in_dateline, sentence_bounds, sentence_of
 
 # Entity labels of a trained pipeline that name participants: people, groups, places.
 ACTOR_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC"})
@@ -63,9 +63,6 @@ _HEADER_LINE = re.compile(
     r"[:\-\u2013\u2014]?\s*(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s*)?",
     re.I,
 )
-# A wire dateline before the story: "VLADIVOSTOK, Sept. 13 -", "LONDON, March 22 (Reuters) -".
-_DATELINE_BEFORE = re.compile(r"\s*[A-Z][A-Z .'-]+(?:,\s*[A-Za-z .'-]+)?,\s*$")
-_DATELINE_AFTER = re.compile(r"(?:,?\s*\d{4})?\s*(?:\([^)]{1,40}\)\s*)?(?:[-\u2013\u2014]|_)")
 # A capitalised word: dots only inside ("U.S") or after an initial ("George W."); no "'s".
 _NAME_WORD = r"[A-Z](?:[\w&-]|['’](?!s\b)|\.(?=\w))*(?:(?<=\b[A-Z])\.)?"
 _NAME_JOINER = r"(?:of|de|del|da|al|bin|van|von|der|la|le|du|the)[ \t]+"
@@ -384,8 +381,7 @@ def _in_header(text: str, timex: Timex) -> bool:
     line_start = text.rfind("\n", 0, timex.start) + 1
     if _HEADER_LINE.fullmatch(text, line_start, timex.start):
         return True
-    return bool(_DATELINE_BEFORE.fullmatch(text, line_start, timex.start)
-                and _DATELINE_AFTER.match(text, timex.end))
+    return in_dateline(text, timex.start, timex.end)
 
 
 # --- reading the sentence ------------------------------------------------------------------

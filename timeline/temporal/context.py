@@ -65,6 +65,19 @@ def _wrapped(text: str, newline: int) -> bool:
     return len(line) >= 60 and line[-1:] not in ".!?:\"”'’)"
 
 
+# A wire dateline before the story: "VLADIVOSTOK, Sept. 13 -", "LONDON, March 22 (Reuters) -".
+_DATELINE_BEFORE = re.compile(r"\s*[A-Z][A-Z .'-]+(?:,\s*[A-Za-z .'-]+)?,\s*$")
+_DATELINE_AFTER = re.compile(r"(?:,?\s*\d{4})?\s*(?:\([^)]{1,40}\)\s*)?(?:[-\u2013\u2014]|_)")
+
+
+def in_dateline(text: str, start: int, end: int) -> bool:
+    """Whether the date at ``text[start:end]`` is a wire story's dateline: the day of writing,
+    not a day the story tells of."""
+    line_start = text.rfind("\n", 0, start) + 1
+    return bool(_DATELINE_BEFORE.fullmatch(text, line_start, start)
+                and _DATELINE_AFTER.match(text, end))
+
+
 def sentence_of(starts: Sequence[int], text: str, offset: int) -> tuple[int, int]:
     """The (start, end) offsets of the sentence holding ``offset``."""
     i = bisect.bisect_right(starts, offset) - 1

@@ -22,6 +22,7 @@ from timeline.temporal.context import (
     FUTURE,
     PAST,
     PRESENT,
+    in_dateline,
     sentence_bounds,
     sentence_of,
     tense_at,
@@ -989,7 +990,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             if (not text.startswith(("'s", "’s"), c.end) or _names_done(text, c.end + 2)) \
                     and preceding_word(text, c.start) not in DEADLINE_WORDS and \
                     not _SAID_ON.search(text, max(0, c.start - 20), c.start) and \
-                    not _is_dateline(text, c.start, c.end) and \
+                    not in_dateline(text, c.start, c.end) and \
                     not _in_parentheses(text, c.start, c.end):
                 # the day the sentence is on, the last it names ("was sentenced Wednesday for
                 # a crash on Christmas Eve"): not "from Friday's close", "reach Manila by
@@ -1066,19 +1067,6 @@ def _seen_from_then(text: str, said_end: int, start: int) -> bool:
     between = text[said_end:start]
     return len(between) < 150 and _THEN_FUTURE.search(between) is not None and \
         _NOW_FUTURE.search(between) is None
-
-
-# A wire story's dateline: "SEOUL, Sept. 13 (Reuters) -", "MIAMI, July 20 (AP) _" at the start
-# of a line: the day of writing, not the day a story's next sentence goes on with.
-_DATELINE_BEFORE = re.compile(r"(?:^|\n)[^\S\n]*[A-Z][^\n]{0,60},[^\S\n]*$")
-_DATELINE_AFTER = re.compile(
-    r"[^\S\n]*(?:\([^()\n]{1,30}\)[^\S\n]*)?(?:--?|_|\u2014|\u2013)[^\S\n]")
-
-
-def _is_dateline(text: str, start: int, end: int) -> bool:
-    """Whether the date at ``text[start:end]`` is a wire story's dateline."""
-    return _DATELINE_AFTER.match(text, end) is not None and \
-        _DATELINE_BEFORE.search(text, max(0, start - 62), start) is not None
 
 
 _SAID_ON = re.compile(r"\b(?:said|says|told|announced|reported|stated|added)(?:\s+on)?\s+$", re.I)
