@@ -189,7 +189,6 @@ def _will_have(before: list[str], w: str) -> bool:
 
 
 _WILL_WORDS = frozenset({"will", "shall", "won't", "wont"})
-_SUBJECT_PRONOUNS = frozenset({"i", "he", "she", "we", "they"})
 
 
 def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] | None:
@@ -449,6 +448,7 @@ _AND = {"and", "but", "yet"}
 _OPENING_PREPOSITIONS = {"on", "by", "in", "at", "from", "until", "since", "after", "before",
                          "during", "till"}
 _SUBJECTS = {"he", "she", "they", "we", "i", "you", "it"}
+_SUBJECT_PRONOUNS = frozenset(_SUBJECTS - {"you", "it"})  # whose -ed form is a verb's
 
 
 def _last_words(words: list[str], n: int) -> list[str]:
@@ -470,9 +470,6 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
     skipped = len(wider) - len(left)
     stop = min(s1, end + reach)
     right = _first_words(_WORD.findall(text, end, stop), window)
-    # where a clause of contrast or comparison begins, in words to the right
-    aside = _COMMA_CLAUSE.search(text, end, min(stop, end + 15 * window))
-    aside_at = len(_WORD.findall(text, end, aside.start())) if aside is not None else window
     scans = [(wider, range(len(wider) - 1, skipped - 1, -1)), (right, range(len(right)))]
     opener = [w.lower() for w in left[-2:]]
     if right[:1] and right[0].lower() in _SUBJECTS and opener and (opener[-1] in _AND or (
@@ -498,12 +495,11 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
             if words is right and len(left) > 2 and cue == (PAST, True) and \
                     words[at].lower() in _REPORTING:
                 return PAST, False  # "the Nov. 17 poll ..., Amunugama said": when it was said
-            if words is right and at >= aside_at:
+            if words is right and _after_aside(text, end, min(stop, end + 15 * window), at):
                 # "fair in August, as she has done for most of her life", "by the summer
                 # recess, but Labour promised": the other clause's verb tells only if the
                 # verb that governs the date is further left than the window says nothing
-                far = _last_words(_WORD.findall(text, max(s0, start - 3 * reach), start),
-                                  3 * window)
+                far = _far_left(text, s0, start, reach, window)
                 before, _, _ = _scan(far, range(len(far) - 1, -1, -1), True)
                 if before is not None:
                     return before
@@ -542,7 +538,7 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
         # the words are tokenized only when one is there
         if "will" in span or "shall" in span or " can " in span or any(
                 f"{w} to " in span for w in _FAR_FUTURE):
-            far = _last_words(_WORD.findall(text, lo, start), 3 * window)
+            far = _far_left(text, s0, start, reach, window)
             cue, _, at = _scan(far, range(len(far) - 1, -1, -1), True)
             if cue is not None and cue[0] == FUTURE and not _TEMPORAL_CLAUSE & {
                     w.lower() for w in far[at:]}:
@@ -575,6 +571,18 @@ _SAYING = _REPORTING | {"says", "say", "tells", "insisted", "insists", "argued",
                         "claimed", "claims", "suggested", "suggests", "indicated", "indicates"}
 
 
+def _after_aside(text: str, end: int, stop: int, at: int) -> bool:
+    """Whether the ``at``-th word after ``end`` lies past a clause of contrast or comparison
+    that begins before ``stop``."""
+    aside = _COMMA_CLAUSE.search(text, end, stop)
+    return aside is not None and at >= len(_WORD.findall(text, end, aside.start()))
+
+
+def _far_left(text: str, s0: int, start: int, reach: int, window: int) -> list[str]:
+    """The words of the sentence (from ``s0``) before ``start``, three windows of them."""
+    return _last_words(_WORD.findall(text, max(s0, start - 3 * reach), start), 3 * window)
+
+
 def _reported_clause(left: list[str], at: int) -> bool:
     """Whether ``left[at]`` says a clause that begins after it with a noun phrase: "said a cut
     in", "told reporters the vote on"; not "said on", "said in a statement on", "said Tuesday"."""
@@ -594,8 +602,7 @@ def _reported_clause(left: list[str], at: int) -> bool:
         and after[0] not in _NOT_PLURAL)
 
 
-_NOT_PLURAL = {"perhaps", "afterwards", "nevertheless", "whereas", "besides", "sometimes",
-               "towards", "alias"}
+_NOT_PLURAL = _NOT_PLURAL_SUBJECTS | {"nevertheless", "besides", "alias"}
 
 
 # Words that open an adverbial after a verb of saying ("said on", "said last week").
