@@ -83,16 +83,13 @@ _LISTED = re.compile(r"[ \t]*:[ \t]")
 _DELIVERY_AFTER = re.compile(r"\s+(?:delivery|contracts?|futures)\b", re.I)
 _DELIVERY_BEFORE = re.compile(r"\b(?:delivery\s+(?:in\s+)?|(?:futures|contracts?|crude|oil|gold"
                               r"|Brent|WTI)\s+for\s+)$", re.I)  # "Brent crude futures for January"
-# What a month's figures or a meeting in a month are told of: the nearest such month, whatever
-# the verb ("the U.S. jobs report for January", "data for April, due on Wednesday", "bets on a
-# hike at the Fed's September meeting", "at its March meeting").
-_REPORT_FOR = re.compile(r"\b(?:report|reports|data|figures|numbers|statistics|output|sales"
-                         r"|index|reading)\s+for\s+$", re.I)
+# The nouns of a period's figures.
+_FIGURES = r"report|reports|data|figures|numbers|statistics|index|readings?"
+_REPORT_FOR = re.compile(rf"\b(?:{_FIGURES}|output|sales)\s+for\s+$", re.I)
 _MEETING_AFTER = re.compile(r"\s+(?:policy\s+)?(?:meeting|meetings|session|summit|review"
                             r"|decision)\b", re.I)
 # A month's figures: "the August jobs report", "September inflation data".
-_DATA_AFTER = re.compile(r"(?:\s+[\w-]+){0,2}?\s+(?:report|reports|data|figures|numbers|statistics"
-                         r"|payrolls|readings?|survey|index)\b", re.I)
+_DATA_AFTER = re.compile(rf"(?:\s+[\w-]+){{0,2}}?\s+(?:{_FIGURES}|payrolls|survey)\b", re.I)
 _MINUTES_OF = re.compile(r"\bminutes of (?:its|the|their) $", re.I)  # "minutes of its June meeting"
 # A period's results are reported once it is over or under way.
 _RESULTS_AFTER = re.compile(r"(?:\s+(?:earnings|financial|operating|sales|profit))?\s+"
@@ -773,12 +770,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 _DELIVERY_AFTER.match(text, c.end)
                 or _DELIVERY_BEFORE.search(text, max(0, c.start - 25), c.start)):
             tense, certain = FUTURE, True  # "crude for January delivery slid 52 cents"
-        elif c.spec.when is not None and c.spec.when.gran == "month" and \
-                c.spec.when.year is None and c.spec.direction is None and (
-                    _REPORT_FOR.search(text, max(0, c.start - 25), c.start)
-                    or (_MEETING_AFTER.match(text, c.end) and preceding_word(text, c.start)
-                        in ("its", "their", "the") or text[max(0, c.start - 3):c.start]
-                        in ("'s ", "’s "))):
+        elif _reported_month(text, c):
             tense, certain = None, False
         if c.spec.weekday is not None and c.spec.direction is None and \
                 _LISTED.match(text, c.end) and not text[sentence[0]:c.start].strip(" \t*-•"):
@@ -792,12 +784,6 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 tense = None  # "Friday's purchases is far below": the clause's tense, not the day's
             elif tense == FUTURE and _names_done(text, c.end + 2):
                 tense, certain = PAST, False  # "they will appeal Wednesday's ruling"
-        if c.spec.when is not None and c.spec.when.gran == "month" and \
-                c.spec.when.year is None and c.spec.direction is None and \
-                MONTH_DATA.match(text, c.end):
-            # "May's figure leaves inflation above target", "February's increase was revised":
-            # what a month's figures report, the nearest such month, whatever the verb
-            tense, certain = None, False
         if c.spec.weekday is not None and c.spec.direction is None and tense == PRESENT and \
                 not certain and _done_before(text, max(sentence[0], c.start - 90), c.start):
             # "Detectives are appealing for witnesses to a stabbing outside a nightclub on
@@ -1071,6 +1057,23 @@ def _seen_from_then(text: str, said_end: int, start: int) -> bool:
 
 _SAID_ON = re.compile(r"\b(?:said|says|told|announced|reported|stated|added)(?:\s+on)?\s+$", re.I)
 _EVERY_AFTER = re.compile(r"\b(?:every|each|daily|everyday)\b", re.I)  # "8:00 to 21:00 everyday"
+
+
+def _reported_month(text: str, c: _Candidate) -> bool:
+    """Whether ``c``, a month with no year, is one that figures report or a meeting is held in,
+    which is the nearest such month whatever the verb: "the U.S. jobs report for January",
+    "May's figure leaves inflation above target", "February's increase was revised", "bets on
+    a hike at the Fed's September meeting" (any month after an owner's "'s"), "at its March
+    meeting"."""
+    when = c.spec.when
+    if when is None or when.gran != "month" or when.year is not None or \
+            c.spec.direction is not None:
+        return False
+    return MONTH_DATA.match(text, c.end) is not None or \
+        _REPORT_FOR.search(text, max(0, c.start - 25), c.start) is not None or (
+            _MEETING_AFTER.match(text, c.end) is not None
+            and preceding_word(text, c.start) in ("its", "their", "the")) or \
+        text[max(0, c.start - 3):c.start] in ("'s ", "’s ")  # "the Fed's June ..."
 
 
 def _next_sentence(starts: tuple[int, ...], start: int, at: int) -> bool:
