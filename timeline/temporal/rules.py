@@ -2046,7 +2046,7 @@ RULES: list[Rule] = [
     Rule("unit_end", r"(?:the )?(?P<unit>year|month|week)['’]s end", b_unit_end,
          ("year's end", "the month's end")),
     Rule("rest_of",
-         r"the rest of (?P<rel>the|this) (?P<unit>day|week|month|year|decade|century)",
+         r"the rest of (?:the|this) (?P<unit>day|week|month|year|decade|century)",
          b_rest_of, ("the rest of the week", "the rest of this year")),
     Rule("first_last_day", r"(?:(?:2nd|second) )?(?:first|1st|last|final) day", b_first_last_day,
          ("Last day", "my first day", "2nd last day")),
