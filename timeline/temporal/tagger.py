@@ -631,8 +631,17 @@ def _generic_today(text: str, c: _Candidate) -> bool:
     sentence = sentence_of(sentence_bounds(text), text, c.start)
     tense, _ = tense_at(text, sentence, c.start, c.end)
     # "Shares are trading lower today" is news; "Today the site is a park" opens a history's
-    # present
-    return tense is None or (tense == PRESENT and not text[sentence[0]:c.start].strip(" \"'“"))
+    # present, as "The battle is today remembered" tells of one (not "is today expected to")
+    return tense is None or (tense == PRESENT and (
+        not text[sentence[0]:c.start].strip(" \"'“")
+        or _STATE_TODAY.match(text, c.end) is not None and
+        text[max(0, c.start - 5):c.start].lower().endswith((" is ", " are "))))
+
+
+# A state that "is today" what a history made it: remembered, known, regarded as ...
+_STATE_TODAY = re.compile(r"\s+(?:remembered|known|regarded|considered|seen|celebrated"
+                          r"|commemorated|honou?red|preserved|displayed|housed|kept|buried"
+                          r"|called|named|used|owned|run)\b")
 
 
 def _dated_day(c: _Candidate, dct: dt.date) -> bool:
@@ -701,6 +710,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
     day_told = False  # whether ``day_in_sentence`` was counted from a day before it
     topic_year: tuple[tuple[int, int], int] | None = None  # the year a sentence opens with
     background = False  # whether ``previous`` is a news story's background, not its time
+    span: tuple[When, When] | None = None  # the range a history just gave, while it is told
+    opened: When | None = None  # what the expression before resolved to
     out: list[Timex] = []
     resolved: list[tuple[_Candidate, When | None]] = []  # what each of ``out`` came from
     named_years = [_named_year(c) for c in cands]
@@ -920,6 +931,15 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 # story's date before this week's, which only says when it was told
                 res = resolve(spec, Reference(dct, story_before, tense, narrative, certain,
                                               quarter, False))
+            if span is not None and ref_previous is previous and spec.unit is None and \
+                    spec.when is not None and spec.when.year is None and \
+                    spec.when.month is not None and not _within(res.when, span):
+                # "It lasted from February 1915 to January 1916. The naval phase began on 19
+                # February": a date the range holds when counted from its start, not its end
+                alt = resolve(spec, Reference(dct, span[0], tense, narrative, certain, quarter,
+                                              False))
+                if _within(alt.when, span):
+                    res = alt
         w, start, value, mod = res.when, c.start, res.value, res.mod
         counted = _counted_from(text, c, res)
         if counted is not None:  # "the day before last Tuesday", "two weeks after May 5"
@@ -955,6 +975,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         if w is not None and w.year is not None and not looks_back and not aside and not (
                 narrative and _coarser_same(w, previous)) and not unnamed_winter and \
                 not _era_of(w, previous):
+            span = (opened, w) if narrative and opened is not None and \
+                _closes_range(text, cands, index) else None
             story_before, previous, moved = previous, w, index
             # a year or month in the background of a news story: "stored there since 2014",
             # "winning the 2012 Olympics", "a trial is expected to begin in January"
@@ -989,6 +1011,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 dct is None or (b := w.bounds()) is None or b[1] < dct):
             quarter = w
             reported_years.add(w.year)
+        opened = w
     _order_ranges(text, out, resolved)
     _order_weekday_ranges(text, out, resolved)
     _order_clock_ranges(text, out, resolved)
@@ -1367,6 +1390,25 @@ def _looks_far_back(text: str, c: _Candidate, w: When | None, previous: When | N
     return w is not None and previous is not None and w.year is not None and \
         previous.year is not None and not w.bc and not previous.bc and \
         previous.year - w.year > ASIDE_YEARS and preceding_word(text, c.start) == "since"
+
+
+_RANGE_JOIN = re.compile(r"\s*(?:to|until|till|through|and|-|–|—)\s*", re.I)
+
+
+def _closes_range(text: str, cands: list[_Candidate], i: int) -> bool:
+    """Whether ``cands[i]`` ends a range that the one before opens ("from May to August")."""
+    if i == 0:
+        return False
+    opener = cands[i - 1]
+    return _RANGE_JOIN.fullmatch(text, opener.end, cands[i].start) is not None and \
+        preceding_word(text, opener.start) in ("from", "between")
+
+
+def _within(w: When | None, span: tuple[When, When]) -> bool:
+    """Whether ``w`` lies wholly between the start of ``span[0]`` and the end of ``span[1]``."""
+    inner, first, last = (x.bounds() if x is not None else None for x in (w, *span))
+    return inner is not None and first is not None and last is not None and \
+        first[0] <= inner[0] and inner[1] <= last[1]
 
 
 def _coarser_same(w: When, previous: When | None) -> bool:
