@@ -240,6 +240,9 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
         return None  # "will be held"; "the newly launched classes": a participle, not a tense
     if w in _cues().schedule and words[i + 1:i + 2] and words[i + 1].lower() == "of":
         return None  # "the first IBSA heads of government summit in September": a noun
+    if w in ("takes", "take") and words[i + 1:i + 2] and (
+            words[i + 1].lower() in _POSSESSIVES or words[i + 1].endswith(("'s", "’s"))):
+        return None  # "The signing takes Northfield's spending this summer to £60m": no plan
     if (cue == (PRESENT, False) or w in _cues().schedule) and w.endswith("s") and before and (
             before[-1] in _DETERMINERS or before[-1] in _QUANTIFIERS
             or (w in _cues().schedule and before[-2:-1] and before[-2] in _POSSESSIVES
@@ -536,7 +539,7 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
         lo = max(s0, start - 3 * reach)
         span = text[lo:start].lower()
         # the words are tokenized only when one is there
-        if "will" in span or "shall" in span or " can " in span or any(
+        if "will" in span or "shall" in span or " can " in span or " had " in span or any(
                 f"{w} to " in span for w in _FAR_FUTURE):
             far = _far_left(text, s0, start, reach, window)
             cue, _, at = _scan(far, range(len(far) - 1, -1, -1), True)
@@ -555,6 +558,13 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
                     # "Storm Arwen is expected to bring heavy snow to parts of northern England
                     # and Scotland tonight and into Saturday morning"
                     return FUTURE, False
+            if cue is not None and cue == (PAST, True) and at > 0 and \
+                    far[at - 1].lower() == "had" and not (_TEMPORAL_CLAUSE | {"to"}) & {
+                    w.lower() for w in far[at:]}:
+                # "told the jury that Reeve had bought a spade, a tarpaulin and a roll of bin
+                # bags at a DIY store in Norwich on 20 December": what had been done is past;
+                # not what it led up to ("had set the date for the experts to visit on Dec. 6")
+                return cue
     if found is None and _progressive(left, window):
         return PRESENT, False  # "@ishneak flying out on sunday": a plan, its "am" dropped
     if found is None and _INVITATION.match(text, s0):

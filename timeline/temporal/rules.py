@@ -429,8 +429,9 @@ def b_year(m: re.Match, text: str) -> Spec | None:
     if y >= 2100 and preceding_word(text, m.start("y")) not in _FAR_YEAR_BEFORE:
         return None
     if not strong:
-        if before.endswith(("$", "#", "+")) or before in _NOT_YEAR_BEFORE:
-            return None  # "US$1500", "flight 1549"; not "well into 1941"
+        if before.endswith(("$", "#", "+")) or before in _NOT_YEAR_BEFORE or (
+                before == "local" and text.endswith("Local ", 0, m.start())):
+            return None  # "US$1500", "flight 1549", "Union Local 1417"; not "well into 1941"
         if (NOT_YEAR_AFTER.match(text, m.end()) and not (
                 before in _YEAR_PREPOSITIONS and not _UNIT_AFTER.match(text, m.end()))) \
                 or re.match(
@@ -891,9 +892,11 @@ _SHARED_PARTS = re.compile(r",? (?:and|or|&) (?:mon|tues|wednes|thurs|fri|satur|
                            r" (?P<p>mornings|afternoons|evenings|nights)\b", re.I)
 
 
-# After a weekday these make a name: "the Good Friday Agreement", "Monday Night Football".
+# After a weekday these make a name: "the Good Friday Agreement", "Monday Night Football",
+# "green beer at Friday's bar".
 _WEEKDAY_NAME = re.compile(r"\s+(?:Agreement|Accord|Mosque|Prayers?|Times|Night Live"
-                           r"|Night Football|Morning Post)\b|\.(?:com|org|net|io|ai)\b")
+                           r"|Night Football|Morning Post)\b|\.(?:com|org|net|io|ai)\b"
+                           r"|['’]s\s+(?:bar|pub|restaurant|cafe|café|grill|diner|tavern|bistro)\b")
 # Before a weekday these make it a day even when a capitalised word follows it: the words after
 # open the clause ("On Friday Iraq began"), they are not a name ("Wednesday Addams").
 _LEADS_TO_DAY = {"on", "by", "until", "till", "til", "since"}
@@ -1194,6 +1197,12 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
                 "lasted", "paused", "waited", "stopped", "hesitated"))):
         return None  # "a second opinion", "A second, larger phase is due in 2023",
         # "said a second, weaker storm would arrive"; not "paused for a second, then spoke"
+    if raw_n in ("a", "an", "per") and preceding_word(text, m.start()) in (
+            "once", "twice", "thrice", "times"):
+        return None  # "twice a week or more": the rule "set_times" reads "twice a week"
+    if raw_n in ("a", "an") and code == "H" and m.group().lower().startswith(raw_n) and \
+            _SPEED_UNIT.search(text, max(0, m.start() - 30), m.start()):
+        return None  # "150 kilometres an hour": a speed
     if raw_n in ("a", "an", "per") and code in ("D", "W", "M", "Y", "H") and \
             m.group().lower().startswith(raw_n) and re.search(
             r"(?:\d|million|billion|thousand|hundred|percent|%|(?<![\w'’])(?!" + _S_VERBS
@@ -1407,7 +1416,7 @@ def b_clock_hhmm(m: re.Match, text: str) -> Spec | None:
     tz = (_g(m, "tz") or "").upper()
     if tz == "HOURS" and not _military_hours(m.start(), m["h"] + m["mi"], text):
         return None  # "logged 1800 hours": a duration
-    zoned = tz in ("GMT", "UTC", "HRS", "HOURS")  # "1700hrs" says it is a clock
+    zoned = tz not in ("", "H")  # "1700hrs", "1715 HKT" say it is a clock
     if not zoned and not _HHMM_BEFORE.search(text, max(0, m.start() - 12), m.start()):
         return None
     if not _g(m, "tz") and (1900 <= int(m["h"] + m["mi"]) <= 2099 or NOT_YEAR_AFTER.match(
@@ -1436,6 +1445,21 @@ _SPEED_UNIT = re.compile(r"(?:miles|mile|kilometres|kilometers|km|metres|meters|
 
 _PRICE_EACH = re.compile(r"\bat\s+(?:[$€£¥]\s?)?\d[\d.,]*(?:\s+(?:cents|dollars|euros|pounds|pence"
                          r"|yen|million|billion))?\s+$", re.I)
+
+
+def b_set_date(m: re.Match, text: str) -> Spec | None:
+    """ "every March 23", "each Christmas": a day of every year (a holiday that moves, as
+    Easter does, has no such value and is left to the rule "holiday")."""
+    t = lx.tables()
+    if _g(m, "h"):
+        code = t["holiday"][_ws(m["h"])]
+        if not re.fullmatch(r"\d\d-\d\d", code):
+            return None
+        return Spec("SET", value=f"XXXX-{code}")
+    month, day = t["month"][_ws(m["mon"])], int(m["d"])
+    if not valid_day(2000, month, day):
+        return None
+    return Spec("SET", value=f"XXXX-{month:02d}-{day:02d}")
 
 
 def b_set(m: re.Match, text: str) -> Spec | None:
@@ -1669,18 +1693,21 @@ def b_unit_end(m: re.Match, text: str) -> Spec | None:
 
 
 # --------------------------------------------------------------------------- the rules
-_PART = r"(?P<part>morning|afternoon|evening|night|nite)"
+_PART = r"(?P<part>morning|afternoon|evening|night|nite|arvo)"
 _BC_YEAR = r"(?P<by>\d{1,4}) (?:BC|B\.C\.|BCE)(?!\w)"  # "44 BC" after a month or a season
 # The feast a weekday before a date may name: "Easter Monday, 24 April 1916".
 _FEAST = r"(?:{feast} )?"
 _HHMM = r"(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)"  # "2250", "1030hrs": a 24-hour clock
 # A time zone after a clock, kept in its extent: "7:15 p.m. EST", "11:38 a.m. ET", "4.30am
 # AEST", "11:59 p.m. Eastern Time" (not "local time", which TempEval-3's gold leaves out).
+_ZONES = (r"(?-i:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|JST|AE[SD]T|AC[SD]T|AWST|NZ[SD]T|HKT|SGT"
+          r"|MSK|EET|EEST|WAT|EAT|IST)")
+
+
 def _tz(group: str | None = "tz") -> str:
     """The time-zone fragment, captured as ``group`` (not captured for None)."""
     return ("(?P<" + group + ">" if group else "(?:") + (
-        r"(?-i:[ECMP][SD]?T|GMT|UTC|BST|CET|CEST|JST|AE[SD]T|AC[SD]T|AWST|NZ[SD]T|HKT|SGT"
-        r"|MSK|EET|EEST|WAT|EAT|IST)|(?:Eastern|Pacific|Central|Mountain)"
+        _ZONES + r"|(?:Eastern|Pacific|Central|Mountain)"
         r"(?: (?:Standard|Daylight))? [Tt]ime)(?![\w-])")
 RULES: list[Rule] = [
     Rule("iso_date",
@@ -1970,8 +1997,8 @@ RULES: list[Rule] = [
     Rule("another_unit", r"another (?P<u>month|year)(?![\w-])",
          lambda m, t: Spec("DURATION", value=_duration_value(1, lx.unit_code(m["u"]))),
          ("another month", "another year")),
-    Rule("weekend", r"(?P<w>weekends?)(?: (?P<rel>next|this|last) week\b)?", b_weekend,
-         ("weekends", "weekend", "weekend next week"), priority=-3),
+    Rule("weekend", r"(?P<w>weekends?|wke?nds?)(?: (?P<rel>next|this|last) week\b)?", b_weekend,
+         ("weekends", "weekend", "weekend next week", "wkend", "wknds"), priority=-3),
     Rule("weekday_plural", r"(?P<wd>(?:mon|tues|wednes|thurs|fri|satur|sun)days)"
          r"|(?P<wd1>(?:mon|tues|wednes|thurs|fri|satur|sun)day) (?P<parts>mornings|afternoons"
          r"|evenings|nights)",
@@ -2004,8 +2031,8 @@ RULES: list[Rule] = [
          ("overnight",)),
     Rule("part_of_day",
          r"(?P<rel>this|last|that|the same|the next|the following|the previous|early this"
-         r"|late last|late this) (?P<p>morning|afternoon|evening|night|nite)",
-         b_part_of_day, ("this morning", "last night", "that evening", "last nite")),
+         r"|late last|late this) (?P<p>morning|afternoon|evening|night|nite|arvo)",
+         b_part_of_day, ("this morning", "last night", "that evening", "last nite", "this arvo")),
     Rule("deictic_unit",
          OPT_PREMOD + r"(?P<rel>this past|this coming|earlier this|later this|earlier that"
          r"|later that|early this|" + _LATE + r" this|early last|" + _LATE + r" last|early next|"
@@ -2060,13 +2087,14 @@ RULES: list[Rule] = [
          r"|the entire|the whole|the latest) )?"
          r"(?P<n>{number}|{vague_quantity}|an?)(?P<plus>\+)?(?P<half> and (?:a )?half|-and-a-half)?"
          r"(?: (?:more"
-         r"|additional|full|straight|consecutive|long|successive|extra|trading|business"
-         r"|working|(?<=\ba\x20)single(?=\s)))?(?: |-|(?<=\d))"
+         r"|additional|full|whole|entire|straight|consecutive|long|successive|extra|trading"
+         r"|business|working|(?<=\ba\x20)single(?=\s)))?(?: |-|(?<=\d))"
          r"(?P<unit>{unit})"
          r"(?P<half2> and a half)?(?: or so| or more)?(?P<age>[- ]old)?",
          b_duration, ("three years", "18 months", "a decade", "several weeks",
                       "the past two days", "the first nine months", "two-year", "24 hours",
-                      "about three years", "more than two hours", "7hrs", "4+ hours"),
+                      "about three years", "more than two hours", "7hrs", "4+ hours",
+                      "a whole week", "an entire year"),
          priority=-3),
     Rule("half_unit", r"(?:" + APPROX + r" )?half (?:an? )?(?P<unit>hour|hr|day|year|yr|century)(?![\w-])",
          lambda m, t: Spec("DURATION", value=_duration_value(0.5, lx.unit_code(m["unit"])),
@@ -2112,8 +2140,9 @@ RULES: list[Rule] = [
          r"|\.(?P<mi_dot>[0-5]\d)(?: " + _tz(None) + "|hrs|h))",
          b_clock_24, ("21:43 GMT", "14.05 BST", "19.45hrs")),
     Rule("clock_hhmm",
-         _HHMM + r"(?: ?(?P<tz>(?-i:GMT|UTC)|hrs|(?<=\x20)hours|h)(?!\w))?(?![.,]\d)",
-         b_clock_hhmm, ("at 1015", "at 2250", "at 1200 GMT", "night, 2359", "1200 GMT")),
+         _HHMM + r"(?: ?(?P<tz>" + _ZONES + r"|hrs|(?<=\x20)hours|h)(?!\w))?(?![.,]\d)",
+         b_clock_hhmm, ("at 1015", "at 2250", "at 1200 GMT", "night, 2359", "1200 GMT",
+                        "1715 HKT")),
     Rule("clock_words",
          r"(?:" + APPROX + r" )?(?P<h>\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten"
          r"|eleven|twelve)(?:[:.](?P<mi>[0-5]\d))?(?:(?P<oc> o['’]clock)(?: (?P<part>"
@@ -2141,6 +2170,10 @@ RULES: list[Rule] = [
          r"(?: (?P<part>morning|afternoon|evening|night)(?![\w-]))?",
          b_set, ("every week", "each summer", "every Monday", "every other day", "per year",
                  "every mon", "every nite", "each season", "every Saturday morning")),
+    Rule("set_date",
+         r"(?:every|each) (?:(?P<h>{holiday})|(?P<mon>{month_name}) (?P<d>[12]\d|3[01]|0?[1-9])"
+         r"(?:st|nd|rd|th)?)(?![\w-])",
+         b_set_date, ("every March 23", "each Christmas", "every Halloween")),
     Rule("set_times",
          r"(?:once|twice|thrice|(?:{number}|{vague_quantity}) times) (?:(?:an?|per|each|every)"
          r" (?P<u>day|week|month|year|hour|minute|night|quarter|decade|century)"
@@ -2198,7 +2231,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
         "another": frozenset({"another"}),  # "another month"
         "century": frozenset({"century", "centuries", "midcentury"}),
         "quarter": frozenset({"quarter", "quarters", "qtr"}),
-        "weekend": frozenset({"weekend", "weekends"}),
+        "weekend": frozenset({"weekend", "weekends", "wkend", "wkends", "wknd", "wknds"}),
         "times": frozenset({"once", "twice", "thrice", "times"}),
         "every": frozenset({"every", "each", "per"}),
         "before": frozenset({"before", "after"}),
@@ -2268,7 +2301,7 @@ _RULE_CORES = {
     "vague_ago": "units", "ordinal_day": "#a",
     "year_earlier": "earlier", "anaphoric_unit": "before", "anaphoric_day": "day",
     "year_end": "end", "unit_end": "end", "first_last_day": "day", "rest_of": "rest", "another_unit": "another", "duration": "unit", "half_unit": "half", "quarter_unit": "quarter", "bare_units": "units", "units_long": "long",
-    "vague": "vague", "set": "every", "set_times": "times", "set_every_n": "every", "frequency": "frequency",
+    "vague": "vague", "set": "every", "set_date": "every", "set_times": "times", "set_every_n": "every", "frequency": "frequency",
 }
 
 

@@ -998,12 +998,14 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             if (not text.startswith(("'s", "’s"), c.end) or _names_done(text, c.end + 2)) \
                     and preceding_word(text, c.start) not in DEADLINE_WORDS and \
                     not _SAID_ON.search(text, max(0, c.start - 20), c.start) and \
-                    not in_dateline(text, c.start, c.end) and \
+                    not in_dateline(text, c.start, c.end) and not looks_back and \
                     not _in_parentheses(text, c.start, c.end):
                 # the day the sentence is on, the last it names ("was sentenced Wednesday for
                 # a crash on Christmas Eve"): not "from Friday's close", "reach Manila by
                 # Friday", "Police said on Thursday that" ("Saturday's earthquake" is), nor a
-                # dateline's, nor one in brackets ("at 5:08 a.m. (2108 GMT Monday)")
+                # dateline's, nor one in brackets ("at 5:08 a.m. (2108 GMT Monday)"), nor a
+                # look back ("chosen on Wednesday evening by a conclave opened the previous
+                # afternoon. White smoke rose at 19:06")
                 story_day = (sentence, w)
             if text.startswith(("'s", "’s"), c.end) and (noun := _done_noun(text, c.end + 2)):
                 done_day = (sentence, w, noun)  # "since Friday night's earthquake"
