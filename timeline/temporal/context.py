@@ -494,6 +494,11 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
             said, _, _ = _scan(right, range(len(right)))
             if said is not None and right[:1] != [","]:
                 return said
+        if cue and words is wider and cue == (PAST, True) and \
+                _agent_after_will(wider, at + skipped):
+            # "will meet at a hustings organised by the local newspaper on Tuesday evening":
+            # the participle's agent says nothing of when; the "will" before it does
+            return FUTURE, True
         if cue:
             if words is right and len(left) > 2 and cue == (PAST, True) and \
                     words[at].lower() in _REPORTING:
@@ -579,6 +584,29 @@ _SAYING = _REPORTING | {"says", "say", "tells", "insisted", "insists", "argued",
                         "warned", "warns", "predicted", "predicts", "signaled", "signalled",
                         "believes", "believed", "thinks", "thought", "acknowledged", "conceded",
                         "claimed", "claims", "suggested", "suggests", "indicated", "indicates"}
+
+
+def _agent_after_will(words: list[str], i: int) -> bool:
+    """Whether ``words[i]`` is a participle with its agent after a gathering ("a hustings
+    organised by"), in a clause whose "will" or "shall" comes before it with no break between
+    (not "will face charges filed by prosecutors on Tuesday": what was filed is done)."""
+    w = words[i].lower()
+    if not (w.endswith("ed") and words[i + 1:i + 2] == ["by"] and i >= 2) or \
+            words[i - 1].lower() not in _GATHERINGS:
+        return False
+    for x in reversed(words[:i - 1]):
+        if _is_break(x) or x.lower() in _CLAUSE_OPENERS:
+            return False
+        if x.lower() in _WILL_WORDS:
+            return True
+    return False
+
+
+_GATHERINGS = {"hustings", "meeting", "meetings", "debate", "debates", "concert", "concerts",
+               "event", "events", "conference", "ceremony", "rally", "summit", "talks",
+               "session", "hearing", "forum", "festival", "reception", "dinner", "match",
+               "race", "tournament", "gala", "auction", "fundraiser", "vigil", "march", "parade",
+               "exhibition", "show", "screening", "service", "seminar", "workshop"}
 
 
 def _after_aside(text: str, end: int, stop: int, at: int) -> bool:

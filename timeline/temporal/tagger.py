@@ -904,10 +904,13 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             spec, ref_previous = replace(spec, anchor=ANAPHORIC, direction=1), day_in_sentence[1]
             told_on = True
         if named_day is not None and (_is_clock(c) or _names_weekday_of(text, c) or (
-                c.rule.name == "bare_part_of_day" and c.spec.unit == "night_by_tense")):
+                c.rule.name == "bare_part_of_day" and c.spec.unit == "night_by_tense")) and \
+                not (preceding_word(text, c.start) == "since" and
+                     not _fits_tense(named_day, dct, PAST)):
             # "weakened late on Friday but brought rain through the night": that day's night
             # "tomorrow at 12pm", "May 5 - 6 (Tues-Wed 9:00am - 5:30pm)": the day the sentence
-            # just named, and a weekday in brackets after it is that day's
+            # just named, and a weekday in brackets after it is that day's; not one ahead for
+            # a time since which ("midterm at 9am tmrw and I've been in the library since 2pm")
             spec, ref_previous = replace(spec, anchor=ANAPHORIC), named_day
             if spec.weekday is not None:
                 spec.direction = 0  # in that day's week
