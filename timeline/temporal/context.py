@@ -572,8 +572,10 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
                 return cue
     if found is None and _progressive(left, window):
         return PRESENT, False  # "@ishneak flying out on sunday": a plan, its "am" dropped
-    if found is None and _INVITATION.match(text, s0):
-        return FUTURE, False  # "Join us on Saturday!", "How about Friday night?"
+    if found is None and (_INVITATION.match(text, s0) or _SEE_YOU.search(
+            text, max(s0, start - 16), start)):
+        # "Join us on Saturday!", "How about Friday night?", "..., see ya tues"
+        return FUTURE, False
     if found is None and _headline_infinitive(text, s0, start):
         return FUTURE, False  # "Obama to meet Abe Tuesday", "Putin to Visit Beijing on Friday"
     return found or (None, False)
@@ -691,6 +693,7 @@ def _headline_infinitive(text: str, s0: int, start: int) -> bool:
 
 
 # A sentence that invites or proposes speaks of what is to come.
+_SEE_YOU = re.compile(r"\bsee (?:you|u|ya|y'?all|everyone)(?: (?:on|at|this|next))?\s+$", re.I)
 _INVITATION = re.compile(r"\s*(?:@\w+[\s,:]+)*[\"“'‘(]*(?:join|come|visit|catch|book|register"
                          r"|take|grab|bring|save the date|don'?t forget|mark your"
                          r"|remember to|don'?t miss|how about|what about|let'?s"

@@ -900,6 +900,7 @@ _WEEKDAY_NAME = re.compile(r"\s+(?:Agreement|Accord|Mosque|Prayers?|Times|Night 
 # Before a weekday these make it a day even when a capitalised word follows it: the words after
 # open the clause ("On Friday Iraq began"), they are not a name ("Wednesday Addams").
 _LEADS_TO_DAY = {"on", "by", "until", "till", "til", "since"}
+_SEE_YOU = re.compile(r"\bsee (?:you|ya|u|y'all)\s+$", re.I)
 
 
 def _weekday_spec(m: re.Match, text: str) -> Spec | None:
@@ -908,7 +909,9 @@ def _weekday_spec(m: re.Match, text: str) -> Spec | None:
     after = following_text(text, m.end(), 25)
     if _WEEKDAY_NAME.match(text, m.end("wd")):
         return None
-    led = preceding_word(text, m.start()) in _LEADS_TO_DAY  # "On Monday Peruvian President ..."
+    # "On Monday Peruvian President ...", "see you Friday Glasgow"
+    led = preceding_word(text, m.start()) in _LEADS_TO_DAY or _SEE_YOU.search(
+        text, max(0, m.start() - 12), m.start()) is not None
     if not rel and not led and not _g(m, "premod") and not _WEEKDAY_EVENT.match(after) and \
             _capitalised_name(text, m.start("wd"), m.end("wd"), after_only=True):
         return None
@@ -952,20 +955,32 @@ _CLOCK_AFTER = re.compile(r",?\s*\d{1,2}(?:[:.]\d\d)?\s*(?:[ap]\.?m\b)", re.I)
 # "8pm sat").
 _ONLY_WEEKDAYS = {"fri", "thurs", "thur", "thu", "tues", "tue"}
 _CLOCK_BEFORE = re.compile(r"\d\s?(?:am|pm|a\.m\.|p\.m\.)\s+$", re.I)
+# "on sat", "since wed", "till sun"; "no work tmrw or mon"
+_SHORT_DAY_AFTER = {"on", "by", "since", "until", "till", "til"}
+_DAY_BEFORE = re.compile(r"\b(?:today|tomorrow|tmrw|tmr|tmw|2moro)\s*(?:,|&|/|\band\b|\bor\b)\s*$",
+                         re.I)
 
 
 def b_weekday_short(m: re.Match, text: str) -> Spec | None:
-    """ "sat", "Wed", "tues" are words too: a weekday only with "this"/"next", after "on"/"by",
-    next to another weekday ("Mon and tues", "Sat-Sun"), or before a clock ("Sun 1:00pm")."""
+    """ "sat", "Wed", "tues" are words too: a weekday only with "this"/"next", after "on"/"by"/
+    "since", next to another day ("Mon and tues", "Sat-Sun", "tmrw or mon"), or before a clock
+    ("Sun 1:00pm")."""
     before = text[max(0, m.start() - 30):m.start()]
-    if not (_g(m, "rel") or preceding_word(text, m.start()) in ("on", "by")
+    if not (_g(m, "rel") or preceding_word(text, m.start()) in _SHORT_DAY_AFTER
             or m["wd"].lower() in _ONLY_WEEKDAYS or _g(m, "part")
             or _WEEKDAY_BEFORE.search(before) or _WEEKDAY_AFTER.match(text, m.end("wd"))
+            or _DAY_BEFORE.search(before)
             or _CLOCK_AFTER.match(text, m.end()) or _CLOCK_BEFORE.search(before)):
         return None
+    if m["wd"].lower().startswith("sun") and preceding_word(text, m.start()) not in (
+            "on", "by") and not _g(m, "rel") and re.match(r"\s+(?:set|rise|shine)", text[m.end():]):
+        return None  # "until sun set"
     if not _g(m, "rel") and _EVERY_LIST.search(before):
         return Spec("SET", value=f"XXXX-WXX-{lx.weekday_number(m['wd']) + 1}")
-    return _weekday_spec(m, text)
+    spec = _weekday_spec(m, text)
+    if spec is not None and spec.direction is None and _DAY_BEFORE.search(before):
+        spec.direction = 1  # "no work tmrw or mon": the coming one, as tomorrow is
+    return spec
 
 
 DEICTIC_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "tmr": 1, "tmrw": 1,
