@@ -236,8 +236,10 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
         return FUTURE, False  # "the elections to be held in April", not "was due to be held"
     if cue[0] == PAST and before and w not in _FINITE_PASTS and before[-1] != "that" and (
             before[-1] in _PASSIVE_AUX or before[-1] in _COPULAS or before[-1] in _DETERMINERS
-            or (before[-1].endswith("ly") and before[-2:-1] and before[-2] in _DETERMINERS)):
-        return None  # "will be held"; "the newly launched classes": a participle, not a tense
+            or (before[-1].endswith("ly") and before[-2:-1] and (
+                before[-2] in _DETERMINERS or before[-2] in _BE))):
+        return None  # "will be held"; "the newly launched classes", "will be fully closed": a
+        # participle, not a tense
     if w in _cues().schedule and words[i + 1:i + 2] and words[i + 1].lower() == "of":
         return None  # "the first IBSA heads of government summit in September": a noun
     if w in ("takes", "take") and words[i + 1:i + 2] and (
@@ -263,7 +265,7 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
         return FUTURE, False  # "hopes to have immunised the most vulnerable by the spring"
     if w in ("has", "have") and not _participle_follows(words, i):
         return PRESENT, False  # "we have three brands", not "we have met"
-    if w == "set" and not (before and before[-1] in _BE | _HAVE) and \
+    if w == "set" and not (before and before[-1] in _BE | _HAVE | _WILL_WORDS | _MODALS) and \
             (i + 1 >= len(words) or words[i + 1].lower() not in ("to", "for")):
         return PAST, False  # "when Albright set aside her plans", not "set to meet Friday"
     if w in _WEAK_FUTURE:
@@ -364,6 +366,7 @@ def _scan(words, indices, leftward: bool = False
     shares"), so it only counts when nothing else speaks."""
     guess = None
     infinitive = False
+    subordinate = False  # whether ``guess`` is the verb of a clause "after ...", "since ..."
     for i in indices:
         if _is_break(words[i]) or words[i].lower() in _CLAUSE_OPENERS:
             if leftward and guess and words[i].lower() in ("which", "who"):
@@ -381,9 +384,15 @@ def _scan(words, indices, leftward: bool = False
                 words[i + 1] not in _NOT_VERBS_AFTER_TO and words[i + 1] not in _DETERMINERS:
             infinitive = True
             continue
+        if leftward and guess is not None and words[i].lower() in _SUBORDINATORS:
+            subordinate = True
         cue = _cue(words, i, leftward)
         if cue is None:
             continue
+        if subordinate and cue[0] == PRESENT and guess[0] == PAST:
+            # "highways are currently closed after thick fog smothered north China from Sunday
+            # night": the date is in the clause after "after", whose verb is its own
+            return guess, guess, i
         if infinitive and cue[0] == PAST:
             # "has decided to admit Poland ... in early March", "agreed to testify Friday",
             # "ordered the defendant to appear Friday": the infinitive's time, after the
@@ -410,6 +419,7 @@ def _scan(words, indices, leftward: bool = False
     return None, guess, -1
 
 
+_SUBORDINATORS = {"after", "since", "when", "because"}
 # Words that open a clause of time or condition, whose tense follows the main clause's.
 _TEMPORAL_CLAUSE = {"soon", "once", "until", "till", "after", "before", "if", "unless"}
 # "decided to admit", "hoped to stand": what is intended comes after the intending, also with

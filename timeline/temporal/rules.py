@@ -1219,7 +1219,7 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
             _SPEED_UNIT.search(text, max(0, m.start() - 30), m.start()):
         return None  # "150 kilometres an hour": a speed
     if raw_n in ("a", "an", "per") and code in ("D", "W", "M", "Y", "H") and \
-            m.group().lower().startswith(raw_n) and re.search(
+            m.group().lower().startswith(raw_n) and len(m.group().split()) == 2 and re.search(
             r"(?:\d|million|billion|thousand|hundred|percent|%|(?<![\w'’])(?!" + _S_VERBS
             + r"\s)[a-z]+s)\s+$", text[max(0, m.start() - 20):m.start()]):
         # "$2 million a year", "500 cars a day": a rate

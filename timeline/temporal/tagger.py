@@ -1018,6 +1018,7 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             reported_years.add(w.year)
         opened = w
     _order_ranges(text, out, resolved)
+    _schedule_forward(text, starts, out, resolved, dct)
     _order_weekday_ranges(text, out, resolved)
     _order_clock_ranges(text, out, resolved)
     _quarters_ended(text, out, resolved)
@@ -1158,6 +1159,38 @@ def _order_ranges(text: str, out: list[Timex], resolved: list[tuple[_Candidate, 
             continue
         earlier = w.with_year(w.year - 1)
         out[i], resolved[i] = _placed(out[i], earlier), (c, earlier)
+
+
+# Between two dates of a schedule: "resumes on Monday 9 January and continues until 31 March,
+# with a final teaching block from 24 April to 16 June".
+_SCHEDULE_JOIN = re.compile(r"\b(?:until|till|to|through|from|then)\s+$")
+
+
+def _schedule_forward(text: str, starts: tuple[int, ...], out: list[Timex],
+                      resolved: list[tuple[_Candidate, When | None]], dct: dt.date | None) -> None:
+    """A schedule runs forward: in a sentence whose date lies ahead of publication in a later
+    year, a day or month with no year that comes next, until or from which something runs, is
+    not before it ("Teaching resumes on Monday 9 January and continues until 31 March", in May:
+    the next March)."""
+    if dct is None:
+        return
+    for i in range(1, len(out)):
+        (_, w), (c, v) = resolved[i - 1], resolved[i]
+        if w is None or v is None or w.year is None or v.year is None or w.bc or v.bc or \
+                w.year <= dct.year or out[i].value != v.value or c.spec.when is None or \
+                c.spec.when.year is not None or c.spec.unit is not None or \
+                v.gran not in ("day", "month") or \
+                not _SCHEDULE_JOIN.search(text, max(0, out[i].start - 12), out[i].start):
+            continue
+        first, this = w.bounds(), v.bounds()
+        if first is None or this is None or first[0] <= dct or this[1] >= first[0] or \
+                sentence_of(starts, text, out[i - 1].start) != sentence_of(starts, text,
+                                                                            out[i].start):
+            continue
+        later = v.with_year(v.year + 1)
+        if (b := later.bounds()) is not None and b[0] >= first[0] and \
+                (b[0] - first[1]).days < 366:
+            out[i], resolved[i] = _placed(out[i], later), (c, later)
 
 
 _NOUN_AFTER = re.compile(r"(?:\s+(?:[A-Za-z-]+|\d+(?:\.\d+)?)){1,3}")  # "7.2 earthquake"
