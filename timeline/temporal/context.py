@@ -137,7 +137,8 @@ _NOT_BASE_PAST_AFTER = _PASSIVE_AUX | _BE | {
 # Labour promised" (not "on Sunday, as enforcers will close the road", whose reason is the
 # date's).
 _COMMA_CLAUSE = re.compile(r",\s+(?:but|whereas|although|though)\b"
-                           r"|,\s+as\s+(?:\w+\s+){1,2}(?:has|have|had|did|does|do)\b", re.I)
+                           r"|,\s+as\s+(?:\w+\s+){1,2}(?:has|have|had|did|does|do)\b"
+                           r"|,\s+and\s+(?:\w+\s+){1,2}(?:said|say|says|told|added)\b", re.I)
 # A new clause has its own tense: "ruled Wednesday that he must be returned".
 _CLAUSE_OPENERS = {"that", "which", "who", "whom", "whose", "saying", "because", "whether",
                    "when", "while", "if", "where", "although", "though", "unless"}
@@ -510,9 +511,6 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
             # the participle's agent says nothing of when; the "will" before it does
             return FUTURE, True
         if cue:
-            if words is right and len(left) > 2 and cue == (PAST, True) and \
-                    words[at].lower() in _REPORTING:
-                return PAST, False  # "the Nov. 17 poll ..., Amunugama said": when it was said
             if words is right and _after_aside(text, end, min(stop, end + 15 * window), at):
                 # "fair in August, as she has done for most of her life", "by the summer
                 # recess, but Labour promised": the other clause's verb tells only if the
@@ -521,6 +519,9 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
                 before, _, _ = _scan(far, range(len(far) - 1, -1, -1), True)
                 if before is not None:
                     return before
+            if words is right and len(left) > 2 and cue == (PAST, True) and \
+                    words[at].lower() in _REPORTING:
+                return PAST, False  # "the Nov. 17 poll ..., Amunugama said": when it was said
             if words is right and guesses and guesses[0] is not None and \
                     guesses[0][0] != cue[0] and any(w.lower() in _AND for w in words[:at]):
                 # "The Fed raised rates on Wednesday and now expects two hikes": the verb

@@ -1206,11 +1206,12 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
     if raw_n in ("a", "an", "the") and m["unit"][0].isupper() and not m.group().isupper():
         return None  # "a Second Front" (but "SPENT A DAY" shouts)
     if code == "S" and raw_n in ("a", "an", "one") and (re.match(
-            r"\s+(?!later|ago|earlier|before|after|or|and|to)[a-z]", after) or (
+            r"\s+(?:(?!later|ago|earlier|before|after|or|and|to)[a-z]|[$£€¥]\s?\d)", after) or (
             re.match(r",\s+[\w$£€]", after) and preceding_word(text, m.start()) not in (
                 "for", "in", "within", "after", "about", "just", "only", "than", "took",
                 "lasted", "paused", "waited", "stopped", "hesitated"))):
-        return None  # "a second opinion", "A second, larger phase is due in 2023",
+        return None  # "a second opinion", "a second £20 million round", "A second, larger
+        # phase is due in 2023",
         # "said a second, weaker storm would arrive"; not "paused for a second, then spoke"
     if raw_n in ("a", "an", "per") and preceding_word(text, m.start()) in (
             "once", "twice", "thrice", "times"):
@@ -1471,7 +1472,8 @@ def b_set_date(m: re.Match, text: str) -> Spec | None:
         if not re.fullmatch(r"\d\d-\d\d", code):
             return None
         return Spec("SET", value=f"XXXX-{code}")
-    month, day = t["month"][_ws(m["mon"])], int(m["d"])
+    month = t["month"][_ws(_g(m, "mon") or m["mon2"])]
+    day = int(_g(m, "d") or m["d2"])
     if not valid_day(2000, month, day):
         return None
     return Spec("SET", value=f"XXXX-{month:02d}-{day:02d}")
@@ -2187,8 +2189,9 @@ RULES: list[Rule] = [
                  "every mon", "every nite", "each season", "every Saturday morning")),
     Rule("set_date",
          r"(?:every|each) (?:(?P<h>{holiday})|(?P<mon>{month_name}) (?P<d>[12]\d|3[01]|0?[1-9])"
-         r"(?:st|nd|rd|th)?)(?![\w-])",
-         b_set_date, ("every March 23", "each Christmas", "every Halloween")),
+         r"(?:st|nd|rd|th)?|(?P<d2>[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)? (?P<mon2>{month_name}))"
+         r"(?![\w-])",
+         b_set_date, ("every March 23", "each Christmas", "every Halloween", "every 6 November")),
     Rule("set_times",
          r"(?:once|twice|thrice|(?:{number}|{vague_quantity}) times) (?:(?:an?|per|each|every)"
          r" (?P<u>day|week|month|year|hour|minute|night|quarter|decade|century)"

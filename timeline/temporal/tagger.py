@@ -1163,7 +1163,8 @@ def _order_ranges(text: str, out: list[Timex], resolved: list[tuple[_Candidate, 
 
 # Between two dates of a schedule: "resumes on Monday 9 January and continues until 31 March,
 # with a final teaching block from 24 April to 16 June".
-_SCHEDULE_JOIN = re.compile(r"\b(?:until|till|to|through|from|then)\s+$")
+_SCHEDULE_JOIN = re.compile(r"\b(?:until|till|to|through|then|(?P<from>from))\s+$")
+_RANGE_TO = re.compile(r"\s*(?:to|until|till|through|[-–])\s")
 
 
 def _schedule_forward(text: str, starts: tuple[int, ...], out: list[Timex],
@@ -1180,8 +1181,10 @@ def _schedule_forward(text: str, starts: tuple[int, ...], out: list[Timex],
                 w.year <= dct.year or out[i].value != v.value or c.spec.when is None or \
                 c.spec.when.year is not None or c.spec.unit is not None or \
                 v.gran not in ("day", "month") or \
-                not _SCHEDULE_JOIN.search(text, max(0, out[i].start - 12), out[i].start):
+                not (join := _SCHEDULE_JOIN.search(text, max(0, out[i].start - 12), out[i].start)):
             continue
+        if join["from"] and not _RANGE_TO.match(text, out[i].end):
+            continue  # "from February and accepted Angola as a new member from January 1"
         first, this = w.bounds(), v.bounds()
         if first is None or this is None or first[0] <= dct or this[1] >= first[0] or \
                 sentence_of(starts, text, out[i - 1].start) != sentence_of(starts, text,
