@@ -211,6 +211,8 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
                 after[0] == "be" and after[1:] and after[1] in _COULD_PAST_BE):
             return None
         return FUTURE, False
+    if w in ("takes", "take") and words[i + 1:i + 2] == ["effect"]:
+        return FUTURE, False  # "sanctions on Iran's petroleum sector take effect on Nov. 4"
     cue = word_tense(words[i])
     before = [x.lower() for x in words[max(0, i - 3):i]]
     if cue is not None and cue[0] == PAST and _will_have(before, w):
@@ -252,9 +254,11 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
                 and words[i - 1][:1].isupper())):
         return None  # "scored two runs on Friday", "the opens", "told his French hosts
         # Tuesday" (not "his term expires"): a noun, not a present verb
-    if w in _FUTURE_NOUNS and before and before[-1] in _DETERMINERS and not (
+    if w in _FUTURE_NOUNS and before and (before[-1] in _DETERMINERS or
+                                          before[-1] in _POSSESSIVES) and not (
             i + 1 < len(words) and words[i + 1].lower() in ("to", "for")):
-        return None  # "In May the plan failed", not "we plan to meet", "their plans for May"
+        return None  # "In May the plan failed", "I changed my plan on Saturday night", not "we
+        # plan to meet", "their plans for May"
     if w in ("is", "are") and words[i + 1:i + 2] == ["to"] and i + 2 < len(words) and \
             words[i + 2].islower() and words[i + 2] not in ("be", "blame"):
         return FUTURE, True  # "the minister is to visit China in July"
@@ -270,8 +274,9 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
             (i + 1 >= len(words) or words[i + 1].lower() not in ("to", "for")):
         return PAST, False  # "when Albright set aside her plans", not "set to meet Friday"
     if w in _WEAK_FUTURE:
-        if any(x in _PAST_AUX for x in before):
-            return PAST, True
+        if any(x in _PAST_AUX for x in before) or (
+                w.endswith("ing") and before and before[-1] in _BEGAN):
+            return PAST, True  # "had been due to", "We started planning this in April"
         # "the trial is scheduled to begin in December": certain; "was planned for March" not
         return FUTURE, bool(before) and before[-1] in ("is", "are", "'s", "'re", "am")
     if cue == (PAST, False) and i + 1 < len(words) and _verb_follower(words[i + 1]) \
@@ -401,11 +406,12 @@ def _scan(words, indices, leftward: bool = False
             return (FUTURE, False), guess, i
         if cue == (PAST, False) and words[i].lower() not in _cues().past:
             if leftward and (i == len(words) - 1 or (
-                    i == len(words) - 2 and words[-1].lower() == "on")) and \
+                    i == len(words) - 2 and words[-1].lower() in ("on", "in", "during"))) and \
                     not _TEMPORAL_CLAUSE & {w.lower() for w in words[max(0, i - 4):i]} and \
                     not (len(words) == 1 and words[0][:1].isupper()):  # "Blessed Easter to all!"
                 # right before the date, it is the date's verb, whatever the main clause's:
-                # "The man charged Monday with arson will appear in court Friday"; not in a
+                # "The man charged Monday with arson will appear in court Friday", "areas that
+                # flooded in August"; not in a
                 # clause of time, whose tense follows the main one ("likely to buy its stock
                 # as soon as trading opened Monday")
                 return (PAST, True), guess, i
@@ -421,6 +427,7 @@ def _scan(words, indices, leftward: bool = False
 
 
 _SUBORDINATORS = {"after", "since", "when", "because"}
+_BEGAN = {"started", "began", "begun", "stopped", "finished", "quit", "kept"}
 # Words that open a clause of time or condition, whose tense follows the main clause's.
 _TEMPORAL_CLAUSE = {"soon", "once", "until", "till", "after", "before", "if", "unless"}
 # "decided to admit", "hoped to stand": what is intended comes after the intending, also with

@@ -270,7 +270,8 @@ MONTH_CONTEXT = {"in", "since", "by", "until", "till", "til", "from", "through",
                  "before", "after", "last", "next", "this", "early", "late", "mid", "to",
                  "between", "and", "or", "mid-", "end", "beginning", "throughout", "for",
                  "around", "following", "previous", "past", "coming", "each", "every",
-                 "that", "late-", "early-", "-", "least"}  # "until at least May"
+                 "that", "late-", "early-", "-", "least", "into"}  # "until at least May",
+# "Investors came into May expecting a deal"
 
 
 # "the March accession", "the May elections": the month before a noun; not "the March of
@@ -285,6 +286,8 @@ def b_month(m: re.Match, text: str) -> Spec | None:
     rel = _ws(_g(m, "rel"))
     before = preceding_word(text, m.start())
     after = following_text(text, m.end(), 12)
+    if _g(m, "premod") and re.match(r"\s+\d{1,2}(?!\d)", after):
+        return None  # "its record close of April 30": the rule "month_day" reads the day
     # The modal and the verb: only with a preposition or modifier in front.
     if name.lower() in ("may", "march") and not rel and not _g(m, "premod") and (
             before not in MONTH_CONTEXT or re.match(r"\s+(?:be|have|not|also|well)\b", after)
@@ -439,6 +442,8 @@ def b_year(m: re.Match, text: str) -> Spec | None:
                 r"|Lane|Drive|Way|Place|Broadway)\b", text[m.end():m.end() + 40]):
             return None
         y0 = m.start("y")
+        if re.match(r" \d{3}\b", text[m.end():m.end() + 5]):
+            return None  # "call Crime Stoppers on 1800 333 000": a telephone number
         if re.match(r"[.,]\d", text[m.end():m.end() + 2]) or text[y0 - 1:y0] in (
                 ".", ",", "$", "/", ":", "£", "€", "¥", "₹"):
             return None
@@ -893,10 +898,11 @@ _SHARED_PARTS = re.compile(r",? (?:and|or|&) (?:mon|tues|wednes|thurs|fri|satur|
 
 
 # After a weekday these make a name: "the Good Friday Agreement", "Monday Night Football",
-# "green beer at Friday's bar".
+# "green beer at Friday's bar", "the Friday Market".
 _WEEKDAY_NAME = re.compile(r"\s+(?:Agreement|Accord|Mosque|Prayers?|Times|Night Live"
                            r"|Night Football|Morning Post)\b|\.(?:com|org|net|io|ai)\b"
-                           r"|['’]s\s+(?:bar|pub|restaurant|cafe|café|grill|diner|tavern|bistro)\b")
+                           r"|['’]s\s+(?:bar|pub|restaurant|cafe|café|grill|diner|tavern|bistro)\b"
+                           r"|\s+Market\b")
 # Before a weekday these make it a day even when a capitalised word follows it: the words after
 # open the clause ("On Friday Iraq began"), they are not a name ("Wednesday Addams").
 _LEADS_TO_DAY = {"on", "by", "until", "till", "til", "since"}
@@ -1199,6 +1205,12 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
     after = text[m.end():m.end() + 20]
     if code in ("S", "Q") and re.match(r"\s+of\b", after):
         return None  # "a quarter of the voters", "three quarters of the members"
+    if code == "CE" and raw_n in ("a", "an") and preceding_word(text, m.start()) not in (
+            "for", "over", "than", "nearly", "almost", "about", "within", "in", "half") and (
+            re.match(r"\s+(?:from|for|by)\s+(?:[a-z-]+\s+)?[A-Z]", following_text(
+                text, m.end(), 40)) or preceding_word(text, m.start()) in (
+                "scored", "scores", "score", "made", "hit", "hits", "maiden", "another")):
+        return None  # "a century from wicketkeeper Sam Whitlock": a hundred runs
     if code == "Q" and raw_n in ("a", "an", "one") and preceding_word(text, m.start()) == "by":
         return None  # "its buying power has fallen by roughly a quarter": a share
     if code == "Q" and _NOT_A_QUARTER.match(after):
@@ -2193,10 +2205,13 @@ RULES: list[Rule] = [
          r"(?![\w-])",
          b_set_date, ("every March 23", "each Christmas", "every Halloween", "every 6 November")),
     Rule("set_times",
-         r"(?:once|twice|thrice|(?:{number}|{vague_quantity}) times) (?:(?:an?|per|each|every)"
+         r"(?:once|twice|thrice|(?:{number}|{vague_quantity}) times"
+         r"|(?:{number}) (?:days|nights)(?= (?:an?|per|each) (?:week|month|year)\b))"
+         r" (?:(?:an?|per|each|every)"
          r" (?P<u>day|week|month|year|hour|minute|night|quarter|decade|century)"
          r"|(?P<adv>daily|weekly|monthly|yearly|annually|hourly|nightly))(?![\w-])",
-         b_set, ("twice a year", "three times a week", "twice daily", "several times a day")),
+         b_set, ("twice a year", "three times a week", "twice daily", "several times a day",
+                 "three days a week")),
     Rule("set_every_n",
          r"(?:every|each) (?P<n>{number}|{vague_quantity}) (?P<unit>{unit})",
          lambda m, t: Spec("SET", value=_duration_value(_quantity(m), lx.unit_code(m["unit"]))),
@@ -2250,7 +2265,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
         "century": frozenset({"century", "centuries", "midcentury"}),
         "quarter": frozenset({"quarter", "quarters", "qtr"}),
         "weekend": frozenset({"weekend", "weekends", "wkend", "wkends", "wknd", "wknds"}),
-        "times": frozenset({"once", "twice", "thrice", "times"}),
+        "times": frozenset({"once", "twice", "thrice", "times", "days", "nights"}),
         "every": frozenset({"every", "each", "per"}),
         "before": frozenset({"before", "after"}),
         "end": frozenset({"end"}),

@@ -88,8 +88,8 @@ _FIGURES = r"report|reports|data|figures|numbers|statistics|index|readings?"
 _REPORT_FOR = re.compile(rf"\b(?:{_FIGURES}|output|sales)\s+for\s+$", re.I)
 _MEETING_AFTER = re.compile(r"\s+(?:policy\s+)?(?:meeting|meetings|session|summit|review"
                             r"|decision)\b", re.I)
-# A month's figures: "the August jobs report", "September inflation data".
-_DATA_AFTER = re.compile(rf"(?:\s+[\w-]+){{0,2}}?\s+(?:{_FIGURES}|payrolls|survey)\b", re.I)
+# A month's figures: "the August jobs report", "September inflation data", "the May sales pace".
+_DATA_AFTER = re.compile(rf"(?:\s+[\w-]+){{0,2}}?\s+(?:{_FIGURES}|payrolls|survey|pace)\b", re.I)
 _MINUTES_OF = re.compile(r"\bminutes of (?:its|the|their) $", re.I)  # "minutes of its June meeting"
 # A period's results are reported once it is over or under way.
 _RESULTS_AFTER = re.compile(r"(?:\s+(?:earnings|financial|operating|sales|profit))?\s+"
