@@ -212,7 +212,7 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
             return None
         return FUTURE, False
     if w in ("takes", "take") and words[i + 1:i + 2] == ["effect"]:
-        return FUTURE, False  # "sanctions on Iran's petroleum sector take effect on Nov. 4"
+        return FUTURE, True  # "sanctions on Iran's petroleum sector take effect on Nov. 4"
     cue = word_tense(words[i])
     before = [x.lower() for x in words[max(0, i - 3):i]]
     if cue is not None and cue[0] == PAST and _will_have(before, w):
