@@ -2144,8 +2144,10 @@ RULES: list[Rule] = [
          r"(?:(?<=\bfor\x20)|(?<=\bin\x20)|(?<=\bwithin\x20)|(?<=\bover\x20)|(?<=\bfor\x20the\x20past\x20)"
          r"|(?<=\bfor\x20the\x20last\x20)|(?<=\btook\x20)|(?<=\btake\x20)|(?<=\blast\x20)"
          r"|(?<=\bafter\x20)|(?<=\bfollows\x20)|(?<=\bfollowed\x20)|(?<=\bwaiting\x20)"
-         r"|(?<=\bwaited\x20)|(?<=\bspent\x20)|(?<=\bspend\x20)|(?<=\bspending\x20))"
+         r"|(?<=\bwaited\x20)|(?<=\bspent\x20)|(?<=\bspend\x20)|(?<=\bspending\x20)"
+         r"|(?=\w+ (?:in the making|in advance|beforehand)\b))"
          r"(?P<unit>years|months|weeks|days|hours|minutes|decades|centuries)",
+         # (and before "in the making": tests/corpus/positive.tsv, as an example must end the match)
          b_bare_units, ("for years", "within decades", "after months"), priority=-4),
     Rule("vague",
          r"(?P<w>right now|just now|these days|the present day|the present|present day|at present"
