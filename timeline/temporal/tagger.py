@@ -602,10 +602,13 @@ def _is_narrative(text: str, cands: list[_Candidate], dct: dt.date | None) -> bo
     # Weekdays just after a dated day are that story's: "On Sunday, 7 December 1941, Japanese
     # aircraft attacked Pearl Harbor. On Monday Roosevelt addressed Congress".
     news_cues, told_day = 0, False
+    coda = 0  # the cues in the last quarter of the text: a history's closing present
     for c in cands:
         if c.spec.weekday is not None and c.spec.direction is None and told_day:
             continue  # told in order after the day
-        news_cues += c.spec.news_cue and not _generic_today(text, c)
+        cue = c.spec.news_cue and not _generic_today(text, c)
+        news_cues += cue
+        coda += cue and c.start > 0.75 * len(text)
         told_day = _dated_day(c, dct) or (told_day and c.spec.weekday is not None
                                           and c.spec.direction is None)
     if len(years) < 3:  # a short passage: narrative if all its years are far and nothing deictic
@@ -616,6 +619,10 @@ def _is_narrative(text: str, cands: list[_Candidate], dct: dt.date | None) -> bo
         return far == len(years) and news_cues == 0 and not zoned and told
     if len(years) >= 20 and news_cues < len(years) / 10:
         return True  # a long chronicle, even of recent years, that rarely speaks from its date
+    if far / len(years) > 0.8 and news_cues == coda and len(years) >= 10:
+        # a history of many far years that speaks from its date only at its close ("Today
+        # Estmark buys launches abroad ... It recorded 392 million journeys last year")
+        return True
     return (far / len(years) > 0.6 and abs(statistics.median(years) - dct.year) > 3
             and news_cues < max(1, len(years) / 10))
 
@@ -864,6 +871,13 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             is not None
         if not from_now and narrative and few_years and dct is not None:
             from_now = _speaks_of_now(text, sentence, c, spec, clause_tense, ref_previous, dct)
+        if not from_now and narrative and dct is not None and spec.news_cue and \
+                spec.anchor == DEICTIC and spec.when is None and spec.unit in _COUNTED_UNITS \
+                and spec.unit != "day" and c.start > 0.75 * len(text) \
+                and _PRESENT_DAY.search(text, _sentence_before(starts, sentence), sentence[1]):
+            # a history's close, which speaks of today: "Marenna now has a population of about
+            # 380,000. Last year the government turned the old palace into a museum"
+            from_now = True
         if from_now:
             # "The rules, written in the 1990s, will be overhauled over the next decade", "...
             # her last Giselle in 1989. Next spring she will stage her first opera": a plan is
@@ -1404,6 +1418,15 @@ def _far_aside(text: str, sentence: tuple[int, int], c: _Candidate, w: When | No
     # politics in 1832."), one the clause goes on after is an aside ("declassified in 2005
     # revealed that ...")
     return not _ENDS_CLAUSE.match(text, c.end)
+
+
+_PRESENT_DAY = re.compile(r"\b(?:now|[Tt]oday|currently|nowadays)\b")
+
+
+def _sentence_before(starts: tuple[int, ...], sentence: tuple[int, int]) -> int:
+    """Where the sentence before ``sentence`` begins (``sentence``'s own start for the first)."""
+    i = bisect.bisect_right(starts, sentence[0]) - 1
+    return starts[i - 1] if i > 0 else sentence[0]
 
 
 def _speaks_of_now(text: str, sentence: tuple[int, int], c: _Candidate, spec: Spec,
