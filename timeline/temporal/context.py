@@ -211,6 +211,11 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
                 after[0] == "be" and after[1:] and after[1] in _COULD_PAST_BE):
             return None
         return FUTURE, False
+    if w == "would" and any(x.lower() in _BACKSHIFTED for x in words[max(0, i - 8):i]):
+        # "had initially said they would rest their case in March", "said the deployment was
+        # a routine exercise that would end by mid-February": a plan told of after it was
+        # made, which may have passed; the tense only tips a close call
+        return FUTURE, False
     if w in ("takes", "take") and words[i + 1:i + 2] == ["effect"]:
         return FUTURE, True  # "sanctions on Iran's petroleum sector take effect on Nov. 4"
     cue = word_tense(words[i])
@@ -427,6 +432,7 @@ def _scan(words, indices, leftward: bool = False
 
 
 _SUBORDINATORS = {"after", "since", "when", "because"}
+_BACKSHIFTED = {"had", "initially", "originally", "previously", "was", "were"}
 _BEGAN = {"started", "began", "begun", "stopped", "finished", "quit", "kept"}
 # Words that open a clause of time or condition, whose tense follows the main clause's.
 _TEMPORAL_CLAUSE = {"soon", "once", "until", "till", "after", "before", "if", "unless"}

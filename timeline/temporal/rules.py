@@ -726,7 +726,7 @@ _SEASON_NOUN = (r"[ \t]+(?:semesters?|terms?|sessions?|breaks?|holidays?|vacatio
                 r"|tourists|tourism|lull|slump|slowdown|rains|monsoon|floods|drought|planting"
                 r"|elections?|primary|primaries|budget|quarter|show|play|musical|training)\b")
 _SEASON_NOUN_AFTER = re.compile(_SEASON_NOUN, re.I)
-_FALL_OF = re.compile(r"\s+of\s+(?!\d)")
+_FALL_OF = re.compile(r"\s+(?:of\s+(?!\d)|in\s+(?:the\s+)?[a-z]+\b)")
 _SEASON_VERB = re.compile(r"\s+(?:in|at|on|over|near)\b")
 
 
@@ -736,7 +736,7 @@ def b_season(m: re.Match, text: str) -> Spec | None:
     word = m["s"].lower()
     before = preceding_word(text, m.start())
     if det == "the" and word == "fall" and _FALL_OF.match(text, m.end()):
-        return None  # "the fall of the old regime"
+        return None  # "the fall of the old regime", "the fall in orders"
     if m["s"][0].isupper() and (
             not det and _capitalised_name(text, m.start(), m.end())
             or det == "the" and _capitalised_name(text, m.start("s"), m.end("s"), after_only=True)
@@ -1275,8 +1275,10 @@ _FUTURE_OWNERS = {"in", "for", "my", "your", "our", "his", "her", "their", "brig
 def b_vague(m: re.Match, text: str) -> Spec | None:
     word = _ws(m["w"])
     after = following_text(text, m.end(), 20)
-    if word == "recently" and preceding_word(text, m.start()) == "most":
-        return None  # "broke down twice, most recently earlier this month": the last time
+    if word == "recently" and (preceding_word(text, m.start()) == "most" or (
+            preceding_word(text, m.start()) == "as" and after.startswith(" as "))):
+        return None  # "broke down twice, most recently earlier this month": the last time;
+        # "as recently as Jan. 10" says how lately, the date says when
     if word == "current" and re.match(r"\s+(?:account|affairs|events|flows?|of|and|ly)\b",
                                       after):
         return None
