@@ -135,7 +135,7 @@ _NOT_BASE_PAST_AFTER = _PASSIVE_AUX | _BE | {
 # A comma and a word that opens a clause of contrast or comparison end the words to the right
 # of a date: "in August, as she has done for most of her life", "by the summer recess, but
 # Labour promised" (not "on Sunday, as enforcers will close the road", whose reason is the
-# date's).
+# date's), as ", and" with a saying does ("the measure Thursday, and committee aides said").
 _COMMA_CLAUSE = re.compile(r",\s+(?:but|whereas|although|though)\b"
                            r"|,\s+as\s+(?:\w+\s+){1,2}(?:has|have|had|did|does|do)\b"
                            r"|,\s+and\s+(?:\w+\s+){1,2}(?:said|say|says|told|added)\b", re.I)
@@ -416,9 +416,8 @@ def _scan(words, indices, leftward: bool = False
                     not (len(words) == 1 and words[0][:1].isupper()):  # "Blessed Easter to all!"
                 # right before the date, it is the date's verb, whatever the main clause's:
                 # "The man charged Monday with arson will appear in court Friday", "areas that
-                # flooded in August"; not in a
-                # clause of time, whose tense follows the main one ("likely to buy its stock
-                # as soon as trading opened Monday")
+                # flooded in August"; not in a clause of time, whose tense follows the main
+                # one ("likely to buy its stock as soon as trading opened Monday")
                 return (PAST, True), guess, i
             guess = guess or cue
             continue
@@ -431,8 +430,11 @@ def _scan(words, indices, leftward: bool = False
     return None, guess, -1
 
 
+# A clause after these has its own verb, which a present further left does not override.
 _SUBORDINATORS = {"after", "since", "when", "because"}
+# Before "would", these make it a plan told of after it was made ("had initially said ...").
 _BACKSHIFTED = {"had", "initially", "originally", "previously", "was", "were"}
+# Before "planning", "preparing" ..., these make the -ing form a past's ("started planning").
 _BEGAN = {"started", "began", "begun", "stopped", "finished", "quit", "kept"}
 # Words that open a clause of time or condition, whose tense follows the main clause's.
 _TEMPORAL_CLAUSE = {"soon", "once", "until", "till", "after", "before", "if", "unless"}
