@@ -1234,8 +1234,8 @@ def b_duration(m: re.Match, text: str) -> Spec | None:
     if raw_n in ("a", "an", "per") and code in ("D", "W", "M", "Y", "H") and \
             m.group().lower().startswith(raw_n) and len(m.group().split()) == 2 and re.search(
             r"(?:\d|million|billion|thousand|hundred|percent|%|(?<![\w'’])(?!" + _S_VERBS
-            + r"\s)[a-z]+s)\s+$", text[max(0, m.start() - 20):m.start()]):
-        # "$2 million a year", "500 cars a day": a rate
+            + r"\s)[a-z]+s|\d\s[a-z]{3,})\s+$", text[max(0, m.start() - 20):m.start()]):
+        # "$2 million a year", "500 cars a day", "400,000 riksdaler a year": a rate
         return Spec("SET", value=_duration_value(1, code))
     if m.group().lower() == "one day" and preceding_word(text, m.start()) in _FUTURE_MODALS:
         return Spec("DATE", value="FUTURE_REF")  # "Islam will one day be ...": some day

@@ -1000,9 +1000,12 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             background = w.day is None and (clause_tense == FUTURE or preceding_word(
                 text, c.start) in ("since", "the"))
         if w is not None and w.gran == "year" and w.year is not None and not w.bc and \
-                res.type == "DATE" and text.startswith(",", c.end) and \
-                text[sentence[0]:c.start].strip(" \t\n\"'“(").lower() in ("", "in", "during"):
-            topic_year = (sentence, w.year)  # "In 2004, ...", "Last year, ..."
+                res.type == "DATE" and (lead := text[sentence[0]:c.start].strip(
+                    " \t\n\"'“(").lower()) in ("", "in", "during") and (
+                text.startswith(",", c.end) or (lead == "in" and text.startswith(" ", c.end)
+                                                and text[c.end + 1:c.end + 2].isalpha())):
+            # "In 2004, ...", "Last year, ...", "In 1961 she moved to Connecticut, and in May"
+            topic_year = (sentence, w.year)
         if w is not None and w.day is not None and w.year is not None and \
                 c.spec.unit != "night_by_tense":  # "overnight ... at 0630 GMT" is today's
             day_in_sentence = (sentence, w)
