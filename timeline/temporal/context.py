@@ -218,6 +218,11 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
         return FUTURE, False
     if w in ("takes", "take") and words[i + 1:i + 2] == ["effect"]:
         return FUTURE, True  # "sanctions on Iran's petroleum sector take effect on Nov. 4"
+    if w == "closed" and i == 0 and leftward:
+        return None  # "Closed Good Friday and Easter Monday": a notice, no tense
+    if w == "left" and i >= 2 and (words[i - 2].lower() in _QUANTIFIERS
+                                   or words[i - 2][0].isdigit()):
+        return None  # "Still a few tables left for Mother's Day brunch": what remains
     cue = word_tense(words[i])
     before = [x.lower() for x in words[max(0, i - 3):i]]
     if cue is not None and cue[0] == PAST and _will_have(before, w):
@@ -244,6 +249,7 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
         return FUTURE, False  # "the elections to be held in April", not "was due to be held"
     if cue[0] == PAST and before and w not in _FINITE_PASTS and before[-1] != "that" and (
             before[-1] in _PASSIVE_AUX or before[-1] in _COPULAS or before[-1] in _DETERMINERS
+            or before[-1].endswith(("'re", "'m"))  # "We're closed on Thanksgiving Day"
             or (before[-1].endswith("ly") and before[-2:-1] and (
                 before[-2] in _DETERMINERS or before[-2] in _BE))):
         return None  # "will be held"; "the newly launched classes", "will be fully closed": a
