@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar as _cal
 import datetime as dt
+import functools
 from dataclasses import dataclass
 
 # Granularities, finest first.
@@ -212,3 +213,46 @@ def easter(year: int) -> dt.date:
     m = (a + 11 * h + 22 * lc) // 451
     month, day = divmod(h + lc - 7 * m + 114, 31)
     return dt.date(year, month, day + 1)
+
+
+
+_CALENDARS = {"chinese": "_ChineseLunisolar", "islamic": "_IslamicLunar",
+              "hebrew": "_HebrewLunisolar", "hindu": "_HinduLunisolar",
+              "buddhist": "_BuddhistLunisolar"}
+
+
+@functools.cache
+def _calendar(name: str):
+    import holidays.calendars  # loaded only when a text names a feast a lunar calendar moves
+
+    return getattr(holidays.calendars, _CALENDARS[name])()
+
+
+@functools.lru_cache(maxsize=1024)
+def moving_feasts(code: str, year: int) -> tuple[dt.date, ...]:
+    """The days in ``year`` of a feast that a lunar or lunisolar calendar moves, ``code``
+    naming the calendar and its feast ("chinese:lunar_new_year", "islamic:eid_al_adha",
+    "hebrew:yom_kippur"), as the calendars of the ``holidays`` package compute them; none
+    outside the years they cover. The Islamic year is shorter than the Gregorian, so a year may
+    hold two ("islamic:eid_al_adha" in 2006: January 10 and December 31)."""
+    calendar, feast = code.split(":")
+    if "|" in feast:  # "hindu:naraka_chaturdashi|diwali": the second where the first has no table
+        return next(filter(None, (moving_feasts(f"{calendar}:{one}", year)
+                                  for one in feast.split("|"))), ())
+    cal = _calendar(calendar)
+    got = getattr(cal, f"{feast}_dates", None) or getattr(cal, f"{feast}_date", None)
+    if got is None:  # a feast this version of the package has no table of
+        return ()
+    try:
+        found = got(year)
+    except (KeyError, ValueError, IndexError):
+        return ()
+    if isinstance(found, tuple) or not isinstance(found, (set, frozenset, list)) and \
+            not hasattr(found, "__next__"):
+        found = [found]
+    days = set()
+    for one in found:
+        day = one[0] if isinstance(one, tuple) else one
+        if isinstance(day, dt.date) and day.year == year:
+            days.add(day)
+    return tuple(sorted(days))

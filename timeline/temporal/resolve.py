@@ -9,10 +9,19 @@ calendar dates too ("On September 17" after "September 1, 1939").
 from __future__ import annotations
 
 import datetime as dt
+import re
 from calendar import isleap
 from dataclasses import dataclass, replace
 
-from timeline.temporal.calendar import When, add_months, easter, nth_weekday, shift, valid_day
+from timeline.temporal.calendar import (
+    When,
+    add_months,
+    easter,
+    moving_feasts,
+    nth_weekday,
+    shift,
+    valid_day,
+)
 from timeline.temporal.context import FUTURE, PAST, PRESENT
 from timeline.temporal.spec import ANAPHORIC, Spec
 
@@ -330,7 +339,19 @@ def _weekday(spec: Spec, ref: Reference) -> When:
     return When.of_date(day + dt.timedelta(days=delta))
 
 
+def _holiday_dates(code: str, year: int) -> tuple[dt.date, ...]:
+    """A holiday's days in ``year``: one, or none (February 29), or, for a feast of the Islamic
+    calendar, two."""
+    if code.startswith("cal:"):
+        code, sign, days = code[4:].partition("-")  # "cal:chinese:lunar_new_year-1": its eve
+        return tuple(d - dt.timedelta(days=int(days or 0)) for d in moving_feasts(code, year))
+    d = _holiday_date(code, year)
+    return (d,) if d is not None else ()
+
+
 def _holiday_date(code: str, year: int) -> dt.date | None:
+    if code.startswith("cal:"):
+        return next(iter(_holiday_dates(code, year)), None)
     if code.startswith("easter"):
         return easter(year) + dt.timedelta(days=int(code[6:]))
     if "/" in code:
@@ -348,7 +369,7 @@ def _holiday(spec: Spec, ref: Reference) -> When:
         return When.of_date(d) if d else When("day", spec.when.year)
     day = _anchor_day(spec, ref)
     if day is None:
-        if "/" in spec.holiday or spec.holiday.startswith("easter"):
+        if not re.fullmatch(r"\d\d-\d\d", spec.holiday):  # one that moves: no month-day known
             return When("day")
         month, dd = (int(x) for x in spec.holiday.split("-"))
         return When("day", None, month, dd)
@@ -360,16 +381,18 @@ def _holiday(spec: Spec, ref: Reference) -> When:
         year = _choose_year(When("day", None, near.month, near.day), spec, ref).year
         if year is not None and (d := _holiday_date(spec.holiday, year)) is not None:
             return When.of_date(d)
-    d = _holiday_date(spec.holiday, day.year)
-    if spec.direction == -1 and d >= day:
-        d = _holiday_date(spec.holiday, day.year - 1)
-    elif spec.direction == 1 and d <= day:
-        d = _holiday_date(spec.holiday, day.year + 1)
+    days = [d for y in (day.year - 1, day.year, day.year + 1)
+            for d in _holiday_dates(spec.holiday, y)]
+    if spec.direction == -1:
+        days = [d for d in days if d < day][-1:]
+    elif spec.direction == 1:
+        days = [d for d in days if d > day][:1]
     elif spec.direction is None:
-        d = min((_holiday_date(spec.holiday, y) for y in (day.year - 1, day.year, day.year + 1)),
-                key=lambda c: _distance(When.of_date(c, spec.gran if spec.gran in (
-                    "week", "weekend") else "day"), day, ref))
-    return When.of_date(d)
+        days = [min(days, key=lambda c: _distance(When.of_date(c, spec.gran if spec.gran in (
+            "week", "weekend") else "day"), day, ref))] if days else []
+    else:
+        days = [d for d in days if d.year == day.year][:1]
+    return When.of_date(days[0]) if days else When("day")  # none: a lunar feast out of range
 
 
 # A month this many months before the story's, in a narrative, is in the story's next year.

@@ -803,8 +803,13 @@ def b_holiday(m: re.Match, text: str) -> Spec | None:
             "happy", "at", "over", "for", "since", "until", "till", "after", "before", "around")
             or m["h"][0] == "n" and preceding_word(text, m.start()) != "happy"):
         return None  # "Happy New Year", "over New Year"; not "Chinese New Year", "a new year"
+    if name == "cny" and re.search(r"\d", text[max(0, m.start() - 3):m.end() + 3]) or \
+            name in ("spring festival", "holi") and not m["h"][0].isupper():
+        return None  # "CNY 6.5 billion", the currency; a town's spring festival
     code = lx.tables()["holiday"][name]
-    year = year_of(m["y"]) if _g(m, "y") else None
+    year = year_of(_g(m, "y") or m["y2"]) if _g(m, "y") or _g(m, "y2") else None
+    if year is None and (y := re.match(r"\s+in\s+(1\d{3}|20\d{2})\b(?![-\u2013/]\d)", after)):
+        year = int(y[1])  # "commemorate the lunar new year in 2002": that year's, "in 2002" apart
     rel = _ws(_g(m, "rel"))
     spec = Spec("DATE", holiday=code, when=When("day", year))
     if rel in ("last", "this past"):
@@ -1975,10 +1980,12 @@ RULES: list[Rule] = [
                     "early spring", "the winter of nineteen ninety-four", "autumn of 481 BC",
                     "the summer of last year", "the winter of 1941-42")),
     Rule("holiday",
-         r"(?:(?P<rel>this past|this coming|this|last|next|the(?= (?:{holiday}) [Ww]eek)) )?"
-         r"(?P<h>{holiday})(?:,? (?P<y>{year4}))?"
+         r"(?:(?P<rel>this past|this coming|this|last|next|the(?= (?:{holiday}) [Ww]eek)"
+         r"|the(?= (?:lunar|chinese) new year|(?-i:Spring Festival)|mid-autumn|dragon boat)) )?"
+         r"(?P<h>{holiday})(?:,? (?P<y>{year4})| of (?P<y2>{year4}))?"
          r"(?: " + _PART + r"| (?P<wk>[Ww]eek(?P<we>end)?)\b)?",
          b_holiday, ("Christmas", "Christmas Day 2012", "Thanksgiving", "New Year's Eve",
+                     "the Lunar New Year of 1998", "Deepavali", "Yom Kippur 1973",
                      "last Christmas", "Xmas evening", "Thanksgiving weekend")),
     # "in the new year", "since the New Year": the year a New Year's Day begins, the nearest
     # one the tense allows
