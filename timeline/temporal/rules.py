@@ -997,7 +997,7 @@ def b_weekday_short(m: re.Match, text: str) -> Spec | None:
 DEICTIC_DAYS = {"today": 0, "yesterday": -1, "tomorrow": 1, "tonight": 0, "tmr": 1, "tmrw": 1,
                 "tmw": 1, "2moro": 1, "2morrow": 1, "tomorow": 1, "tomolo": 1, "tomo": 1, "trmw": 1,
                 "tonite": 0, "2nite": 0,
-                "yday": -1, "2day": 0, "tdy": 0, "ytd": -1,
+                "yday": -1, "2day": 0, "tdy": 0, "ytd": -1, "ystd": -1, "ystrdy": -1,
                 "the day before yesterday": -2, "the day after tomorrow": 2}
 
 
@@ -2044,7 +2044,7 @@ RULES: list[Rule] = [
     Rule("deictic_day",
          r"(?:(?P<premod>early|late) )?(?P<w>the day before yesterday|the day after tomorrow|today|yesterday|tomorrow"
          r"|tonight|tonite|2nite|tmrw|tmr|tmw|2moro|2morrow|tomorow|tomolo|tomo|trmw|yday|2day|tdy"
-         r"|ytd)"
+         r"|ytd|ystd|ystrdy)"
          r"(?:(?:['’]s)? " + _PART + r")?",
          b_deictic_day, ("today", "yesterday afternoon", "tomorrow", "tonight", "tomo morning",
                          "trmw")),
@@ -2297,7 +2297,7 @@ def _core_classes() -> dict[str, frozenset[str]]:
                             "generation", "generations", "lifetime"}),
         "deictic": frozenset({"today", "yesterday", "tomorrow", "tonight", "tonite", "nite",
                               "tmrw", "tmr", "tmw", "moro", "morrow", "tomorow", "tomolo",
-                              "tomo", "trmw", "yday", "tdy", "ytd",
+                              "tomo", "trmw", "yday", "tdy", "ytd", "ystd", "ystrdy",
                               "day"}),  # "2day" -> "2" + "day"
         "half": frozenset({"half"}),
         "rest": frozenset({"rest"}),  # "the rest of the week"
