@@ -41,7 +41,7 @@ def load(path: Path) -> list[dict]:
     data = json.loads(path.read_text(encoding="utf-8"))
     problems = []
     for art in data["articles"]:
-        for phrase, occ, typ, value in art["expected"]:
+        for phrase, occ, typ, _value in art["expected"]:
             starts = _spans(art["text"], phrase)
             if len(starts) < occ:
                 problems.append(f"{path.name} {art['id']}: {phrase!r} occurrence {occ} "
