@@ -390,6 +390,11 @@ def _scan(words, indices, leftward: bool = False
                 # "The court, which ruled against the government on Friday, will hear": the
                 # relative clause's own verb, not the main clause's
                 return guess, guess, i
+            if leftward and guess and words[i].lower() == "that" and i + 1 < len(words) and \
+                    (word_tense(words[i + 1]) or ("",))[0] == PAST:
+                # "the heat wave that buckled rail lines and emptied public pools over the
+                # weekend is losing its grip": the relative clause's own past
+                return guess, guess, i
             break
         if leftward and words[i].lower() == "to" and 0 < i < len(words) - 1 and (
                 words[i - 1].lower() in _INTENDING
@@ -542,11 +547,23 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
                     return before
             if words is right and len(left) > 2 and cue == (PAST, True) and \
                     words[at].lower() in _REPORTING:
+                far = _far_verb(text, s0, start, left, reach, window)
+                if far is not None and far[0] == FUTURE:
+                    return far  # "... and could push a storm surge onto the coast by
+                    # Wednesday, forecasters said": what was said is ahead
                 return PAST, False  # "the Nov. 17 poll ..., Amunugama said": when it was said
             if words is right and guesses and guesses[0] is not None and \
                     guesses[0][0] != cue[0] and any(w.lower() in _AND for w in words[:at]):
                 # "The Fed raised rates on Wednesday and now expects two hikes": the verb
                 # before is the date's, the one after "and" another clause's
+                return guesses[0]
+            if words is right and at == 0 and cue == (PRESENT, False) and guesses and \
+                    guesses[0] == (PAST, False) and words[0].lower() in ("is", "are") and any(
+                        w.lower() in ("that", "which", "who") and
+                        (word_tense(n) or ("",))[0] == PAST for w, n in zip(wider, wider[1:])):
+                # "the heat wave that buckled rail lines and emptied public pools over the
+                # weekend is losing its grip": the date ends the subject, whose clause's
+                # verb is the date's; the main verb after it is another's
                 return guesses[0]
             return cue
         guesses.append(guess)
@@ -567,41 +584,8 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
         cue, _, _ = _scan(further, range(len(further)))
         if cue is not None and cue[1]:
             return cue
-    if found is None and len(left) == window and not any(
-            _is_break(w) or w.lower() in _CLAUSE_OPENERS for w in left):
-        # The clause's verb is further left than the window, with nothing between that opens
-        # another clause ("Researchers will present the full results at a conference in
-        # Barcelona on Friday"): only "will" counts from that far ("invited the leaders to a
-        # ceremony in Independence, Mo., on March 12" is not when they were invited)
-        lo = max(s0, start - 3 * reach)
-        span = text[lo:start].lower()
-        # the words are tokenized only when one is there
-        if "will" in span or "shall" in span or " can " in span or " had " in span or any(
-                f"{w} to " in span for w in _FAR_FUTURE):
-            far = _far_left(text, s0, start, reach, window)
-            cue, _, at = _scan(far, range(len(far) - 1, -1, -1), True)
-            if cue is not None and cue[0] == FUTURE and not _TEMPORAL_CLAUSE & {
-                    w.lower() for w in far[at:]}:
-                # not "would", nor in a clause of time ("after losing X in the summer")
-                if cue[1] and far[at].lower() in ("will", "shall"):
-                    return cue
-                if far[at].lower() == "can" and far[at + 1:at + 2] and \
-                        far[at + 1].lower() not in ("be", "not", "also", "only", "still", "now"):
-                    # "Kartal can clinch a place in the finals at home in Izmir on Sunday": a
-                    # chance ahead
-                    return FUTURE, False
-                if far[at].lower() in _FAR_FUTURE and far[at + 1:at + 2] == ["to"] and \
-                        not (at and far[at - 1].lower() in ("was", "were", "had", "been")):
-                    # "Storm Arwen is expected to bring heavy snow to parts of northern England
-                    # and Scotland tonight and into Saturday morning"
-                    return FUTURE, False
-            if cue is not None and cue == (PAST, True) and at > 0 and \
-                    far[at - 1].lower() == "had" and not (_TEMPORAL_CLAUSE | {"to"}) & {
-                    w.lower() for w in far[at:]}:
-                # "told the jury that Reeve had bought a spade, a tarpaulin and a roll of bin
-                # bags at a DIY store in Norwich on 20 December": what had been done is past;
-                # not what it led up to ("had set the date for the experts to visit on Dec. 6")
-                return cue
+    if found is None and (far := _far_verb(text, s0, start, left, reach, window)):
+        return far
     if found is None and _progressive(left, window):
         return PRESENT, False  # "@ishneak flying out on sunday": a plan, its "am" dropped
     if found is None and (_INVITATION.match(text, s0) or _SEE_YOU.search(
@@ -611,6 +595,51 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
     if found is None and _headline_infinitive(text, s0, start):
         return FUTURE, False  # "Obama to meet Abe Tuesday", "Putin to Visit Beijing on Friday"
     return found or (None, False)
+
+
+def _far_verb(text: str, s0: int, start: int, left: list[str], reach: int,
+              window: int) -> tuple[str, bool] | None:
+    """The tense of a clause whose verb is further left than the window, with nothing between
+    that opens another clause ("Researchers will present the full results at a conference in
+    Barcelona on Friday"): only "will" and its like count from that far ("invited the leaders to
+    a ceremony in Independence, Mo., on March 12" is not when they were invited)."""
+    if len(left) < window or any(_is_break(w) or w.lower() in _CLAUSE_OPENERS for w in left):
+        return None
+    lo = max(s0, start - 3 * reach)
+    span = text[lo:start].lower()
+    # the words are tokenized only when one is there
+    if "will" in span or "shall" in span or " can " in span or " could " in span or \
+            " had " in span or any(
+            f"{w} to " in span for w in _FAR_FUTURE):
+        far = _far_left(text, s0, start, reach, window)
+        cue, _, at = _scan(far, range(len(far) - 1, -1, -1), True)
+        if cue is not None and cue[0] == FUTURE and not _TEMPORAL_CLAUSE & {
+                w.lower() for w in far[at:]}:
+            # not "would", nor in a clause of time ("after losing X in the summer")
+            if cue[1] and far[at].lower() in ("will", "shall"):
+                return cue
+            if far[at].lower() == "can" and far[at + 1:at + 2] and \
+                    far[at + 1].lower() not in ("be", "not", "also", "only", "still", "now"):
+                # "Kartal can clinch a place in the finals at home in Izmir on Sunday": a
+                # chance ahead
+                return FUTURE, False
+            if far[at].lower() == "could":
+                # "strengthened into a hurricane Sunday morning and could push a dangerous
+                # storm surge onto the Florida Panhandle by Wednesday": what may come
+                return FUTURE, False
+            if far[at].lower() in _FAR_FUTURE and far[at + 1:at + 2] == ["to"] and \
+                    not (at and far[at - 1].lower() in ("was", "were", "had", "been")):
+                # "Storm Arwen is expected to bring heavy snow to parts of northern England
+                # and Scotland tonight and into Saturday morning"
+                return FUTURE, False
+        if cue is not None and cue == (PAST, True) and at > 0 and \
+                far[at - 1].lower() == "had" and not (_TEMPORAL_CLAUSE | {"to"}) & {
+                w.lower() for w in far[at:]}:
+            # "told the jury that Reeve had bought a spade, a tarpaulin and a roll of bin
+            # bags at a DIY store in Norwich on 20 December": what had been done is past;
+            # not what it led up to ("had set the date for the experts to visit on Dec. 6")
+            return cue
+    return None
 
 
 # Verbs of saying and thinking, whose clause may follow with its "that" left out.
