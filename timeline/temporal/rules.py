@@ -1051,6 +1051,10 @@ _PERIOD_ENDED = re.compile(r"\s+(?:ended|ending|ends|to|through|until|that|which
 _OF_A_DATE = re.compile(r"\s+of\s+(?:\d|(?-i:[A-Z][a-z]+\.?\s+\d))")
 
 
+_NOT_AFTER_CLOCK_UNIT = "".join(rf"(?<!\b{u}\s)" for u in (
+    "minute", "minutes", "min", "mins", "hour", "hours", "hr", "hrs", "second", "seconds"))
+
+
 def b_deictic_unit(m: re.Match, text: str) -> Spec | None:
     rel = _ws(m["rel"])
     unit = _ws(m["unit"]).removeprefix("fiscal ").removeprefix("bank ").removeprefix("holiday ")
@@ -1145,6 +1149,11 @@ def b_ago(m: re.Match, text: str) -> Spec | None:
     n = _quantity(m)
     code = lx.unit_code(m["unit"])
     word = _ws(m["dir"])
+    if code in TIME_UNITS and word in ("earlier", "later") and re.match(
+            r"\s+(?:(?:this|last|next)\s+(?:week|weekend|month|year)|today|tonight|tomorrow"
+            r"|yesterday)\b", text[m.end():m.end() + 20], re.I):
+        return None  # "checkpoints will open 30 minutes earlier this week": earlier than they
+        # do, that week; the duration and the date apart
     sign = -1 if word in ("ago", "earlier", "before", "before that", "back", "previously",
                           "prior") else 1
     anchor = DEICTIC if word in ("ago", "from now", "hence", "back") else ANAPHORIC
@@ -2072,7 +2081,9 @@ RULES: list[Rule] = [
          r"|late last|late this) (?P<p>morning|afternoon|evening|night|nite|arvo)",
          b_part_of_day, ("this morning", "last night", "that evening", "last nite", "this arvo")),
     Rule("deictic_unit",
-         OPT_PREMOD + r"(?P<rel>this past|this coming|earlier this|later this|earlier that"
+         # not "will open 30 minutes earlier this week": earlier than they do, that week
+         OPT_PREMOD + r"(?P<rel>this past|this coming|" + _NOT_AFTER_CLOCK_UNIT +
+         r"(?:earlier|later) this|earlier that"
          r"|later that|early this|" + _LATE + r" this|early last|" + _LATE + r" last|early next|"
          + _LATE + r" next|later in the|earlier in the|" + _LATE + r" in the|early in the"
          r"|the following|the next"
