@@ -69,6 +69,11 @@ _AHEAD_OF = re.compile(r"\b(?P<ahead>ahead of|in advance of|in the run-up to|bra
                        r"|waiting for|awaiting|preparing for|prepared for)"
                        r"(?:\s+(?:the|a|its|their|his|her|next))?\s+$"
                        r"|\bbefore(?:\s+(?:the|a|its|their|his|her))?\s+$", re.I)
+# What is booked for a day is for a day ahead, whenever it was booked: "spaces for July 4 sold
+# out", "had canceled 80 flights for Saturday", "Rooms I priced for mid-August".
+_BOOKED_FOR = re.compile(
+    r"\b(?:flights|tickets|seats|spaces|places|reservations|bookings|rooms|tables|appointments"
+    r"|slots|sailings|crossings)(?:\s+(?:I|we|you|they|he|she)\s+[a-z]+ed)?\s+for\s+$", re.I)
 # The day a meeting was moved from: "postponed from March 17 to June 2".
 _MOVED = r"postponed|delayed|moved|pushed back|rescheduled|brought forward"
 _MOVED_FROM = re.compile(
@@ -769,7 +774,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                 tense = FUTURE
             if (_LOOKS_AHEAD.search(text, max(0, c.start - 25), c.start)
                     and not _DURATIVE_UNTIL.search(text, max(0, c.start - 30), c.start)) or \
-                    _RESCHEDULED.search(text, max(0, c.start - 40), c.start):
+                    _RESCHEDULED.search(text, max(0, c.start - 40), c.start) or \
+                    _BOOKED_FOR.search(text, max(0, c.start - 40), c.start):
                 tense, certain = FUTURE, False
             elif tense != FUTURE and (
                     ahead := _AHEAD_OF.search(text, max(0, c.start - 30), c.start)):
