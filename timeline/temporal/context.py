@@ -559,8 +559,9 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
                 return guesses[0]
             if words is right and at == 0 and cue == (PRESENT, False) and guesses and \
                     guesses[0] == (PAST, False) and words[0].lower() in ("is", "are") and any(
-                        w.lower() in ("that", "which", "who") and
-                        (word_tense(n) or ("",))[0] == PAST for w, n in zip(wider, wider[1:])):
+                        wider[k].lower() in ("that", "which", "who") and
+                        (word_tense(wider[k + 1]) or ("",))[0] == PAST
+                        for k in range(len(wider) - 1)):
                 # "the heat wave that buckled rail lines and emptied public pools over the
                 # weekend is losing its grip": the date ends the subject, whose clause's
                 # verb is the date's; the main verb after it is another's
