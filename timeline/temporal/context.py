@@ -495,6 +495,12 @@ def _last_words(words: list[str], n: int) -> list[str]:
     return _first_words(words[::-1], n)[::-1]
 
 
+# A relative clause set off by commas that closes right before a date ("..., who has held the
+# seat for eight years, in the Nov. 6 election"), a preposition or two after it.
+_CLOSED_ASIDE = re.compile(r",\s+(?:who|which)\s[^,;:()\"“”]*,\s+(?:(?:in|on|at|by|the|a|an|until"
+                           r"|before|after|during)\s+){1,3}$", re.I)
+
+
 def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
              window: int = 10) -> tuple[str | None, bool]:
     """The tense governing the expression at ``text[start:end]`` and whether it is certain:
@@ -511,6 +517,15 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
     stop = min(s1, end + reach)
     right = _first_words(_WORD.findall(text, end, stop), window)
     scans = [(wider, range(len(wider) - 1, skipped - 1, -1)), (right, range(len(right)))]
+    aside = _CLOSED_ASIDE.search(text, max(s0, start - reach), start)
+    if aside is not None:
+        # "will face Kay Dorsey, who has held the seat for the past eight years, in the Nov. 6
+        # general election": the aside's verb is not the date's; the one before it is
+        before = _last_words(_WORD.findall(text, max(s0, aside.start() - reach),
+                                           aside.start()), window)
+        cue, _, _ = _scan(before, range(len(before) - 1, -1, -1), True)
+        if cue is not None:
+            return cue
     opener = [w.lower() for w in left[-2:]]
     if right[:1] and right[0].lower() in _SUBJECTS and opener and (opener[-1] in _AND or (
             len(opener) == 2 and opener[0] in _AND and opener[1] in _OPENING_PREPOSITIONS)):

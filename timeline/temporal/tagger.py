@@ -1219,7 +1219,7 @@ def _schedule_forward(text: str, starts: tuple[int, ...], out: list[Timex],
             out[i], resolved[i] = _placed(out[i], later), (c, later)
 
 
-_NOUN_AFTER = re.compile(r"(?:\s+(?:[A-Za-z-]+|\d+(?:\.\d+)?)){1,3}")  # "7.2 earthquake"
+_NOUN_AFTER = re.compile(r"(?:\s+(?:[A-Za-z-]+|\d+(?:[.-]\d+)?)){1,3}")  # "7.2 earthquake"
 
 
 def _names_done(text: str, at: int) -> bool:
