@@ -899,7 +899,9 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             spec, ref_previous = replace(spec, anchor=ANAPHORIC, direction=1), said_day[1]
         if named_day is None and not narrative and story_day is not None and _is_clock(c) and \
                 c.spec.anchor != ANAPHORIC and \
-                _next_sentence(starts, story_day[0][0], c.start) and \
+                (_next_sentence(starts, story_day[0][0], c.start) or (
+                    _next_sentence(starts, story_day[0][0], c.start, 2)
+                    and _near_publication(story_day[1], dct))) and \
                 _fits_tense(story_day[1], dct, tense) and \
                 not _EVERY_AFTER.search(text, c.end, c.end + 25):
             # "Jackson died on Thursday. Paramedics were called at 12:21 p.m.": the day the
@@ -1128,9 +1130,18 @@ def _reported_month(text: str, c: _Candidate) -> bool:
         text[max(0, c.start - 3):c.start] in ("'s ", "’s ")  # "the Fed's June ..."
 
 
-def _next_sentence(starts: tuple[int, ...], start: int, at: int) -> bool:
-    """Whether ``at`` lies in the sentence after the one starting at ``start``."""
-    return bisect.bisect_right(starts, at) - bisect.bisect_right(starts, start) == 1
+def _next_sentence(starts: tuple[int, ...], start: int, at: int, within: int = 1) -> bool:
+    """Whether ``at`` lies in the sentence after the one starting at ``start`` (or in one of
+    the ``within`` sentences after it)."""
+    return 1 <= bisect.bisect_right(starts, at) - bisect.bisect_right(starts, start) <= within
+
+
+def _near_publication(day: When, dct: dt.date | None, days: int = 3) -> bool:
+    """Whether ``day`` is within ``days`` of publication: the story's own day, not its
+    background ("Best died on November 25 ... The cortege left shortly after 10:00 am")."""
+    bounds = day.bounds()
+    return dct is not None and bounds is not None and \
+        abs((bounds[0] - dct).days) <= days and bounds[1] - bounds[0] <= dt.timedelta(days=1)
 
 
 def _fits_tense(day: When, dct: dt.date | None, tense: str | None) -> bool:
