@@ -646,8 +646,10 @@ def _far_verb(text: str, s0: int, start: int, left: list[str], reach: int,
             if far[at].lower() in _FAR_FUTURE and far[at + 1:at + 2] == ["to"] and \
                     not (at and far[at - 1].lower() in ("was", "were", "had", "been")):
                 # "Storm Arwen is expected to bring heavy snow to parts of northern England
-                # and Scotland tonight and into Saturday morning"
-                return FUTURE, False
+                # and Scotland tonight and into Saturday morning"; after "is", as near
+                # ("Governments are due to submit targets by Feb. 10, ahead of a summit in
+                # Belém, Brazil, in November")
+                return FUTURE, at > 0 and far[at - 1].lower() in ("is", "are", "'s", "'re", "am")
         if cue is not None and cue == (PAST, True) and at > 0 and \
                 far[at - 1].lower() == "had" and not (_TEMPORAL_CLAUSE | {"to"}) & {
                 w.lower() for w in far[at:]}:

@@ -796,6 +796,12 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             tense, certain = FUTURE, True  # "crude for January delivery slid 52 cents"
         elif _reported_month(text, c):
             tense, certain = None, False
+        if c.spec.when is not None and c.spec.when.day is not None and \
+                c.spec.when.year is None and c.spec.direction is None and \
+                preceding_word(text, c.start) == "the" and _done_right_after(text, c.end):
+            # "the January 13 incident", "the Aug. 7 bomb attacks": what is over once it
+            # happened, whatever the verb
+            tense, certain = PAST, True
         if c.spec.weekday is not None and c.spec.direction is None and \
                 _LISTED.match(text, c.end) and not text[sentence[0]:c.start].strip(" \t*-•"):
             # A forecast or a schedule: "Saturday: Showers likely." ("Monday: Stocks fell" is
@@ -1027,10 +1033,13 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
                     and preceding_word(text, c.start) not in DEADLINE_WORDS and \
                     not _SAID_ON.search(text, max(0, c.start - 20), c.start) and \
                     not in_dateline(text, c.start, c.end) and not looks_back and \
-                    not _in_parentheses(text, c.start, c.end):
+                    not _in_parentheses(text, c.start, c.end) and not (
+                        dct is not None and clause_tense == PAST and
+                        (d := w.first_day()) is not None and d > dct):
                 # the day the sentence is on, the last it names ("was sentenced Wednesday for
                 # a crash on Christmas Eve"): not "from Friday's close", "reach Manila by
                 # Friday", "Police said on Thursday that" ("Saturday's earthquake" is), nor a
+                # day ahead a past clause looks to ("as they prepared for Cyber Monday"), nor a
                 # dateline's, nor one in brackets ("at 5:08 a.m. (2108 GMT Monday)"), nor a
                 # look back ("chosen on Wednesday evening by a conclave opened the previous
                 # afternoon. White smoke rose at 19:06")
@@ -1237,6 +1246,21 @@ def _names_done(text: str, at: int) -> bool:
     """Whether one of the three words after ``at`` names what is over once it happened
     ("'s ruling", "'s court ruling", "'s deadly attack")."""
     return _done_noun(text, at) is not None
+
+
+_TWO_WORDS_AFTER = re.compile(r"\s+([A-Za-z-]+)(?:\s+([A-Za-z-]+))?")
+
+
+def _done_right_after(text: str, at: int) -> bool:
+    """Whether a noun for what is over once it happened follows ``at`` right away, or after
+    one word that is no preposition ("the Jan. 13 incident in", "the Aug. 7 bomb blasts"; not
+    "the Jan. 13 deadline for attacks")."""
+    m = _TWO_WORDS_AFTER.match(text, at)
+    if m is None:
+        return False
+    done = _done_nouns()
+    return m[1].lower() in done or (m[2] is not None and m[2].lower() in done and m[1].lower()
+                                    not in ("in", "on", "at", "of", "for", "to", "by", "from"))
 
 
 def _done_noun(text: str, at: int) -> str | None:
