@@ -437,6 +437,14 @@ def _sum_durations(first: Spec, second: Spec) -> str | None:
 
 _JOIN = re.compile(r"\s*,?\s*(?:on\s+)?$")
 _ON = re.compile(r"\bon\s+$")
+_CLOCK_RANGE_GAP = re.compile(r"\s*(?:to|until|till|[-–])\s*", re.I)
+
+
+def _is_any_day_clock(c: _Candidate) -> bool:
+    return _is_clock(c) and (c.spec.value or "").startswith("XXXX-XX-XXT")
+
+
+_DAY_RANGE_END = re.compile(r"(?:\b(?:through|thru|to|until|till)|[-–])\s*$", re.I)
 _AT_JOIN = re.compile(r"[ \t]+at[ \t]+(?:about[ \t]+|around[ \t]+)?")
 _PART_OF = re.compile(r"(?:early in )?the (?:early |late )?(?P<p>morning|afternoon|evening|night)"
                       r"(?: hours)? of\s+$", re.I)
@@ -492,6 +500,16 @@ def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate
         if _AT_JOIN.fullmatch(gap) and _is_clock(c) and (_is_daily_set(prev) or (
                 prev is not None and prev.spec.type == "SET" and prev.spec.value == "P1D")):
             # "airs Sundays at 9pm", "every night at 10": a clock of any such day
+            value = f"XXXX-XX-XXT{c.spec.hour:02d}:{c.spec.minute or 0:02d}"
+            out.append(replace(c, spec=replace(c.spec, value=value)))
+            continue
+        if _is_clock(c) and prev is not None and (("," in gap and _JOIN.match(gap) and
+                                                  prev.spec.weekday is not None and
+                                                  _DAY_RANGE_END.search(
+                                                      text, max(0, prev.start - 12), prev.start))
+                                                 or (_is_any_day_clock(prev) and
+                                                     _CLOCK_RANGE_GAP.fullmatch(gap))):
+            # "open Monday through Saturday, 9 a.m. to 9 p.m.": the hours of any of those days
             value = f"XXXX-XX-XXT{c.spec.hour:02d}:{c.spec.minute or 0:02d}"
             out.append(replace(c, spec=replace(c.spec, value=value)))
             continue
