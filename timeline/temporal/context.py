@@ -464,17 +464,22 @@ _REPORTING = {"said", "told", "added", "reported", "stated", "announced"}
 
 
 def _first_words(words: list[str], n: int) -> list[str]:
-    """The first ``n`` words, and the numbers among them, which do not count ("jumped 12
-    percent" reads "jumped" as a verb)."""
-    if not any(w[0].isdigit() for w in words[:n]):
+    """The first ``n`` words, and the numbers and the letters of clocks among them, which do
+    not count ("jumped 12 percent" reads "jumped" as a verb; "travelled between 7 p.m. and 10
+    p.m. on Wednesday" reads "travelled")."""
+    if not any(_uncounted(w) for w in words[:n]):
         return words[:n]
     k = counted = 0
     # at most twice as many in all: a run of thousands of numbers ("2023-2023-...") would
     # make each expression in it read the whole run
     while k < len(words) and counted < n and k < 2 * n:
-        counted += not words[k][0].isdigit()
+        counted += not _uncounted(words[k])
         k += 1
     return words[:k]
+
+
+def _uncounted(word: str) -> bool:
+    return word[0].isdigit() or word in ("p", "m", "P", "M")
 
 
 # Before "to have" and a participle, these make it a future perfect.

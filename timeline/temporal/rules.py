@@ -903,11 +903,12 @@ _SHARED_PARTS = re.compile(r",? (?:and|or|&) (?:mon|tues|wednes|thurs|fri|satur|
 
 
 # After a weekday these make a name: "the Good Friday Agreement", "Monday Night Football",
-# "green beer at Friday's bar", "the Friday Market".
+# "green beer at Friday's bar", "the Friday Market", "a tavern on Friday Street".
 _WEEKDAY_NAME = re.compile(r"\s+(?:Agreement|Accord|Mosque|Prayers?|Times|Night Live"
                            r"|Night Football|Morning Post)\b|\.(?:com|org|net|io|ai)\b"
                            r"|['’]s\s+(?:bar|pub|restaurant|cafe|café|grill|diner|tavern|bistro)\b"
-                           r"|\s+Market\b")
+                           r"|\s+Market\b"
+                           r"|\s+(?:Street|Road|Rd\.|Avenue|Ave\.|Lane|Square)(?!\w)")
 # Before a weekday these make it a day even when a capitalised word follows it: the words after
 # open the clause ("On Friday Iraq began"), they are not a name ("Wednesday Addams").
 _LEADS_TO_DAY = {"on", "by", "until", "till", "til", "since"}

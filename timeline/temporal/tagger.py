@@ -69,11 +69,13 @@ _AHEAD_OF = re.compile(r"\b(?P<ahead>ahead of|in advance of|in the run-up to|bra
                        r"|waiting for|awaiting|preparing for|prepared for)"
                        r"(?:\s+(?:the|a|its|their|his|her|next))?\s+$"
                        r"|\bbefore(?:\s+(?:the|a|its|their|his|her))?\s+$", re.I)
-# What is booked for a day is for a day ahead, whenever it was booked: "spaces for July 4 sold
-# out", "had canceled 80 flights for Saturday", "Rooms I priced for mid-August".
+# What is booked or called for a day is for a day ahead, whenever it was booked: "spaces for
+# July 4 sold out", "had canceled 80 flights for Saturday", "Rooms I priced for mid-August",
+# "has called a community meeting for Thursday".
 _BOOKED_FOR = re.compile(
     r"\b(?:flights|tickets|seats|spaces|places|reservations|bookings|rooms|tables|appointments"
-    r"|slots|sailings|crossings)(?:\s+(?:I|we|you|they|he|she)\s+[a-z]+ed)?\s+for\s+$", re.I)
+    r"|slots|sailings|crossings|meeting|hearing|vote|rally|summit|vigil|ceremony|conference"
+    r")(?:\s+(?:I|we|you|they|he|she)\s+[a-z]+ed)?\s+for\s+$", re.I)
 # The day a meeting was moved from: "postponed from March 17 to June 2".
 _MOVED = r"postponed|delayed|moved|pushed back|rescheduled|brought forward"
 _MOVED_FROM = re.compile(
