@@ -296,6 +296,8 @@ def b_month(m: re.Match, text: str) -> Spec | None:
         return None
     if re.match(r"\s+[A-Z][a-z]", after) and before not in MONTH_CONTEXT and not rel:
         return None  # "August Wilson", "June Carter"
+    if re.match(r"\s+(?:Street|Road|Avenue|Lane|Square|Boulevard)\b", after):
+        return None  # "on Fourth of July Street"
     if rel == "that" and m["rel"][0] == "T" and not _opens_sentence(text, m.start()):
         return None  # a capital "That" opens its sentence ("That December, ..."), or it is a
         # headline's conjunction
@@ -789,7 +791,8 @@ def b_season(m: re.Match, text: str) -> Spec | None:
 def b_holiday(m: re.Match, text: str) -> Spec | None:
     name = _ws(m["h"])
     after = following_text(text, m.end(), 20)
-    if re.match(r"\s+(?:Agreement|Accord|Offensive|Massacre|Party|Island|Rising|Uprising|War)\b",
+    if re.match(r"\s+(?:Agreement|Accord|Offensive|Massacre|Party|Island|Rising|Uprising|War"
+                r"|Street|Road|Avenue|Lane|Square|Boulevard|Parade|Bridge)\b",
                 after) or re.match(r"\s+(?:trees?|cards?|carols?|lights|decorations|ornaments"
                                    r"|jumpers?|sweaters?|pudding|cakes?|panettone|cookies"
                                    r"|stockings?|crackers?|wreaths?|hampers?|songs?)\b",

@@ -620,6 +620,10 @@ def _is_narrative(text: str, cands: list[_Candidate], dct: dt.date | None) -> bo
     dated = [c for c in cands
              if c.spec.when is not None and c.spec.when.year is not None and c.spec.unit is None]
     years = [-c.spec.when.year if c.spec.when.bc else c.spec.when.year for c in dated]
+    # "Eighty years ago, Allied soldiers waded ashore": an anniversary's frame, which dates its
+    # story as a far year does, not the publication's day
+    far_ago = [c for c in cands[:1] if _far_ago(c)]  # the frame opens the story
+    years += [dct.year + c.spec.offset for c in far_ago]
     if not years:
         return False
     far = sum(abs(y - dct.year) > 2 for y in years)
@@ -628,12 +632,14 @@ def _is_narrative(text: str, cands: list[_Candidate], dct: dt.date | None) -> bo
     # aircraft attacked Pearl Harbor. On Monday Roosevelt addressed Congress".
     news_cues, told_day = 0, False
     coda = 0  # the cues in the last quarter of the text: a history's closing present
+    # (or in its last paragraph: "Today, as world leaders gather at the American cemetery")
+    close = min(0.75 * len(text), max(text.rfind("\n\n"), 0.5 * len(text)))
     for c in cands:
         if c.spec.weekday is not None and c.spec.direction is None and told_day:
             continue  # told in order after the day
-        cue = c.spec.news_cue and not _generic_today(text, c)
+        cue = c.spec.news_cue and not _generic_today(text, c) and c not in far_ago
         news_cues += cue
-        coda += cue and c.start > 0.75 * len(text)
+        coda += cue and c.start > close
         told_day = _dated_day(c, dct) or (told_day and c.spec.weekday is not None
                                           and c.spec.direction is None)
     if len(years) < 3:  # a short passage: narrative if all its years are far and nothing deictic
@@ -644,12 +650,26 @@ def _is_narrative(text: str, cands: list[_Candidate], dct: dt.date | None) -> bo
         return far == len(years) and news_cues == 0 and not zoned and told
     if len(years) >= 20 and news_cues < len(years) / 10:
         return True  # a long chronicle, even of recent years, that rarely speaks from its date
-    if far / len(years) > 0.8 and news_cues == coda and len(years) >= 10:
+    if far / len(years) > 0.8 and news_cues == coda and (len(years) >= 10 or (
+            len(years) >= 5 and cands and (_far_ago(cands[0]) or (
+                cands[0].spec.when is not None and cands[0].spec.when.year is not None
+                and abs(_signed_year(cands[0].spec.when) - dct.year) > 2)))):
         # a history of many far years that speaks from its date only at its close ("Today
-        # Estmark buys launches abroad ... It recorded 392 million journeys last year")
+        # Estmark buys launches abroad ... It recorded 392 million journeys last year"), or
+        # of fewer that opens far back, as an anniversary's does ("At 11 a.m. on November 11,
+        # 1918, the guns fell silent ... Today, ceremonies will be held")
         return True
     return (far / len(years) > 0.6 and abs(statistics.median(years) - dct.year) > 3
             and news_cues < max(1, len(years) / 10))
+
+
+def _far_ago(c: _Candidate) -> bool:
+    """ "Eighty years ago", "a decade ago": ten years or more counted back from publication (not
+    "semi-finalists four years ago")."""
+    s = c.spec
+    return s.unit in ("year", "decade") and s.anchor == DEICTIC and s.offset is not None and \
+        s.when is None and s.offset * (10 if s.unit == "decade" else 1) <= -10 and \
+        s.hour is None and s.weekday is None
 
 
 _ZONED = re.compile(r"\b(?:GMT|UTC|ET|EST|EDT|PST|PDT|CET|BST)\b")
@@ -906,9 +926,12 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
         if not from_now and narrative and dct is not None and spec.news_cue and \
                 spec.anchor == DEICTIC and spec.when is None and spec.unit in _COUNTED_UNITS \
                 and spec.unit != "day" and c.start > 0.75 * len(text) \
-                and _PRESENT_DAY.search(text, _sentence_before(starts, sentence), sentence[1]):
+                and _PRESENT_DAY.search(text, _close_start(text, starts, sentence, c.start),
+                                        sentence[1]):
             # a history's close, which speaks of today: "Marenna now has a population of about
-            # 380,000. Last year the government turned the old palace into a museum"
+            # 380,000. Last year the government turned the old palace into a museum"; "Today,
+            # as leaders gather ... One has come back every June since 2004. A decade ago" (two
+            # sentences back, or in the same paragraph)
             from_now = True
         if from_now:
             # "The rules, written in the 1990s, will be overhauled over the next decade", "...
@@ -1485,6 +1508,14 @@ def _far_aside(text: str, sentence: tuple[int, int], c: _Candidate, w: When | No
 
 
 _PRESENT_DAY = re.compile(r"\b(?:now|[Tt]oday|currently|nowadays)\b")
+
+
+def _close_start(text: str, starts: tuple[int, ...], sentence: tuple[int, int], at: int) -> int:
+    """Where the words that may set a history's closing present begin: two sentences before
+    the one at ``at``, or its paragraph's start if that is further back."""
+    two_back = _sentence_before(starts, (_sentence_before(starts, sentence), sentence[1]))
+    paragraph = text.rfind("\n\n", 0, at)
+    return two_back if paragraph < 0 else min(two_back, paragraph)
 
 
 def _sentence_before(starts: tuple[int, ...], sentence: tuple[int, int]) -> int:
