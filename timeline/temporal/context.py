@@ -408,6 +408,12 @@ def _scan(words, indices, leftward: bool = False
             continue
         if leftward and guess is not None and words[i].lower() in _SUBORDINATORS:
             subordinate = True
+        if not leftward and i > 0 and words[i].lower() in ("after", "because"):
+            break  # "follows on Dec. 19, three years after the original earned $410 million":
+            # the clause after is another's
+        if not leftward and words[i].lower() == "since" and i + 1 < len(words) and (
+                words[i + 1][0].isdigit() or words[i + 1].lower() in _SINCE_WHAT):
+            continue  # "opening Nov. 14, the studio's first musical since 2009": another date's
         cue = _cue(words, i, leftward)
         if cue is None:
             continue
@@ -441,6 +447,10 @@ def _scan(words, indices, leftward: bool = False
     return None, guess, -1
 
 
+# After "since", these open a date of its own.
+_SINCE_WHAT = {"last", "january", "february", "march", "april", "may", "june", "july", "august",
+               "september", "october", "november", "december", "monday", "tuesday", "wednesday",
+               "thursday", "friday", "saturday", "sunday", "the", "early", "late", "mid"}
 # A clause after these has its own verb, which a present further left does not override.
 _SUBORDINATORS = {"after", "since", "when", "because"}
 # Before "would", these make it a plan told of after it was made ("had initially said ...").
@@ -500,10 +510,11 @@ def _last_words(words: list[str], n: int) -> list[str]:
     return _first_words(words[::-1], n)[::-1]
 
 
-# A relative clause set off by commas that closes right before a date ("..., who has held the
-# seat for eight years, in the Nov. 6 election"), a preposition or two after it.
-_CLOSED_ASIDE = re.compile(r",\s+(?:who|which)\s[^,;:()\"“”]*,\s+(?:(?:in|on|at|by|the|a|an|until"
-                           r"|before|after|during)\s+){1,3}$", re.I)
+# A relative clause set off by commas that closes a few words before a date ("..., who has held
+# the seat for eight years, in the Nov. 6 election", "..., who split up in 2008, go on at 9:30
+# p.m. on Friday").
+_CLOSED_ASIDE = re.compile(r",\s+(?:who|which|whose)\s[^,;:()\"“”]*,\s+"
+                           r"(?P<tail>(?:[\w.:']+\s+){1,6})$", re.I)
 
 
 def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
@@ -525,12 +536,18 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
     aside = _CLOSED_ASIDE.search(text, max(s0, start - reach), start)
     if aside is not None:
         # "will face Kay Dorsey, who has held the seat for the past eight years, in the Nov. 6
-        # general election": the aside's verb is not the date's; the one before it is
+        # general election", "The Late Sundays, who split up in 2008 and reunited last fall, go
+        # on at 9:30 p.m. on Friday": the aside's verb is not the date's; the one after it or
+        # before it is
+        tail = _WORD.findall(text, aside.start("tail"), start)
         before = _last_words(_WORD.findall(text, max(s0, aside.start() - reach),
                                            aside.start()), window)
-        cue, _, _ = _scan(before, range(len(before) - 1, -1, -1), True)
-        if cue is not None:
-            return cue
+        for words in (tail, before):
+            cue, guess, _ = _scan(words, range(len(words) - 1, -1, -1), True)
+            if cue is not None or guess is not None:
+                return cue or guess
+        if not right or _scan(right, range(len(right)))[0] is None:
+            return None, False
     opener = [w.lower() for w in left[-2:]]
     if right[:1] and right[0].lower() in _SUBJECTS and opener and (opener[-1] in _AND or (
             len(opener) == 2 and opener[0] in _AND and opener[1] in _OPENING_PREPOSITIONS)):

@@ -493,6 +493,12 @@ def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate
             out.append(_Candidate(part_of.start(), c.end, c.rule, spec))
             continue
         gap = text[prev.end:c.start] if prev is not None else "\n"
+        if prev is not None and _is_clock(prev) and _is_daily_set(c) and \
+                "T" not in c.spec.value and re.fullmatch(r"[ \t]+(?:on[ \t]+)?", gap):
+            # "Matinees play at 2 p.m. Sundays": that hour of every such day
+            value = f"{c.spec.value}T{prev.spec.hour:02d}:{prev.spec.minute or 0:02d}"
+            out[-1] = _Candidate(prev.start, c.end, c.rule, replace(c.spec, value=value))
+            continue
         if _JOIN.match(gap) and "\n" not in gap and _is_clock(c) and _is_daily_set(prev):
             # "every nite 10pm", "every Monday 9am": the set's days at that time
             day_part = prev.spec.value.split("T")[0]
