@@ -513,7 +513,7 @@ def _last_words(words: list[str], n: int) -> list[str]:
 # A relative clause set off by commas that closes a few words before a date ("..., who has held
 # the seat for eight years, in the Nov. 6 election", "..., who split up in 2008, go on at 9:30
 # p.m. on Friday").
-_CLOSED_ASIDE = re.compile(r",\s+(?:who|which|whose)\s[^,;:()\"“”]*,\s+"
+_CLOSED_ASIDE = re.compile(r", (?:who|which|whose)\s[^,;:()\"“”]*,\s+"
                            r"(?P<tail>(?:[\w.:']+\s+){1,6})$", re.I)
 
 
@@ -533,7 +533,9 @@ def tense_at(text: str, sentence: tuple[int, int], start: int, end: int,
     stop = min(s1, end + reach)
     right = _first_words(_WORD.findall(text, end, stop), window)
     scans = [(wider, range(len(wider) - 1, skipped - 1, -1)), (right, range(len(right)))]
-    aside = _CLOSED_ASIDE.search(text, max(s0, start - reach), start)
+    # the regular expression only where a ", who", ", which" or ", whose" is
+    opens = text.rfind(", wh", max(s0, start - reach), start)
+    aside = _CLOSED_ASIDE.match(text, opens, start) if opens >= 0 else None
     if aside is not None:
         # "will face Kay Dorsey, who has held the seat for the past eight years, in the Nov. 6
         # general election", "The Late Sundays, who split up in 2008 and reunited last fall, go
