@@ -218,6 +218,8 @@ def _cue(words: list[str], i: int, leftward: bool = False) -> tuple[str, bool] |
         return FUTURE, False
     if w in ("takes", "take") and words[i + 1:i + 2] == ["effect"]:
         return FUTURE, True  # "sanctions on Iran's petroleum sector take effect on Nov. 4"
+    if w in ("go", "goes") and [x.lower() for x in words[i + 1:i + 3]] == ["on", "sale"]:
+        return FUTURE, False  # "Tickets, priced from $35 to $110, go on sale at 10 a.m. Monday"
     if w == "closed" and i == 0 and leftward:
         return None  # "Closed Good Friday and Easter Monday": a notice, no tense
     if w == "left" and i >= 2 and (words[i - 2].lower() in _QUANTIFIERS
