@@ -414,7 +414,8 @@ def _scan(words, indices, leftward: bool = False
             break  # "follows on Dec. 19, three years after the original earned $410 million":
             # the clause after is another's
         if not leftward and words[i].lower() == "since" and i + 1 < len(words) and (
-                words[i + 1][0].isdigit() or words[i + 1].lower() in _SINCE_WHAT):
+                words[i + 1][0].isdigit() or (then := words[i + 1].lower()) in _SINCE_WHAT
+                or then in tables()["month"] or then in tables()["weekday"]):
             continue  # "opening Nov. 14, the studio's first musical since 2009": another date's
         cue = _cue(words, i, leftward)
         if cue is None:
@@ -449,10 +450,8 @@ def _scan(words, indices, leftward: bool = False
     return None, guess, -1
 
 
-# After "since", these open a date of its own.
-_SINCE_WHAT = {"last", "january", "february", "march", "april", "may", "june", "july", "august",
-               "september", "october", "november", "december", "monday", "tuesday", "wednesday",
-               "thursday", "friday", "saturday", "sunday", "the", "early", "late", "mid"}
+# After "since", these open a date of its own, as a month or weekday name does.
+_SINCE_WHAT = {"last", "the", "early", "late", "mid"}
 # A clause after these has its own verb, which a present further left does not override.
 _SUBORDINATORS = {"after", "since", "when", "because"}
 # Before "would", these make it a plan told of after it was made ("had initially said ...").

@@ -280,6 +280,10 @@ _MONTH_AS_MODIFIER = re.compile(r"\s+(?!(?:of|on|to|for|from|in|into|through|acr
                                 r"|with|and|or|is|was|will|has|had)\b)[a-z]{3,}\b")
 
 
+# Words that make the name before them a street's: "Fourth of July Street", "Friday Road".
+_STREET = r"\s+(?:Street|Road|Rd\.|Avenue|Ave\.|Lane|Square|Boulevard)(?!\w)"
+
+
 def b_month(m: re.Match, text: str) -> Spec | None:
     name = m["mon"]
     mo = lx.month_number(name)
@@ -296,7 +300,7 @@ def b_month(m: re.Match, text: str) -> Spec | None:
         return None
     if re.match(r"\s+[A-Z][a-z]", after) and before not in MONTH_CONTEXT and not rel:
         return None  # "August Wilson", "June Carter"
-    if re.match(r"\s+(?:Street|Road|Avenue|Lane|Square|Boulevard)\b", after):
+    if re.match(_STREET, after):
         return None  # "on Fourth of July Street"
     if rel == "that" and m["rel"][0] == "T" and not _opens_sentence(text, m.start()):
         return None  # a capital "That" opens its sentence ("That December, ..."), or it is a
@@ -792,12 +796,11 @@ def b_holiday(m: re.Match, text: str) -> Spec | None:
     name = _ws(m["h"])
     after = following_text(text, m.end(), 20)
     if re.match(r"\s+(?:Agreement|Accord|Offensive|Massacre|Party|Island|Rising|Uprising|War"
-                r"|Street|Road|Avenue|Lane|Square|Boulevard|Parade|Bridge)\b",
-                after) or re.match(r"\s+(?:trees?|cards?|carols?|lights|decorations|ornaments"
-                                   r"|jumpers?|sweaters?|pudding|cakes?|panettone|cookies"
-                                   r"|stockings?|crackers?|wreaths?|hampers?|songs?)\b",
-                                   after, re.I):
-        return None  # "a Christmas tree" is a thing
+                r"|Parade|Bridge)\b", after) or re.match(_STREET, after) or re.match(
+                r"\s+(?:trees?|cards?|carols?|lights|decorations|ornaments|jumpers?|sweaters?"
+                r"|pudding|cakes?|panettone|cookies|stockings?|crackers?|wreaths?|hampers?"
+                r"|songs?)\b", after, re.I):
+        return None  # "a Christmas tree" is a thing, "Fourth of July Street" a name
     if name.startswith("christmas") and preceding_word(text, m.start()) == "father":
         return None  # "a visit from Father Christmas"
     if name == "election day" and m["h"] != "Election Day":
@@ -910,8 +913,7 @@ _SHARED_PARTS = re.compile(r",? (?:and|or|&) (?:mon|tues|wednes|thurs|fri|satur|
 _WEEKDAY_NAME = re.compile(r"\s+(?:Agreement|Accord|Mosque|Prayers?|Times|Night Live"
                            r"|Night Football|Morning Post)\b|\.(?:com|org|net|io|ai)\b"
                            r"|['’]s\s+(?:bar|pub|restaurant|cafe|café|grill|diner|tavern|bistro)\b"
-                           r"|\s+Market\b"
-                           r"|\s+(?:Street|Road|Rd\.|Avenue|Ave\.|Lane|Square)(?!\w)")
+                           r"|\s+Market\b|" + _STREET)
 # Before a weekday these make it a day even when a capitalised word follows it: the words after
 # open the clause ("On Friday Iraq began"), they are not a name ("Wednesday Addams").
 _LEADS_TO_DAY = {"on", "by", "until", "till", "til", "since"}

@@ -440,13 +440,26 @@ def _sum_durations(first: Spec, second: Spec) -> str | None:
 _JOIN = re.compile(r"\s*,?\s*(?:on\s+)?$")
 _ON = re.compile(r"\bon\s+$")
 _CLOCK_RANGE_GAP = re.compile(r"\s*(?:to|until|till|[-–])\s*", re.I)
-
-
-def _is_any_day_clock(c: _Candidate) -> bool:
-    return _is_clock(c) and (c.spec.value or "").startswith("XXXX-XX-XXT")
-
-
 _DAY_RANGE_END = re.compile(r"(?:\b(?:through|thru|to|until|till)|[-–])\s*$", re.I)
+
+
+def _at_clock(days: str, clock: Spec) -> str:
+    """The value of ``clock``'s hour on ``days`` ("XXXX-WXX-7" -> "XXXX-WXX-7T14:00")."""
+    return f"{days}T{clock.hour:02d}:{clock.minute or 0:02d}"
+
+
+def _of_any_day(text: str, prev: _Candidate | None, gap: str) -> bool:
+    """Whether a clock after ``prev`` and ``gap`` is the hour of any of some days, not of one:
+    "airs Sundays at 9pm", "every night at 10", "open Monday through Saturday, 9 a.m. to 9 p.m."
+    (both clocks)."""
+    if prev is None:
+        return False
+    if _AT_JOIN.fullmatch(gap):
+        return _is_daily_set(prev) or (prev.spec.type == "SET" and prev.spec.value == "P1D")
+    if "," in gap and _JOIN.match(gap) and prev.spec.weekday is not None:
+        return _DAY_RANGE_END.search(text, max(0, prev.start - 12), prev.start) is not None
+    return _is_clock(prev) and (prev.spec.value or "").startswith("XXXX-XX-XXT") and \
+        _CLOCK_RANGE_GAP.fullmatch(gap) is not None
 _AT_JOIN = re.compile(r"[ \t]+at[ \t]+(?:about[ \t]+|around[ \t]+)?")
 _PART_OF = re.compile(r"(?:early in )?the (?:early |late )?(?P<p>morning|afternoon|evening|night)"
                       r"(?: hours)? of\s+$", re.I)
@@ -496,30 +509,16 @@ def _merge_clock_with_day(text: str, cands: list[_Candidate]) -> list[_Candidate
         if prev is not None and _is_clock(prev) and _is_daily_set(c) and \
                 "T" not in c.spec.value and re.fullmatch(r"[ \t]+(?:on[ \t]+)?", gap):
             # "Matinees play at 2 p.m. Sundays": that hour of every such day
-            value = f"{c.spec.value}T{prev.spec.hour:02d}:{prev.spec.minute or 0:02d}"
+            value = _at_clock(c.spec.value, prev.spec)
             out[-1] = _Candidate(prev.start, c.end, c.rule, replace(c.spec, value=value))
             continue
         if _JOIN.match(gap) and "\n" not in gap and _is_clock(c) and _is_daily_set(prev):
             # "every nite 10pm", "every Monday 9am": the set's days at that time
-            day_part = prev.spec.value.split("T")[0]
-            value = f"{day_part}T{c.spec.hour:02d}:{c.spec.minute or 0:02d}"
+            value = _at_clock(prev.spec.value.split("T")[0], c.spec)
             out[-1] = _Candidate(prev.start, c.end, prev.rule, replace(prev.spec, value=value))
             continue
-        if _AT_JOIN.fullmatch(gap) and _is_clock(c) and (_is_daily_set(prev) or (
-                prev is not None and prev.spec.type == "SET" and prev.spec.value == "P1D")):
-            # "airs Sundays at 9pm", "every night at 10": a clock of any such day
-            value = f"XXXX-XX-XXT{c.spec.hour:02d}:{c.spec.minute or 0:02d}"
-            out.append(replace(c, spec=replace(c.spec, value=value)))
-            continue
-        if _is_clock(c) and prev is not None and (("," in gap and _JOIN.match(gap) and
-                                                  prev.spec.weekday is not None and
-                                                  _DAY_RANGE_END.search(
-                                                      text, max(0, prev.start - 12), prev.start))
-                                                 or (_is_any_day_clock(prev) and
-                                                     _CLOCK_RANGE_GAP.fullmatch(gap))):
-            # "open Monday through Saturday, 9 a.m. to 9 p.m.": the hours of any of those days
-            value = f"XXXX-XX-XXT{c.spec.hour:02d}:{c.spec.minute or 0:02d}"
-            out.append(replace(c, spec=replace(c.spec, value=value)))
+        if _is_clock(c) and _of_any_day(text, prev, gap):
+            out.append(replace(c, spec=replace(c.spec, value=_at_clock("XXXX-XX-XX", c.spec))))
             continue
         if _JOIN.match(gap) and "\n" not in gap and not _opens_next_sentence(text, prev, c):
             clock, day = (prev, c) if _is_clock(prev) else (c, prev)
@@ -626,10 +625,14 @@ def _is_narrative(text: str, cands: list[_Candidate], dct: dt.date | None) -> bo
     dated = [c for c in cands
              if c.spec.when is not None and c.spec.when.year is not None and c.spec.unit is None]
     years = [-c.spec.when.year if c.spec.when.bc else c.spec.when.year for c in dated]
-    # "Eighty years ago, Allied soldiers waded ashore": an anniversary's frame, which dates its
-    # story as a far year does, not the publication's day
-    far_ago = [c for c in cands[:1] if _far_ago(c)]  # the frame opens the story
-    years += [dct.year + c.spec.offset for c in far_ago]
+    # "Eighty years ago, Allied soldiers waded ashore": an anniversary's frame, which opens the
+    # story and dates it as a far year does, not from the publication's day
+    frame = cands[0] if cands and _far_ago(cands[0]) else None
+    if frame is not None:
+        years.append(dct.year + frame.spec.offset)
+    first = cands[0].spec.when if cands else None
+    opens_far = frame is not None or (first is not None and first.year is not None
+                                      and abs(_signed_year(first) - dct.year) > 2)
     if not years:
         return False
     far = sum(abs(y - dct.year) > 2 for y in years)
@@ -643,7 +646,7 @@ def _is_narrative(text: str, cands: list[_Candidate], dct: dt.date | None) -> bo
     for c in cands:
         if c.spec.weekday is not None and c.spec.direction is None and told_day:
             continue  # told in order after the day
-        cue = c.spec.news_cue and not _generic_today(text, c) and c not in far_ago
+        cue = c.spec.news_cue and not _generic_today(text, c) and c is not frame
         news_cues += cue
         coda += cue and c.start > close
         told_day = _dated_day(c, dct) or (told_day and c.spec.weekday is not None
@@ -656,10 +659,8 @@ def _is_narrative(text: str, cands: list[_Candidate], dct: dt.date | None) -> bo
         return far == len(years) and news_cues == 0 and not zoned and told
     if len(years) >= 20 and news_cues < len(years) / 10:
         return True  # a long chronicle, even of recent years, that rarely speaks from its date
-    if far / len(years) > 0.8 and news_cues == coda and (len(years) >= 10 or (
-            len(years) >= 5 and cands and (_far_ago(cands[0]) or (
-                cands[0].spec.when is not None and cands[0].spec.when.year is not None
-                and abs(_signed_year(cands[0].spec.when) - dct.year) > 2)))):
+    if far / len(years) > 0.8 and news_cues == coda and (
+            len(years) >= 10 or (len(years) >= 5 and opens_far)):
         # a history of many far years that speaks from its date only at its close ("Today
         # Estmark buys launches abroad ... It recorded 392 million journeys last year"), or
         # of fewer that opens far back, as an anniversary's does ("At 11 a.m. on November 11,
@@ -954,9 +955,8 @@ def _resolve_all(text: str, cands: list[_Candidate], dct: dt.date | None,
             spec, ref_previous = replace(spec, anchor=ANAPHORIC, direction=1), said_day[1]
         if named_day is None and not narrative and story_day is not None and _is_clock(c) and \
                 c.spec.anchor != ANAPHORIC and \
-                (_next_sentence(starts, story_day[0][0], c.start) or (
-                    _next_sentence(starts, story_day[0][0], c.start, 2)
-                    and _near_publication(story_day[1], dct))) and \
+                ((later := _sentences_on(starts, story_day[0][0], c.start)) == 1 or (
+                    later == 2 and _near_publication(story_day[1], dct))) and \
                 _fits_tense(story_day[1], dct, tense) and \
                 not _EVERY_AFTER.search(text, c.end, c.end + 25):
             # "Jackson died on Thursday. Paramedics were called at 12:21 p.m.": the day the
@@ -1188,10 +1188,14 @@ def _reported_month(text: str, c: _Candidate) -> bool:
         text[max(0, c.start - 3):c.start] in ("'s ", "’s ")  # "the Fed's June ..."
 
 
-def _next_sentence(starts: tuple[int, ...], start: int, at: int, within: int = 1) -> bool:
-    """Whether ``at`` lies in the sentence after the one starting at ``start`` (or in one of
-    the ``within`` sentences after it)."""
-    return 1 <= bisect.bisect_right(starts, at) - bisect.bisect_right(starts, start) <= within
+def _sentences_on(starts: tuple[int, ...], start: int, at: int) -> int:
+    """How many sentences on from the one starting at ``start`` ``at`` lies (1: the next)."""
+    return bisect.bisect_right(starts, at) - bisect.bisect_right(starts, start)
+
+
+def _next_sentence(starts: tuple[int, ...], start: int, at: int) -> bool:
+    """Whether ``at`` lies in the sentence after the one starting at ``start``."""
+    return _sentences_on(starts, start, at) == 1
 
 
 def _near_publication(day: When, dct: dt.date | None, days: int = 3) -> bool:
